@@ -1,0 +1,210 @@
+"""Genomic allele -> named, located ERBB2 variant (HGVS g./c./p., consequence, exon, domain)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .consequence import Consequence, joined
+from .errors import ReferenceMismatchError
+from .genome.builds import Build
+from .genome.reference import ReferenceProvider
+from .genome.transcript import Transcript, TxPoint, erbb2
+from .genome.translate import reverse_complement, translate
+from .hgvs.dna import describe
+from .hgvs.protein import ProteinChange, compare, frameshift
+from .normalize import Normalized, normalize
+from .variant import GenomicAllele
+
+SPLICE_REGION_EXONIC = 3      # exonic bases next to an intron that count as splice region
+SPLICE_REGION_INTRONIC = 8    # intronic bases 3..8 count as splice region (VEP's definition)
+
+
+@dataclass(frozen=True, slots=True)
+class ProteinEffect:
+    consequences: frozenset[Consequence]
+    change: ProteinChange | None      # None: no protein description (UTR, intron)
+    unknown: bool = False             # p.? (canonical splice site)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    build: Build
+    normalized: Normalized
+    hgvs_g: str
+    hgvs_c: str
+    effect: ProteinEffect
+    exon: int | None
+    intron: int | None
+    reference_checked: bool
+
+    @property
+    def hgvs_p(self) -> str | None:
+        tx = erbb2()
+        if self.effect.unknown:
+            return f"{tx.protein_accession}:p.?"
+        if self.effect.change is None:
+            return None
+        return f"{tx.protein_accession}:p.({self.effect.change.hgvs})"
+
+    @property
+    def protein_change(self) -> str | None:
+        if self.effect.unknown:
+            return "p.?"
+        return self.effect.change.short if self.effect.change else None
+
+    @property
+    def consequence(self) -> str:
+        return joined(set(self.effect.consequences))
+
+
+def overlaps_erbb2(build: Build, start: int, end: int) -> bool:
+    lo, hi = erbb2().span(build)
+    return start < hi and max(end, start + 1) > lo
+
+
+def check_reference(allele: GenomicAllele, ref: ReferenceProvider, alt: str, *,
+                    where: str) -> bool:
+    """True when REF was verified, False when the reference does not know those bases.
+
+    A mismatch raises ReferenceMismatchError naming the likely cause.
+    """
+    if not allele.ref:
+        return True
+    expected = ref.sequence(allele.build, allele.start, allele.end)
+    if expected is None:
+        return False
+    if expected == allele.ref.upper():
+        return True
+    causes = []
+    other = allele.build.other
+    shift = erbb2().span(other)[0] - erbb2().span(allele.build)[0]
+    if ref.sequence(other, allele.start + shift, allele.end + shift) == allele.ref.upper():
+        causes.append(f"wrong genome build: the coordinates look like {other.value} "
+                      f"(REF matches {other.value} at chr17:{allele.start + shift + 1})")
+    if reverse_complement(allele.ref.upper()) == expected:
+        causes.append("wrong strand: REF is the reverse complement of the reference")
+    if alt and alt.upper() == expected:
+        causes.append("REF and ALT swapped: ALT is the reference allele (a germline or "
+                      "alternate-haplotype allele written as REF?)")
+    for delta, label in ((-1, "one base to the left"), (1, "one base to the right")):
+        if ref.sequence(allele.build, allele.start + delta, allele.end + delta) == allele.ref.upper():
+            causes.append(f"off by one: REF matches {label} (0-based coordinates?)")
+    if not causes:
+        causes.append("no simple explanation: check the genome build, the reference FASTA "
+                      "and the caller's output")
+    raise ReferenceMismatchError(
+        f"{where}: REF {allele.ref} does not match the {allele.build.value} reference "
+        f"{expected} at chr17:{allele.start + 1}; likely cause: {'; '.join(causes)}",
+        expected=expected, observed=allele.ref, likely_causes=tuple(causes))
+
+
+def annotate(allele: GenomicAllele, ref: ReferenceProvider, *, reference_checked: bool = True,
+             padding: tuple[int, str] | None = None) -> Annotation:
+    tx = erbb2()
+    build = allele.build
+    norm = normalize(allele, ref, padding=padding)
+    right = norm.right
+    hgvs_g = f"{build.chr17_accession}:g.{describe(right, ref, lambda i: str(i + 1))}"
+    c_edit = describe(right, ref, lambda i: str(tx.to_cpos(_tx_point(tx, build, i))))
+    effect = predict_effect(tx, right)
+    first = right.start if right.ref else right.start - 1
+    exon = tx.exon_at(build, first)
+    return Annotation(
+        build=build, normalized=norm, hgvs_g=hgvs_g, hgvs_c=f"{tx.accession}:c.{c_edit}",
+        effect=effect, exon=exon.number if exon else None,
+        intron=None if exon else tx.intron_at(build, first),
+        reference_checked=reference_checked,
+    )
+
+
+def _tx_point(tx: Transcript, build: Build, g: int) -> TxPoint:
+    point = tx.to_tx(build, g)
+    if point is None:
+        raise ReferenceMismatchError(f"chr17:{g + 1} lies outside {tx.accession}")
+    return point
+
+
+def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
+    build = allele.build
+    insertion = not allele.ref
+    genomic = [allele.start - 1, allele.start] if insertion else list(range(allele.start, allele.end))
+    points = [_tx_point(tx, build, g) for g in genomic]
+    offsets = [p.offset for p in points]
+    if any(offsets):
+        return _intronic_effect(offsets, insertion)
+    first, last = points[0].index, points[-1].index
+    terms: set[Consequence] = set()
+    if _near_exon_edge(tx, first) or _near_exon_edge(tx, last):
+        terms.add(Consequence.SPLICE_REGION)
+    t0, t1 = (last, last) if insertion else (first, last + 1)
+    if t1 <= tx.cds_start or (insertion and t0 <= tx.cds_start):
+        return ProteinEffect(frozenset(terms | {Consequence.UTR5}), None)
+    if t0 >= tx.cds_end:
+        return ProteinEffect(frozenset(terms | {Consequence.UTR3}), None)
+    if t0 < tx.cds_start + 3 and (t0 < tx.cds_start or not insertion):
+        alt_start = tx.mrna[:t0] + allele.alt + tx.mrna[t1:]
+        if t0 < tx.cds_start or alt_start[tx.cds_start:tx.cds_start + 3] != "ATG":
+            return ProteinEffect(frozenset(terms | {Consequence.START_LOST}),
+                                 ProteinChange("start_lost", 1, 1, "M"))
+    alt_mrna = tx.mrna[:t0] + allele.alt + tx.mrna[t1:]
+    ref_protein = tx.protein + "*"
+    alt_protein = translate(alt_mrna[tx.cds_start:], to_stop=True)
+    delta = len(allele.alt) - len(allele.ref)
+    if delta % 3 and t0 < tx.cds_end:
+        change = frameshift(ref_protein, alt_protein)
+        terms.add(Consequence.FRAMESHIFT if change.kind != "ext" else Consequence.STOP_LOST)
+        return ProteinEffect(frozenset(terms), change)
+    change = compare(ref_protein, alt_protein, first_changed_codon=(t0 - tx.cds_start) // 3 + 1)
+    terms.add(_consequence_of(change, delta))
+    return ProteinEffect(frozenset(terms), change)
+
+
+def _consequence_of(change: ProteinChange, delta: int) -> Consequence:
+    kind = change.kind
+    if kind == "synonymous":
+        return Consequence.STOP_RETAINED if change.ref == "*" else Consequence.SYNONYMOUS
+    if kind == "missense":
+        return Consequence.MISSENSE
+    if kind == "nonsense":
+        return Consequence.STOP_GAINED
+    if kind == "ext":
+        return Consequence.STOP_LOST
+    if kind == "start_lost":
+        return Consequence.START_LOST
+    if kind in ("ins", "dup"):
+        return Consequence.INFRAME_INSERTION
+    if kind == "del":
+        return Consequence.INFRAME_DELETION
+    if "*" in change.alt:
+        return Consequence.STOP_GAINED
+    if delta > 0:
+        return Consequence.INFRAME_INSERTION
+    if delta < 0:
+        return Consequence.INFRAME_DELETION
+    return Consequence.MISSENSE
+
+
+def _near_exon_edge(tx: Transcript, index: int) -> bool:
+    exons = tx.exons[Build.GRCh38]
+    for k, ex in enumerate(exons):
+        if ex.tx_start <= index < ex.tx_end:
+            near_start = k > 0 and index - ex.tx_start < SPLICE_REGION_EXONIC
+            near_end = k < len(exons) - 1 and ex.tx_end - 1 - index < SPLICE_REGION_EXONIC
+            return near_start or near_end
+    return False
+
+
+def _intronic_effect(offsets: list[int], insertion: bool) -> ProteinEffect:
+    intronic = [o for o in offsets if o]
+    if insertion:
+        core = all(o and abs(o) <= 2 for o in offsets)
+    else:
+        core = any(abs(o) <= 2 for o in intronic)
+    if core:
+        donor = any(o > 0 for o in intronic)
+        term = Consequence.SPLICE_DONOR if donor else Consequence.SPLICE_ACCEPTOR
+        return ProteinEffect(frozenset({term}), None, unknown=True)
+    terms = {Consequence.INTRON}
+    if any(abs(o) <= SPLICE_REGION_INTRONIC for o in intronic):
+        terms.add(Consequence.SPLICE_REGION)
+    return ProteinEffect(frozenset(terms), None)

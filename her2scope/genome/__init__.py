@@ -1,0 +1,1 @@
+"""Genome builds, the ERBB2 transcript model and reference-sequence providers."""

@@ -1,0 +1,145 @@
+"""Protein changes on NP_004439.2: derived by comparing translations, printed in HGVS.
+
+The comparison trims the longest common prefix first, which places an ambiguous insertion
+or deletion at its most C-terminal (3') position, then checks whether an insertion copies
+the residues just before it (a duplication).  That single rule makes every spelling of one
+event meet: p.A775_G776insYVMA, p.E770_A771insAYVM and p.M774_A775insAYVM all become
+p.Y772_A775dup; p.P780_Y781insGSP and p.V777_G778insGSP become p.G778_P780dup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..genome.translate import THREE_LETTER
+
+
+def _three(seq: str) -> str:
+    return "".join(THREE_LETTER[a] for a in seq)
+
+
+def _short(seq: str) -> str:
+    return seq
+
+
+@dataclass(frozen=True, slots=True)
+class ProteinChange:
+    """``kind`` is one of: missense, synonymous, nonsense, del, ins, dup, delins, fs, ext,
+    start_lost.  Positions are 1-based residues; ``ref`` are the reference residues start..end
+    (for ``ins`` the two flanking residues), ``alt`` the new residues."""
+
+    kind: str
+    start: int
+    end: int
+    ref: str
+    alt: str = ""
+    ter: int | None = None        # fs / ext: position of the new stop (None = none found, '?')
+
+    def _render(self, aa) -> str:
+        stop = aa("*")
+        first = f"{aa(self.ref[0])}{self.start}"
+        span = first if self.end == self.start else f"{first}_{aa(self.ref[-1])}{self.end}"
+        k = self.kind
+        if k == "missense":
+            return f"{first}{aa(self.alt)}"
+        if k == "synonymous":
+            return f"{span}="
+        if k == "nonsense":
+            return f"{first}{stop}"
+        if k in ("del", "dup"):
+            return f"{span}{k}"
+        if k == "ins":
+            return f"{span}ins{aa(self.alt)}"
+        if k == "delins":
+            return f"{span}delins{aa(self.alt)}"
+        if k == "fs":
+            new = aa(self.alt) if self.alt else ""
+            if not new:
+                return f"{first}fs"
+            ter = "?" if self.ter is None else str(self.ter)
+            return f"{first}{new}fs{stop}{ter}"
+        if k == "ext":
+            ter = "?" if self.ter is None else str(self.ter)
+            return f"{first}{aa(self.alt)}ext{stop}{ter}"
+        if k == "start_lost":
+            return f"{first}?"
+        raise ValueError(f"unknown protein change kind {k!r}")
+
+    @property
+    def hgvs(self) -> str:
+        """Three-letter HGVS without prefix or parentheses: ``Tyr772_Ala775dup``."""
+        return self._render(_three)
+
+    @property
+    def short(self) -> str:
+        """One-letter form as VEP's HGVSp_Short: ``p.Y772_A775dup``, ``p.R1230*``."""
+        return "p." + self._render(_short)
+
+    @property
+    def length_change(self) -> int:
+        if self.kind in ("del",):
+            return -(self.end - self.start + 1)
+        if self.kind in ("ins", "dup"):
+            return len(self.alt) if self.kind == "ins" else self.end - self.start + 1
+        if self.kind == "delins":
+            return len(self.alt) - (self.end - self.start + 1)
+        return 0
+
+
+def compare(ref: str, alt: str, *, first_changed_codon: int) -> ProteinChange:
+    """Describe ``alt`` against ``ref``; both are translations that end at their first stop
+    ('*'), or run off the end of the mRNA (no stop).  ``first_changed_codon`` (1-based) names
+    the residue of a synonymous change."""
+    if alt == ref:
+        pos = min(first_changed_codon, len(ref))
+        return ProteinChange("synonymous", pos, pos, ref[pos - 1])
+    p = 0
+    limit = min(len(ref), len(alt))
+    while p < limit and ref[p] == alt[p]:
+        p += 1
+    if p == 0 and ref[0] == "M":
+        return ProteinChange("start_lost", 1, 1, "M")
+    if p < len(ref) and ref[p] == "*":
+        # The stop codon itself changed: an extension to the next in-frame stop, if any.
+        ter = alt.find("*", p)
+        return ProteinChange("ext", p + 1, p + 1, "*", alt[p], None if ter < 0 else ter - p)
+    if p < len(alt) and alt[p] == "*":
+        return ProteinChange("nonsense", p + 1, p + 1, ref[p])
+    if alt.endswith("*") and ref.endswith("*") and len(alt) < len(ref) and "*" not in alt[:-1] \
+            and _ends_early(ref, alt, p):
+        stop = len(alt) - 1
+        return ProteinChange("delins", p + 1, stop + 1, ref[p:stop + 1], alt[p:stop + 1])
+    s = 0
+    while s < limit - p and ref[len(ref) - 1 - s] == alt[len(alt) - 1 - s]:
+        s += 1
+    deleted, inserted = ref[p:len(ref) - s], alt[p:len(alt) - s]
+    if not deleted:
+        n = len(inserted)
+        if p >= n and ref[p - n:p] == inserted:
+            return ProteinChange("dup", p - n + 1, p, ref[p - n:p], inserted)
+        return ProteinChange("ins", p, p + 1, ref[p - 1:p + 1], inserted)
+    start, end = p + 1, p + len(deleted)
+    if not inserted:
+        return ProteinChange("del", start, end, deleted)
+    if len(deleted) == 1 and len(inserted) == 1:
+        return ProteinChange("missense", start, end, deleted, inserted)
+    return ProteinChange("delins", start, end, deleted, inserted)
+
+
+def _ends_early(ref: str, alt: str, p: int) -> bool:
+    # alt stops before ref does and nothing after the change point realigns: a truncation.
+    return not ref.endswith(alt[p:]) if p < len(alt) else False
+
+
+def frameshift(ref: str, alt: str) -> ProteinChange:
+    """A frameshift: first changed residue, its replacement and the new stop."""
+    p = 0
+    while p < min(len(ref), len(alt)) and ref[p] == alt[p]:
+        p += 1
+    if p < len(alt) and alt[p] == "*":
+        return ProteinChange("nonsense", p + 1, p + 1, ref[p])
+    if p >= len(ref) or p >= len(alt):
+        # The shifted frame happens to read the same residues up to and past the stop.
+        return compare(ref, alt, first_changed_codon=p + 1)
+    ter = alt.find("*", p)
+    return ProteinChange("fs", p + 1, p + 1, ref[p], alt[p], None if ter < 0 else ter - p + 1)

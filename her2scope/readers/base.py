@@ -1,0 +1,39 @@
+"""What every reader yields besides observations: per-record errors and a file summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import Her2scopeError
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """A record (or, with ``record=None``, a whole file) that could not be interpreted."""
+
+    input: str
+    record: int | None
+    error: str
+    message: str
+
+    @classmethod
+    def of(cls, input: str, record: int | None, exc: Her2scopeError) -> "RecordError":
+        return cls(input, record, exc.code, exc.message)
+
+
+@dataclass(slots=True)
+class FileSummary:
+    """Counts a reader fills in as it goes (mutable on purpose: it is the reader's tally)."""
+
+    input: str
+    format: str = "unknown"
+    build: str | None = None
+    records: int = 0              # data records seen (or counted) in the file
+    erbb2_records: int = 0        # records overlapping ERBB2
+    errors: int = 0
+    used_index: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_non_erbb2(self) -> int:
+        return max(self.records - self.erbb2_records, 0)

@@ -1,0 +1,49 @@
+"""Open plain, gzip or BGZF text as a byte stream, and recognise the format by content."""
+
+from __future__ import annotations
+
+import io
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def sniff(path: str) -> bytes:
+    """The first bytes of the (decompressed) content; b'' for an empty file."""
+    with open(path, "rb") as fh:
+        head = fh.read(2)
+    if head == GZIP_MAGIC:
+        from isal import igzip
+
+        try:
+            with igzip.open(path, "rb") as gz:
+                return gz.read(64)
+        except (OSError, EOFError, ValueError):
+            return GZIP_MAGIC
+    with open(path, "rb") as fh:
+        return fh.read(64)
+
+
+def is_gzip(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+def open_bytes(path: str) -> io.BufferedIOBase:
+    """A binary stream of the decompressed content.
+
+    ISA-L inflates in a worker thread, so decompression overlaps the caller's scanning.
+    """
+    if is_gzip(path):
+        from isal import igzip_threaded
+
+        return igzip_threaded.open(path, "rb", threads=1, block_size=4 << 20)
+    return open(path, "rb", buffering=0)
+
+
+# Errors a damaged or truncated gzip/BGZF stream raises while being read.
+def decompression_errors() -> tuple[type[BaseException], ...]:
+    import zlib
+
+    from isal import isal_zlib
+
+    return (EOFError, OSError, zlib.error, isal_zlib.error, ValueError)
