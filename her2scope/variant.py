@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from .genome.builds import Build
+from .hgvs.protein import ProteinChange
+
+if TYPE_CHECKING:
+    from .hgvs.parse import DnaExpression
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +40,6 @@ class GenomicAllele:
 
     def __str__(self) -> str:
         return f"{self.build.value}:{self.start}:{self.ref or '-'}>{self.alt or '-'}"
-
-
-@dataclass(frozen=True, slots=True)
-class ProteinEdit:
-    """A change stated only at protein level (HGVS p. or a MAF protein column):
-    the DNA change behind it is unknown and is never guessed."""
-
-    start: int                 # 1-based first residue affected
-    end: int                   # 1-based last residue affected (== start for one residue)
-    ref: str                   # reference residues start..end, one-letter ("" for pure insertions)
-    alt: str                   # replacing residues ("" for deletions)
-    kind: str                  # "sub" | "del" | "ins" | "dup" | "delins" | "fs" | "ext" | "syn"
-    text: str                  # the expression as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +72,15 @@ class SourceRecord:
 class Observation:
     """One allele in one sample as the input stated it, before normalization.
 
-    ``vcf`` holds the caller's (pos, ref, alt) for VCF/MAF/g. inputs, so REF can be checked
-    against the reference; exactly one of ``allele`` / ``protein`` / ``not_interpreted`` is set.
+    Exactly one of ``allele`` (VCF, MAF), ``dna`` (an HGVS c./g. expression, placed on a
+    build by the pipeline), ``protein`` (a change known only at protein level: the DNA change
+    behind it is never guessed) or ``not_interpreted`` (symbolic alleles) describes it.
     """
 
     source: SourceRecord
     build: Build | None
     allele: GenomicAllele | None = None
-    protein: ProteinEdit | None = None
+    dna: "DnaExpression | None" = None
+    protein: ProteinChange | None = None
     not_interpreted: str | None = None        # reason, for symbolic/structural alleles
     joined_from: tuple[SourceRecord, ...] = field(default=())

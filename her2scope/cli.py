@@ -1,0 +1,217 @@
+"""The ``her2scope`` command line: a thin shell over the library calls.
+
+Exit status: 0 all records fine, 1 some records failed (the output is complete for the
+rest), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="her2scope: find, explain and track HER2 (ERBB2)-mutant NSCLC. Runs offline.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+knowledge_app = typer.Typer(help="Inspect the bundled knowledge base.", no_args_is_help=True)
+app.add_typer(knowledge_app, name="knowledge")
+
+
+class OutputFormat(str, enum.Enum):
+    jsonl = "jsonl"
+    tsv = "tsv"
+    table = "table"
+
+
+class BuildName(str, enum.Enum):
+    GRCh37 = "GRCh37"
+    GRCh38 = "GRCh38"
+
+
+PROGRESS_MIN_BYTES = 32 << 20
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"her2scope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None) -> None:
+    """her2scope command line."""
+
+
+def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | None,
+                 fmt: OutputFormat, output: Path | None, knowledge: Path | None) -> int:
+    from .genome.builds import Build
+    from .pipeline import Options, annotate_inputs
+    from .readers.base import FileSummary, RecordError
+    from .render.records import write_jsonl, write_table, write_tsv
+
+    try:
+        options = Options(build=Build(build.value) if build else None,
+                          reference=str(reference) if reference else None,
+                          knowledge=str(knowledge) if knowledge else None)
+        if options.reference:
+            from .genome.reference import reference_for
+
+            reference_for(options.reference)  # fail early on an unusable FASTA
+    except Exception as exc:  # a usage problem: report it plainly, exit 2
+        from .errors import Her2scopeError
+
+        if isinstance(exc, Her2scopeError):
+            typer.echo(f"her2scope: {exc.message}", err=True)
+            return 2
+        raise
+    summaries: list[FileSummary] = []
+    failed = 0
+
+    def counted(items):
+        nonlocal failed
+        for item in items:
+            if isinstance(item, RecordError):
+                failed += 1
+            yield item
+
+    items = counted(annotate_inputs(_with_progress(inputs), options, summaries))
+    writer = {OutputFormat.jsonl: write_jsonl, OutputFormat.tsv: write_tsv,
+              OutputFormat.table: write_table}[fmt]
+    if output is not None:
+        # Written to a temporary name and renamed: a crash never leaves half a file behind.
+        tmp = output.with_name(f".{output.name}.partial")
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            writer(items, fh)
+        os.replace(tmp, output)
+    else:
+        writer(items, sys.stdout)
+        sys.stdout.flush()
+    _print_summary(summaries, failed)
+    return 1 if failed else 0
+
+
+def _with_progress(inputs: list[str]):
+    """Yield the inputs; with a terminal on stderr and large files, show a progress bar."""
+    big = [p for p in inputs if os.path.isfile(p) and os.path.getsize(p) >= PROGRESS_MIN_BYTES]
+    if not big or not sys.stderr.isatty():
+        yield from inputs
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("annotating", total=len(inputs))
+        for path in inputs:
+            progress.update(task, description=f"annotating {os.path.basename(path)}")
+            yield path
+            progress.advance(task)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _print_summary(summaries, failed: int) -> None:
+    lines = []
+    for s in summaries:
+        parts = [f"{s.input}: {s.format}"]
+        if s.build:
+            parts.append(s.build)
+        parts.append(f"{s.records} records")
+        parts.append(f"{s.erbb2_records} ERBB2")
+        parts.append(f"{s.skipped_non_erbb2} non-ERBB2 skipped")
+        if s.errors:
+            parts.append(f"{s.errors} failed")
+        if s.used_index:
+            parts.append("index used")
+        lines.append(", ".join(parts))
+    lines.append(f"{len(summaries)} input(s); {failed} record(s) failed"
+                 if failed else f"{len(summaries)} input(s); all records interpreted")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+@app.command()
+def annotate(
+    inputs: Annotated[list[str], typer.Argument(
+        help="VCF/BCF (.vcf, .vcf.gz, .bcf), MAF, or text files of HGVS expressions; an HGVS "
+             "expression may also be given directly.", metavar="INPUT...")],
+    build: Annotated[Optional[BuildName], typer.Option(
+        "--build", help="Genome build when the input does not state it. A contradiction with "
+                        "the file's own header is an error, never an override.")] = None,
+    reference: Annotated[Optional[Path], typer.Option(
+        "--reference", help="Indexed genome FASTA (samtools faidx) for intronic context.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    knowledge: Annotated[Optional[Path], typer.Option(
+        "--knowledge", help="Use this knowledge-base YAML instead of the bundled one.")] = None,
+) -> None:
+    """Normalize, name (HGVS on NM_004448.4 / NP_004439.2) and classify every ERBB2 variant."""
+    raise typer.Exit(run_annotate(inputs, build, reference, fmt, output, knowledge))
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the JSON lines.")]
+    = Path("demo-output/annotations.jsonl"),
+) -> None:
+    """Annotate the bundled demo batch (synthetic patients with real ERBB2 variants, plus one
+    broken file) and print the table. Exit status 1 is expected: the broken file fails."""
+    from importlib import resources
+
+    demo_dir = resources.files("her2scope") / "demo_data"
+    inputs = sorted(str(p) for p in demo_dir.iterdir() if p.name.startswith("patient") or p.name.startswith("bad"))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None)
+    typer.echo(f"wrote {output}", err=True)
+    with open(output, encoding="utf-8") as fh:
+        import json
+
+        from .readers.base import RecordError
+        from .render.records import write_table
+
+        rows = [json.loads(line) for line in fh]
+
+    class _Row:
+        def __init__(self, d):
+            self._d = d
+
+        def as_dict(self):
+            return self._d
+
+    items = [RecordError(r["input"], r["record"], r["error"], r["message"]) if "error" in r else _Row(r)
+             for r in rows]
+    for item in items:
+        if isinstance(item, _Row):
+            item._d["input"] = os.path.basename(item._d["input"])
+    write_table(items, sys.stdout)
+    typer.echo("demo: exit status 1 is expected here (bad_truncated.vcf.gz is broken on purpose)"
+               if code == 1 else "demo: done", err=True)
+    raise typer.Exit(0 if code in (0, 1) else code)
+
+
+@knowledge_app.command("show")
+def knowledge_show(
+    knowledge: Annotated[Optional[Path], typer.Option("--knowledge", help="Knowledge-base YAML.")] = None,
+) -> None:
+    """Version, date and curated variants of the knowledge base."""
+    from .knowledge import load_knowledge
+
+    kb = load_knowledge(str(knowledge) if knowledge else None)
+    typer.echo(f"knowledge_version {kb.version} released {kb.released} ({kb.path})")
+    for v in kb.variants.values():
+        typer.echo(f"  {v.protein_change:<18} {v.oncogenicity:<24} {', '.join(v.vicc_codes) or '-'}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

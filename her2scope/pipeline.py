@@ -1,0 +1,232 @@
+"""The one-way flow: read -> check REF -> rejoin split events -> normalize/annotate ->
+classify -> results.  The CLI, and later the API and web UI, call ``annotate_inputs``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .annotate import Annotation, annotate, check_reference
+from .classify import classify
+from .consequence import Consequence, joined
+from .errors import Her2scopeError, NeedsReferenceError, ReferenceMismatchError
+from .genome.builds import Build
+from .genome.reference import ReferenceProvider, reference_for
+from .genome.transcript import erbb2
+from .hgvs.parse import dna_positions, parse_protein, split_reference
+from .hgvs.protein import ProteinChange
+from .knowledge.loader import KnowledgeBase, load_knowledge
+from .readers.base import FileSummary, RecordError
+from .readers.dispatch import read_input
+from .rejoin import rejoin
+from .result import CallerComparison, VariantResult
+from .variant import CallerAnnotation, GenomicAllele, Observation
+
+DEFAULT_CDNA_BUILD = Build.GRCh38
+Item = VariantResult | RecordError
+
+
+@dataclass(frozen=True)
+class Options:
+    build: Build | None = None
+    reference: str | None = None           # path of an indexed genome FASTA
+    knowledge: str | None = None           # path of a knowledge-base YAML (default: bundled)
+
+
+def annotate_inputs(inputs: Iterable[str], options: Options = Options(),
+                    summaries: list[FileSummary] | None = None) -> Iterator[Item]:
+    """Annotate every ERBB2 variant in ``inputs`` (files, or HGVS expressions given inline).
+
+    Yields results and per-record errors in input order; a file that cannot be read at all
+    yields one RecordError with ``record=None``.  ``summaries`` receives one FileSummary per
+    input as it completes.
+    """
+    kb = load_knowledge(options.knowledge)
+    ref = reference_for(options.reference)
+    for path in inputs:
+        summary = FileSummary(input=path)
+        try:
+            items = list(read_input(path, options.build, summary))
+        except Her2scopeError as exc:
+            summary.errors += 1
+            items = [RecordError.of(path, None, exc)]
+        yield from _process(items, ref, kb, options, summary)
+        if summaries is not None:
+            summaries.append(summary)
+
+
+def _process(items: list, ref: ReferenceProvider, kb: KnowledgeBase, options: Options,
+             summary: FileSummary) -> Iterator[Item]:
+    errors: list[tuple[float, RecordError]] = []
+    observations: list[Observation] = []
+    verified: dict[tuple, bool] = {}
+    reported: set[tuple] = set()
+    for position, item in enumerate(items):
+        if isinstance(item, RecordError):
+            late = item.record is None and position > 0   # e.g. truncation after some records
+            errors.append((float("inf") if late else (item.record or 0), item))
+            continue
+        if item.allele is not None and not item.not_interpreted:
+            src = item.source
+            try:
+                verified[(src.input, src.record, src.sample)] = check_reference(
+                    item.allele, ref, item.allele.alt, where=f"{src.input} record {src.record}")
+            except ReferenceMismatchError as exc:
+                if (src.input, src.record) not in reported:   # once per record, not per sample
+                    reported.add((src.input, src.record))
+                    summary.errors += 1
+                    errors.append((src.record or 0, RecordError.of(src.input, src.record, exc)))
+                continue
+        observations.append(item)
+    joined_obs, notes = rejoin(observations, ref)
+    out: list[tuple[float, Item]] = list(errors)
+    for obs in joined_obs:
+        pieces = obs.joined_from or (obs.source,)
+        ok = all(verified.get((s.input, s.record, s.sample), True) for s in pieces)
+        try:
+            out.append((obs.source.record or 0, _result(obs, ref, kb, options, ok, notes)))
+        except Her2scopeError as exc:
+            summary.errors += 1
+            out.append((obs.source.record or 0, RecordError.of(obs.source.input, obs.source.record, exc)))
+    out.sort(key=lambda pair: pair[0])
+    for _, item in out:
+        yield item
+
+
+def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options: Options,
+            ref_verified: bool, notes: dict) -> VariantResult:
+    src = obs.source
+    extra = list(notes.get((src.input, src.record, src.sample), []))
+    common = dict(input=src.input, record=src.record, sample=src.sample, genotype=src.genotype,
+                  depth=src.depth, vaf=src.vaf, filter=src.filter, original=src.original,
+                  joined_records=tuple(s.record for s in obs.joined_from) if obs.joined_from else ())
+    if obs.not_interpreted:
+        a = obs.allele
+        cols = src.original.split("\t")
+        return VariantResult(
+            build=obs.build.value if obs.build else None, pos=a.start + 1 if a else None,
+            ref=a.ref if a else None, alt=cols[4] if len(cols) > 4 else None, hgvs_g=None,
+            hgvs_c=None, hgvs_p=None, protein_change=None, consequence=None, exon=None,
+            intron=None, domain=None, classification=None, status="not_interpreted",
+            notes=tuple(extra + [obs.not_interpreted]), **common)
+    if obs.protein is not None:
+        return _protein_result(obs, obs.protein, kb, extra, common)
+    allele = obs.allele
+    if obs.dna is not None:
+        allele, ref_verified, note = _dna_allele(obs, ref)
+        if note:
+            extra.append(note)
+    if not ref_verified:
+        extra.append("REF could not be checked: the bases lie outside the bundled ERBB2 exons "
+                     "(pass --reference GENOME.fa to check them)")
+    padding = None
+    if obs.allele is not None and obs.allele.ref:
+        padding = (obs.allele.start, obs.allele.ref[0])
+    ann = annotate(allele, ref, reference_checked=ref_verified, padding=padding)
+    change = ann.effect.change
+    cls = classify(change, ann.effect.consequences, kb, splice_unknown=ann.effect.unknown)
+    domain = kb.domain_at(change.start) if change and change.kind != "start_lost" else None
+    callers = tuple(_compare(a, ann) for a in src.caller_annotations)
+    for c in callers:
+        if c.naming_differs:
+            extra.append(f"{c.annotation.source} names it {c.annotation.hgvs_c or ''} "
+                         f"{c.annotation.hgvs_p or ''}".rstrip() +
+                         f"; her2scope: {ann.hgvs_c.split(':')[1]} {ann.protein_change or ''}".rstrip()
+                         + ("" if c.same_event else " (not the same event)"))
+    n = ann.normalized
+    return VariantResult(
+        build=allele.build.value, pos=n.vcf_pos, ref=n.vcf_ref, alt=n.vcf_alt, hgvs_g=ann.hgvs_g,
+        hgvs_c=ann.hgvs_c, hgvs_p=ann.hgvs_p, protein_change=ann.protein_change,
+        consequence=ann.consequence, exon=ann.exon, intron=ann.intron,
+        domain=domain.label if domain else None, classification=cls,
+        reference_checked=ref_verified, callers=callers, notes=tuple(extra), **common)
+
+
+def _dna_allele(obs: Observation, ref: ReferenceProvider) -> tuple[GenomicAllele, bool, str | None]:
+    expr = obs.dna
+    build = obs.build or DEFAULT_CDNA_BUILD
+    note = None if obs.build else (f"{expr.system}. input placed on {build.value} "
+                                   "(pass --build to choose)")
+    a, b = dna_positions(expr, build)
+    seq = ref.sequence(build, a, b + 1)
+    where = obs.source.original
+    if expr.kind == "sub":
+        if seq is not None and seq != expr.ref:
+            raise ReferenceMismatchError(
+                f"{where}: the reference base at {expr.first} is {seq}, not {expr.ref}",
+                expected=seq, observed=expr.ref or "")
+        return GenomicAllele(build, a, expr.ref or "", expr.alt), seq is not None, note
+    if expr.kind == "ins":
+        return GenomicAllele(build, b, "", expr.alt), True, note
+    if seq is None:
+        raise NeedsReferenceError(f"{where}: the reference bases at {expr.first}_{expr.last} lie "
+                                  "outside the bundled ERBB2 exons: rerun with --reference GENOME.fa")
+    if expr.ref and expr.ref != seq:
+        raise ReferenceMismatchError(f"{where}: the stated bases {expr.ref} are {seq} in the reference",
+                                     expected=seq, observed=expr.ref)
+    if expr.kind == "del":
+        return GenomicAllele(build, a, seq, ""), True, note
+    if expr.kind == "dup":
+        return GenomicAllele(build, b + 1, "", seq), True, note
+    return GenomicAllele(build, a, seq, expr.alt), True, note
+
+
+_KIND_CONSEQUENCE = {
+    "missense": Consequence.MISSENSE, "synonymous": Consequence.SYNONYMOUS,
+    "nonsense": Consequence.STOP_GAINED, "del": Consequence.INFRAME_DELETION,
+    "ins": Consequence.INFRAME_INSERTION, "dup": Consequence.INFRAME_INSERTION,
+    "fs": Consequence.FRAMESHIFT, "ext": Consequence.STOP_LOST,
+    "start_lost": Consequence.START_LOST,
+}
+
+
+def _protein_result(obs: Observation, change: ProteinChange, kb: KnowledgeBase, extra: list,
+                    common: dict) -> VariantResult:
+    if change.kind == "delins":
+        term = (Consequence.INFRAME_INSERTION if change.length_change > 0 else
+                Consequence.INFRAME_DELETION if change.length_change < 0 else Consequence.MISSENSE)
+    else:
+        term = _KIND_CONSEQUENCE[change.kind]
+    terms = frozenset({term})
+    cls = classify(change, terms, kb)
+    tx = erbb2()
+    exon = tx.exon_of_tx(tx.cds_start + 3 * (change.start - 1)).number
+    domain = kb.domain_at(change.start)
+    extra.append("protein-level input: the DNA change is not stated, so hgvs_c, hgvs_g and "
+                 "coordinates are not given (several DNA changes can encode one protein change)")
+    for a in obs.source.caller_annotations:
+        if a.hgvs_p and a.hgvs_p != change.short:
+            extra.append(f"{a.source} spelling {a.hgvs_p} normalized to {change.short}")
+    return VariantResult(
+        build=obs.build.value if obs.build else None, pos=None, ref=None, alt=None, hgvs_g=None,
+        hgvs_c=None, hgvs_p=f"{tx.protein_accession}:p.({change.hgvs})",
+        protein_change=change.short, consequence=joined(set(terms)), exon=exon, intron=None,
+        domain=domain.label if domain else None, classification=cls, notes=tuple(extra),
+        **common)
+
+
+def _strip(text: str | None) -> str | None:
+    if not text:
+        return None
+    return text.split(":", 1)[1] if ":" in text else text
+
+
+def _compare(caller: CallerAnnotation, ann: Annotation) -> CallerComparison:
+    ours_c = ann.hgvs_c.split(":", 1)[1]
+    theirs_c = _strip(caller.hgvs_c)
+    differs = bool(theirs_c) and theirs_c != ours_c
+    same: bool | None = True
+    if caller.hgvs_p:
+        try:
+            acc, body = split_reference(caller.hgvs_p)
+            theirs = parse_protein(None if acc and acc.startswith("ENSP") else acc, body).change.short
+            if theirs != ann.protein_change:
+                same = False
+            p_text = _strip(caller.hgvs_p).replace("(", "").replace(")", "")
+            if p_text not in (ann.protein_change, f"p.{ann.effect.change.hgvs}" if ann.effect.change else None):
+                differs = True
+        except Her2scopeError:
+            same, differs = None, True
+    return CallerComparison(caller, same, differs)
+
+

@@ -1,0 +1,59 @@
+"""Pick the reader for an input by its content (not its file name)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+from ..errors import EmptyInputError, InputError, MalformedRecordError
+from ..genome.builds import Build
+from .base import FileSummary
+from .compressed import decompression_errors, open_bytes, sniff
+from .hgvs_lines import read_hgvs_lines
+from .maf import looks_like_maf, read_maf
+from .vcf import read_vcf
+
+_INLINE = re.compile(r"^(?:[A-Za-z0-9_.]+[: ]\s*)?[cgp]\.|^[A-Z][a-z]{0,2}\d+[A-Z*]")
+
+
+class FileNotFound(InputError):
+    code = "file_not_found"
+
+
+def read_input(path: str, build: Build | None, summary: FileSummary) -> Iterator:
+    if not os.path.exists(path):
+        if _INLINE.match(path.strip()):
+            summary.format = "HGVS"
+            yield from read_hgvs_lines([path], path, build, summary)
+            return
+        raise FileNotFound(f"{path}: no such file (and not an HGVS expression)")
+    if os.path.isdir(path):
+        raise MalformedRecordError(f"{path}: is a directory, not a file")
+    head = sniff(path)
+    if not head:
+        raise EmptyInputError(f"{path}: the file is empty")
+    if head.startswith(b"BCF"):
+        yield from read_vcf(path, path, build, summary, bcf=True)
+    elif head.startswith(b"##fileformat=VCF"):
+        yield from read_vcf(path, path, build, summary)
+    elif head.startswith(b"\x1f\x8b"):
+        raise MalformedRecordError(f"{path}: compressed data that cannot be decompressed")
+    elif b"\0" in head:
+        raise MalformedRecordError(f"{path}: binary content that is not VCF, BCF or MAF")
+    else:
+        text = _read_text(path)
+        if looks_like_maf(text[:65536].encode()):
+            yield from read_maf(path, path, build, summary)
+        elif text.lstrip().startswith("#CHROM") or text.startswith("##"):
+            raise MalformedRecordError(f"{path}: VCF without the ##fileformat line")
+        else:
+            yield from read_hgvs_lines(text.splitlines(), path, build, summary)
+
+
+def _read_text(path: str) -> str:
+    with open_bytes(path) as fh:
+        try:
+            return fh.read().decode("utf-8", "replace")
+        except decompression_errors() as exc:
+            raise MalformedRecordError(f"{path}: damaged compressed data: {exc}") from exc

@@ -1,0 +1,174 @@
+"""MAF reader (GDC, cBioPortal, Oncotator/Firehose flavours).
+
+Coordinates are used when present (with the ``-`` convention for indels); otherwise the
+protein column (HGVSp_Short, HGVSp, Protein_Change, amino_acid_change) is parsed, legacy
+Oncotator spellings included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..annotate import overlaps_erbb2
+from ..errors import (BuildConflictError, EmptyInputError, Her2scopeError, MalformedRecordError,
+                      UnknownBuildError)
+from ..genome.builds import Build, is_chr17, parse_build
+from ..hgvs.parse import parse_protein, split_reference
+from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
+from .base import FileSummary, RecordError
+from .compressed import decompression_errors, open_bytes
+
+PROTEIN_COLUMNS = ("HGVSp_Short", "HGVSp", "Protein_Change", "amino_acid_change", "AAChange")
+Item = Observation | RecordError
+
+
+def looks_like_maf(head: bytes) -> bool:
+    for line in head.decode("utf-8", "replace").splitlines():
+        if line.startswith("#"):
+            continue
+        return line.startswith("Hugo_Symbol\t")
+    return False
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip().strip('"').strip()
+
+
+def read_maf(path: str, name: str, build: Build | None, summary: FileSummary) -> Iterator[Item]:
+    summary.format = "MAF"
+    errors = decompression_errors()
+    with open_bytes(path) as raw:
+        try:
+            data = raw.read()
+        except errors as exc:
+            yield RecordError(name, None, "corrupt_file", f"{name}: damaged compressed data: {exc}")
+            return
+    lines = data.decode("utf-8", "replace").splitlines()
+    header: list[str] | None = None
+    record = 0
+    for line in lines:
+        if header is None:
+            if line.startswith("#") or not line.strip():
+                continue
+            header = [c.strip() for c in line.split("\t")]
+            if "Hugo_Symbol" not in header:
+                raise MalformedRecordError(f"{name}: no Hugo_Symbol column in the MAF header")
+            continue
+        if not line.strip():
+            continue
+        record += 1
+        summary.records += 1
+        cols = line.split("\t")
+        row = dict(zip(header, (_clean(c) for c in cols)))
+        if not _is_erbb2(row, build):
+            continue
+        summary.erbb2_records += 1
+        try:
+            if len(cols) != len(header):
+                raise MalformedRecordError(
+                    f"{name} record {record}: {len(cols)} columns, the header has {len(header)}")
+            yield _observation(row, record, name, build, line, summary)
+        except Her2scopeError as exc:
+            summary.errors += 1
+            yield RecordError.of(name, record, exc)
+    if header is None:
+        raise EmptyInputError(f"{name}: no MAF header and no data")
+
+
+def _is_erbb2(row: dict, build: Build | None) -> bool:
+    if row.get("Hugo_Symbol", "").upper() in ("ERBB2", "HER2"):
+        return True
+    chrom = row.get("Chromosome", "")
+    if not is_chr17(chrom) and chrom != "17":
+        return False
+    try:
+        start = int(row.get("Start_Position", ""))
+    except ValueError:
+        return False
+    builds = [build] if build else list(Build)
+    return any(overlaps_erbb2(b, start - 1, start) for b in builds)
+
+
+def _row_build(row: dict, requested: Build | None, where: str) -> Build:
+    stated = row.get("NCBI_Build", "")
+    if stated:
+        try:
+            found = parse_build(stated)
+        except UnknownBuildError as exc:
+            raise UnknownBuildError(f"{where}: NCBI_Build {stated!r} is not GRCh37 or GRCh38") from exc
+        if requested is not None and requested is not found:
+            raise BuildConflictError(f"{where}: --build {requested.value} contradicts the row's "
+                                     f"NCBI_Build {stated}")
+        return found
+    if requested is None:
+        raise UnknownBuildError(f"{where}: no NCBI_Build column or value: pass --build")
+    return requested
+
+
+def _observation(row: dict, record: int, name: str, build: Build | None, line: str,
+                 summary: FileSummary) -> Observation:
+    where = f"{name} record {record}"
+    caller = _caller_annotation(row)
+    depth = _int(row.get("t_depth"))
+    vaf = _float(row.get("t_vaf"))
+    if vaf is None and depth and _int(row.get("t_alt_count")) is not None:
+        vaf = round(_int(row["t_alt_count"]) / depth, 4)
+    source = SourceRecord(name, record, line.rstrip("\r\n"), row.get("Tumor_Sample_Barcode") or None,
+                          None, depth, vaf, row.get("FILTER") or None, None,
+                          (caller,) if caller else ())
+    has_coords = row.get("Start_Position", "").isdigit() and row.get("Reference_Allele")
+    if has_coords:
+        use = _row_build(row, build, where)
+        summary.build = summary.build or use.value
+        return Observation(source, use, allele=_allele(row, use, where))
+    for column in PROTEIN_COLUMNS:
+        if row.get(column):
+            acc, body = split_reference(row[column])
+            change = parse_protein(acc, body).change
+            use = _row_build(row, build, where) if row.get("NCBI_Build") or build else None
+            return Observation(source, use, protein=change)
+    raise MalformedRecordError(f"{where}: neither coordinates nor a protein change to interpret")
+
+
+def _allele(row: dict, build: Build, where: str) -> GenomicAllele:
+    start = int(row["Start_Position"])
+    end = _int(row.get("End_Position")) or start
+    ref = row["Reference_Allele"].upper()
+    t1, t2 = row.get("Tumor_Seq_Allele1", "").upper(), row.get("Tumor_Seq_Allele2", "").upper()
+    alt = t2 if t2 and t2 != ref else t1
+    if not alt or alt == ref:
+        raise MalformedRecordError(f"{where}: no tumour allele differs from Reference_Allele {ref}")
+    for label, seq in (("Reference_Allele", ref), ("Tumor_Seq_Allele", alt)):
+        if seq != "-" and not set(seq) <= set("ACGTN"):
+            raise MalformedRecordError(f"{where}: {label} {seq!r} is not a DNA sequence or '-'")
+    if ref == "-":
+        if end != start + 1:
+            raise MalformedRecordError(f"{where}: an insertion's Start/End must be the flanking "
+                                       f"bases (got {start}-{end})")
+        return GenomicAllele(build, start, "", alt)
+    if end - start + 1 != len(ref):
+        raise MalformedRecordError(f"{where}: Start_Position..End_Position spans {end - start + 1} "
+                                   f"bases but Reference_Allele has {len(ref)}")
+    return GenomicAllele(build, start - 1, ref, "" if alt == "-" else alt)
+
+
+def _caller_annotation(row: dict) -> CallerAnnotation | None:
+    c = row.get("HGVSc") or None
+    p = next((row[k] for k in PROTEIN_COLUMNS if row.get(k)), None)
+    if not (c or p):
+        return None
+    return CallerAnnotation("MAF", c, p, row.get("Variant_Classification") or None)
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(float(text)) if text not in (None, "", ".", "NA") else None
+    except ValueError:
+        return None
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "", ".", "NA") else None
+    except ValueError:
+        return None

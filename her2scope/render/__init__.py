@@ -1,0 +1,1 @@
+"""Renderers: the same fields as JSON lines, TSV or a terminal table."""
