@@ -167,7 +167,8 @@ def demo(
     from importlib import resources
 
     demo_dir = resources.files("her2scope") / "demo_data"
-    inputs = sorted(str(p) for p in demo_dir.iterdir() if p.name.startswith("patient") or p.name.startswith("bad"))
+    inputs = sorted(str(p) for p in demo_dir.iterdir()
+                    if p.name.startswith(("patient", "bad")) and not p.name.endswith((".tbi", ".csi")))
     output.parent.mkdir(parents=True, exist_ok=True)
     code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None)
     typer.echo(f"wrote {output}", err=True)

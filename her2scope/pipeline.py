@@ -45,11 +45,13 @@ def annotate_inputs(inputs: Iterable[str], options: Options = Options(),
     ref = reference_for(options.reference)
     for path in inputs:
         summary = FileSummary(input=path)
+        items: list = []
         try:
-            items = list(read_input(path, options.build, summary))
-        except Her2scopeError as exc:
+            for item in read_input(path, options.build, summary):
+                items.append(item)
+        except Her2scopeError as exc:   # the file failed part-way: keep what came before
             summary.errors += 1
-            items = [RecordError.of(path, None, exc)]
+            items.append(RecordError.of(path, None, exc))
         yield from _process(items, ref, kb, options, summary)
         if summaries is not None:
             summaries.append(summary)
@@ -129,10 +131,11 @@ def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options
     callers = tuple(_compare(a, ann) for a in src.caller_annotations)
     for c in callers:
         if c.naming_differs:
-            extra.append(f"{c.annotation.source} names it {c.annotation.hgvs_c or ''} "
-                         f"{c.annotation.hgvs_p or ''}".rstrip() +
-                         f"; her2scope: {ann.hgvs_c.split(':')[1]} {ann.protein_change or ''}".rstrip()
-                         + ("" if c.same_event else " (not the same event)"))
+            theirs = " ".join(x for x in (c.annotation.hgvs_c, c.annotation.hgvs_p) if x)
+            ours = " ".join(x for x in (ann.hgvs_c.split(":")[1], ann.protein_change) if x)
+            verdict = {True: "", False: " (a different event)",
+                       None: " (cannot tell whether it is the same event)"}[c.same_event]
+            extra.append(f"{c.annotation.source} names it {theirs}; her2scope: {ours}{verdict}")
     n = ann.normalized
     return VariantResult(
         build=allele.build.value, pos=n.vcf_pos, ref=n.vcf_ref, alt=n.vcf_alt, hgvs_g=ann.hgvs_g,
@@ -219,9 +222,12 @@ def _compare(caller: CallerAnnotation, ann: Annotation) -> CallerComparison:
     if caller.hgvs_p:
         try:
             acc, body = split_reference(caller.hgvs_p)
-            theirs = parse_protein(None if acc and acc.startswith("ENSP") else acc, body).change.short
-            if theirs != ann.protein_change:
-                same = False
+            change = parse_protein(None if acc and acc.startswith("ENSP") else acc, body).change
+            if change.short != ann.protein_change:
+                ours = ann.effect.change
+                # A bare "p.R1230fs" names the codon where the caller placed the indel, not
+                # the first changed residue: the two cannot be compared.
+                same = None if change.kind == "fs" and ours and ours.kind == "fs" else False
             p_text = _strip(caller.hgvs_p).replace("(", "").replace(")", "")
             if p_text not in (ann.protein_change, f"p.{ann.effect.change.hgvs}" if ann.effect.change else None):
                 differs = True

@@ -51,14 +51,14 @@ def read_vcf(path: str, name: str, build: Build | None, summary: FileSummary, *,
         if lines is None:
             lines = scan(stream, rest, names, lo, hi, state, errors)
         yield from _records(lines, header, use, name, summary)
+        if not summary.used_index:
+            summary.records = state.data_records
         if state.truncated is not None:
             after = state.data_records
             raise CorruptFileError(
                 f"{name}: the compressed data is truncated or damaged after data record {after}"
                 f"{' (a partial line was dropped)' if state.partial_line else ''}: "
                 f"{state.truncated}; the {after} records before the damage were processed")
-        if not summary.used_index:
-            summary.records = state.data_records
     finally:
         stream.close()
 

@@ -22,6 +22,27 @@ class ScanState:
     partial_line: bool = False
 
 
+def read_chunk(stream, size: int) -> bytes:
+    """Up to ``size`` bytes; never loses data already decompressed when the stream then fails
+    (``read1`` returns what one decompression step produced)."""
+    read1 = getattr(stream, "read1", None)
+    if read1 is None:
+        return stream.read(size)
+    parts, total = [], 0
+    while total < size:
+        try:
+            part = read1(min(size - total, 1 << 16))
+        except Exception:
+            if parts:
+                break   # hand over what came before; the next call raises again
+            raise
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
+
+
 def read_header(stream) -> tuple[list[str], bytes]:
     """Header lines (decoded, without line ends) and the bytes after them."""
     buf = b""
@@ -29,7 +50,7 @@ def read_header(stream) -> tuple[list[str], bytes]:
     while True:
         nl = buf.find(b"\n")
         if nl < 0:
-            chunk = stream.read(1 << 16)
+            chunk = read_chunk(stream, 1 << 16)
             if not chunk:
                 if buf.startswith(b"#"):
                     lines.append(buf.decode("utf-8", "replace").rstrip("\r"))
@@ -54,7 +75,7 @@ def scan(stream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: Sc
     eof = False
     while not eof:
         try:
-            chunk = stream.read(CHUNK)
+            chunk = read_chunk(stream, CHUNK)
         except errors as exc:
             state.truncated = exc
             chunk = b""
