@@ -151,7 +151,8 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
 
     source = Path(path) if path else _DATA / DEFAULT_KB
     try:
-        raw = yaml.safe_load(source.read_text())
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when available
+        raw = yaml.load(source.read_text(), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"cannot read knowledge base {source}: {exc}") from exc
     sources = raw.get("sources") or {}
@@ -163,9 +164,19 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
             _evidence(c, sources, f"alteration class {cid}"),
             tuple(_evidence(e, sources, f"alteration class {cid} codes") for e in c.get("codes") or ()),
         )
+    from ..errors import Her2scopeError
+    from ..hgvs.parse import canonical_protein_change
+
     variants = {}
     for v in raw.get("curated_variants") or ():
         where = f"curated variant {v.get('protein_change')}"
+        try:
+            canonical = canonical_protein_change(v["protein_change"])
+        except Her2scopeError as exc:
+            raise KnowledgeBaseError(f"{where}: {exc.message}") from exc
+        if canonical != v["protein_change"]:
+            # Keys must be what the engine produces, or the entry would silently never match.
+            raise KnowledgeBaseError(f"{where}: not in canonical form (expected {canonical})")
         if v["oncogenicity"] not in ONCOGENICITY_CLASSES:
             raise KnowledgeBaseError(f"{where}: unknown oncogenicity {v['oncogenicity']!r}")
         variants[v["protein_change"]] = CuratedVariant(

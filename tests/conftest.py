@@ -1,0 +1,110 @@
+"""Shared helpers: write small VCFs, run the command line, parse its output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = Path(str(resources.files("her2scope") / "demo_data"))
+
+FIXED = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"
+FORMAT_LINES = (
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+    '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fraction">',
+)
+INFO_LINES = (
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total depth">',
+    '##INFO=<ID=END,Number=1,Type=Integer,Description="End position">',
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
+)
+# NCBI assembly reports: chromosome 17 is 83,257,441 bp on GRCh38 and 81,195,210 bp on GRCh37.
+GRCH38_CONTIGS = ("##contig=<ID=chr1,length=248956422>", "##contig=<ID=chr12,length=133275309>",
+                  "##contig=<ID=chr17,length=83257441>", "##contig=<ID=chr18,length=80373285>")
+GRCH37_CONTIGS = ("##contig=<ID=1,length=249250621>", "##contig=<ID=12,length=133851895>",
+                  "##contig=<ID=17,length=81195210>", "##contig=<ID=18,length=78077248>")
+
+
+def vcf_text(records: list[str] | tuple[str, ...], *, samples: tuple[str, ...] = (),
+             contigs: tuple[str, ...] = GRCH38_CONTIGS, extra_header: tuple[str, ...] = (),
+             reference: str | None = None) -> str:
+    """A VCF 4.2 text: meta lines, the #CHROM line (with FORMAT + samples when given), records.
+
+    Records are given tab-separated already (or with single spaces: ``" "`` -> tab is NOT
+    applied, so malformed spacing can be tested)."""
+    meta = ["##fileformat=VCFv4.2"]
+    if reference:
+        meta.append(f"##reference={reference}")
+    meta += list(contigs) + list(INFO_LINES) + list(FORMAT_LINES) + list(extra_header)
+    head = FIXED + ("\tFORMAT\t" + "\t".join(samples) if samples else "")
+    return "\n".join(meta + [head] + list(records)) + "\n"
+
+
+def rec(*cols) -> str:
+    """One tab-separated VCF data line."""
+    return "\t".join(str(c) for c in cols)
+
+
+def write_vcf(tmp_path: Path, name: str, records, **kw) -> Path:
+    path = tmp_path / name
+    path.write_text(vcf_text(records, **kw), encoding="utf-8", newline="\n")
+    return path
+
+
+@dataclass
+class CliRun:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    @property
+    def results(self) -> list[dict]:
+        return [d for d in self.lines if "error" not in d]
+
+    @property
+    def errors(self) -> list[dict]:
+        return [d for d in self.lines if "error" in d]
+
+
+def run_cli(*args, cwd: Path | None = None, timeout: float = 60) -> CliRun:
+    """Run ``python -m her2scope ARGS`` in a fresh process (as a user would), offline."""
+    env = dict(os.environ)
+    env.pop("COLUMNS", None)
+    env["NO_COLOR"] = "1"
+    proc = subprocess.run([sys.executable, "-m", "her2scope", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT, env=env)
+    return CliRun(proc.returncode, proc.stdout, proc.stderr)
+
+
+def annotate(*args, **kw) -> CliRun:
+    return run_cli("annotate", *args, **kw)
+
+
+def assert_no_traceback(run: CliRun) -> None:
+    assert "Traceback (most recent call last)" not in run.stderr, run.stderr
+    assert "Traceback (most recent call last)" not in run.stdout, run.stdout
+
+
+def key_fields(d: dict) -> tuple:
+    """The fields that must agree whichever way a file is read."""
+    return tuple(d.get(k) for k in ("record", "sample", "build", "pos", "ref", "alt", "hgvs_c",
+                                    "hgvs_p", "protein_change", "status", "genotype", "depth",
+                                    "vaf", "error"))
+
+
+@pytest.fixture
+def demo_dir() -> Path:
+    return DEMO
