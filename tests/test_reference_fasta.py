@@ -1,0 +1,89 @@
+"""--reference GENOME.fa supplies intronic bases; without it nothing intronic is guessed."""
+
+import pytest
+
+from her2scope.errors import NeedsReferenceError
+from her2scope.genome.builds import Build
+from her2scope.genome.reference import FastaReference, reference_for
+from her2scope.genome.transcript import erbb2
+from her2scope.pipeline import Options, annotate_inputs
+
+INTRON19 = "GTAAGTTTTTTCCAGG"   # synthetic donor-side intron 19 sequence placed after exon 19
+
+
+@pytest.fixture(scope="module")
+def grch38_fasta(tmp_path_factory):
+    """A full-length GRCh38 chr17 (N everywhere) with the real ERBB2 exons written in, and a
+    synthetic run of T just after exon 19 so that an intronic deletion has to shift."""
+    import pysam
+
+    tx = erbb2()
+    length = Build.GRCh38.chr17_length
+    seq = bytearray(b"N" * length)
+    for ex in tx.exons[Build.GRCh38]:
+        seq[ex.g_start:ex.g_end] = tx.mrna[ex.tx_start:ex.tx_end].encode()
+    ex19 = next(e for e in tx.exons[Build.GRCh38] if e.number == 19)
+    seq[ex19.g_end:ex19.g_end + len(INTRON19)] = INTRON19.encode()
+    path = tmp_path_factory.mktemp("ref") / "chr17.fa"
+    with open(path, "wb") as fh:
+        fh.write(b">chr17\n")
+        fh.write(bytes(seq))
+        fh.write(b"\n")
+    pysam.faidx(str(path))
+    return str(path), ex19
+
+
+def _vcf(tmp_path, pos, ref, alt):
+    path = tmp_path / "intronic.vcf"
+    path.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr17,length=83257441>\n"
+                    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                    f"chr17\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\t.\n")
+    return str(path)
+
+
+def test_fasta_build_is_read_from_chr17_length(grch38_fasta):
+    path, _ = grch38_fasta
+    assert FastaReference(path).build is Build.GRCh38
+
+
+def test_intronic_deletion_needs_the_fasta_and_is_named_with_it(grch38_fasta, tmp_path):
+    path, ex19 = grch38_fasta
+    # Delete one T of the TTTTTT run at c.2307+6..+11 (1-based genome ex19.g_end + 6 ..).
+    run_start = ex19.g_end + INTRON19.index("TTTTTT")          # 0-based
+    pos = run_start          # VCF padding base is the base before the run ('G' of GTAAG)
+    vcf = _vcf(tmp_path, pos, "GT", "G")
+    without = list(annotate_inputs([vcf], Options()))
+    assert without[0].error == "needs_reference"
+    assert "--reference" in without[0].message
+    with_ref = [i.as_dict() for i in annotate_inputs([vcf], Options(reference=path))]
+    d = with_ref[0]
+    # 3' rule: the deleted T is the last of the run: c.2307+11del.
+    assert d["hgvs_c"] == "NM_004448.4:c.2307+11del", d
+    assert d["consequence"] == "intron_variant"
+    assert (d["pos"], d["ref"], d["alt"]) == (pos, "GT", "G")      # already left-aligned
+    assert d["reference_checked"] is True
+
+
+def test_intronic_snv_is_named_without_fasta_but_marked_unchecked(tmp_path, grch38_fasta):
+    path, ex19 = grch38_fasta
+    donor = ex19.g_end + 1                        # 1-based position of c.2307+1 (G of GT)
+    vcf = _vcf(tmp_path, donor, "G", "A")
+    d = next(iter(annotate_inputs([vcf], Options()))).as_dict()
+    assert d["hgvs_c"] == "NM_004448.4:c.2307+1G>A"
+    assert d["consequence"] == "splice_donor_variant" and d["hgvs_p"] == "NP_004439.2:p.?"
+    assert d["reference_checked"] is False
+    # With the FASTA, a wrong REF at that intronic base is caught.
+    bad = _vcf(tmp_path, donor, "C", "A")
+    err = next(iter(annotate_inputs([bad], Options(reference=path))))
+    assert err.error == "ref_mismatch"
+
+
+def test_fasta_of_another_build_does_not_answer(grch38_fasta):
+    path, _ = grch38_fasta
+    ref = reference_for(path)
+    assert ref.sequence(Build.GRCh37, 37880000, 37880001) is None
+    with pytest.raises(NeedsReferenceError):
+        from her2scope.normalize import shift
+        from her2scope.variant import GenomicAllele
+
+        shift(GenomicAllele(Build.GRCh37, 37880000, "A", ""), ref, right=True)
