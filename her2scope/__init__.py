@@ -17,12 +17,12 @@ from .errors import (BuildConflictError, CorruptFileError, EmptyInputError, Her2
                      UnknownBuildError, UnsupportedReferenceError)
 from .genome.builds import Build
 from .knowledge import KnowledgeBase, load_knowledge
-from .pipeline import Options, annotate_inputs
+from .pipeline import Options, annotate_inputs, interpret_allele, interpret_protein
 from .readers.base import FileSummary, RecordError
 from .result import VariantResult
 
 __all__ = [
-    "__version__", "annotate_inputs", "Options", "Build", "VariantResult", "RecordError",
+    "__version__", "annotate_inputs", "interpret_allele", "interpret_protein", "Options", "Build", "VariantResult", "RecordError",
     "FileSummary", "classify", "Classification", "load_knowledge", "KnowledgeBase",
     "Her2scopeError", "MalformedRecordError", "EmptyInputError", "CorruptFileError",
     "UnknownBuildError", "BuildConflictError", "ReferenceMismatchError", "UnsupportedReferenceError",

@@ -236,3 +236,37 @@ def _compare(caller: CallerAnnotation, ann: Annotation) -> CallerComparison:
     return CallerComparison(caller, same, differs)
 
 
+
+
+def interpret_allele(build: Build, pos: int, ref: str, alt: str, *, options: Options = Options(),
+                     source: str = "<call>", record: int | None = None,
+                     sample: str | None = None) -> VariantResult:
+    """One VCF-style ERBB2 allele (1-based POS; MAF indels as VCF with a padding base, or with
+    an empty REF/ALT for the MAF '-' convention) -> the same result ``annotate`` produces.
+
+    Raises Her2scopeError (e.g. ReferenceMismatchError) when it cannot be interpreted.
+    """
+    from .variant import SourceRecord
+
+    kb = load_knowledge(options.knowledge)
+    provider = reference_for(options.reference)
+    start = pos - 1 if ref else pos       # MAF insertion: POS is the base before the insertion
+    allele = GenomicAllele(build, start, ref.upper(), alt.upper())
+    src = SourceRecord(source, record, f"{build.value}:{pos}:{ref or '-'}>{alt or '-'}", sample)
+    verified = check_reference(allele, provider, allele.alt, where=src.original)
+    return _result(Observation(src, build, allele=allele), provider, kb, options, verified, {})
+
+
+def interpret_protein(text: str, *, options: Options = Options(), source: str = "<call>",
+                      record: int | None = None, sample: str | None = None) -> VariantResult:
+    """A protein-level ERBB2 change in any accepted spelling (``p.A775_G776insYVMA``,
+    ``p.771_771A>AYVMA`` ...) -> result with hgvs_p, protein_change and classification."""
+    from .variant import SourceRecord
+
+    kb = load_knowledge(options.knowledge)
+    acc, body = split_reference(text)
+    change = parse_protein(acc, body).change
+    src = SourceRecord(source, record, text, sample)
+    return _protein_result(Observation(src, None, protein=change), change, kb, [], dict(
+        input=source, record=record, sample=sample, genotype=None, depth=None, vaf=None,
+        filter=None, original=text, joined_records=()))

@@ -3,7 +3,7 @@
 import her2scope
 
 EXPECTED = {
-    "__version__", "annotate_inputs", "Options", "Build", "VariantResult", "RecordError",
+    "__version__", "annotate_inputs", "interpret_allele", "interpret_protein", "Options", "Build", "VariantResult", "RecordError",
     "FileSummary", "classify", "Classification", "load_knowledge", "KnowledgeBase",
     "Her2scopeError", "MalformedRecordError", "EmptyInputError", "CorruptFileError",
     "UnknownBuildError", "BuildConflictError", "ReferenceMismatchError",
