@@ -17,13 +17,24 @@ from .variant import GenomicAllele
 _MAX_SHIFT = 10_000
 
 
-def trim(allele: GenomicAllele) -> GenomicAllele:
-    """Drop shared trailing, then shared leading bases (the VCF convention)."""
+def trim(allele: GenomicAllele, *, prefix_first: bool = False) -> GenomicAllele:
+    """Drop shared trailing, then shared leading bases (the VCF convention).
+
+    ``prefix_first`` keeps the caller's anchoring instead (drop the padding base first): it
+    matters only when records are combined into one haplotype.
+    """
     start, ref, alt = allele.start, allele.ref, allele.alt
-    while ref and alt and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
+
+    def suffix(ref, alt):
+        while ref and alt and ref[-1] == alt[-1]:
+            ref, alt = ref[:-1], alt[:-1]
+        return ref, alt
+
+    if not prefix_first:
+        ref, alt = suffix(ref, alt)
     while ref and alt and ref[0] == alt[0]:
         ref, alt, start = ref[1:], alt[1:], start + 1
+    ref, alt = suffix(ref, alt)
     return replace(allele, start=start, ref=ref, alt=alt)
 
 

@@ -16,6 +16,10 @@ class RecordError:
     error: str
     message: str
 
+    def as_dict(self) -> dict:
+        return {"input": self.input, "record": self.record, "error": self.error,
+                "message": self.message}
+
     @classmethod
     def of(cls, input: str, record: int | None, exc: Her2scopeError) -> "RecordError":
         return cls(input, record, exc.code, exc.message)
