@@ -19,6 +19,8 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 knowledge_app = typer.Typer(help="Inspect the bundled knowledge base.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
+from .cli_cohort import cohort_app  # noqa: E402
+app.add_typer(cohort_app, name="cohort")
 
 
 class OutputFormat(str, enum.Enum):
@@ -87,9 +89,21 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     if output is not None:
         # Written to a temporary name and renamed: a crash never leaves half a file behind.
         tmp = output.with_name(f".{output.name}.partial")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            writer(items, fh)
-        os.replace(tmp, output)
+        try:
+            fh = open(tmp, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:   # e.g. the directory does not exist: a usage problem
+            typer.echo(f"her2scope: cannot write {output}: {exc.strerror or exc}", err=True)
+            return 2
+        try:
+            with fh:
+                writer(items, fh)
+            os.replace(tmp, output)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
     else:
         writer(items, sys.stdout)
         sys.stdout.flush()
@@ -187,7 +201,8 @@ def demo(
         def as_dict(self):
             return self._d
 
-    items = [RecordError(r["input"], r["record"], r["error"], r["message"]) if "error" in r else _Row(r)
+    items = [RecordError(os.path.basename(r["input"]), r["record"], r["error"], r["message"])
+             if "error" in r else _Row(r)
              for r in rows]
     for item in items:
         if isinstance(item, _Row):
@@ -209,6 +224,11 @@ def knowledge_show(
     typer.echo(f"knowledge_version {kb.version} released {kb.released} ({kb.path})")
     for v in kb.variants.values():
         typer.echo(f"  {v.protein_change:<18} {v.oncogenicity:<24} {', '.join(v.vicc_codes) or '-'}")
+
+
+from .cli_burden import burden  # noqa: E402  (light module: numpy/matplotlib load inside the command)
+
+app.command("burden")(burden)
 
 
 def main() -> None:

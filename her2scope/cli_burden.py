@@ -1,0 +1,91 @@
+"""``her2scope burden``: the global burden of HER2-mutant NSCLC (GLOBOCAN 2022 x cited assumptions).
+
+Registered in ``cli.py``. Imports here stay light: numpy and matplotlib are loaded only when the
+command runs (matplotlib only for ``--chart``), never on ``import her2scope`` or ``annotate``.
+Exit status: 0 done, 2 usage error (an invalid option value, named in the message).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+EXTRA_HINT = "pip install 'her2scope[cohort]'"
+
+
+class BurdenFormat(str, enum.Enum):
+    json = "json"
+    table = "table"
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"her2scope burden: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def burden(
+    fmt: Annotated[BurdenFormat, typer.Option("--format", "-f", help="Output format.")] = BurdenFormat.json,
+    nsclc_share: Annotated[Optional[str], typer.Option(
+        "--nsclc-share", help="NSCLC share of lung cancer: POINT, LOW,HIGH or LOW,POINT,HIGH "
+                              "(proportions, or percentages such as 85%).")] = None,
+    prevalence: Annotated[Optional[str], typer.Option(
+        "--prevalence", help="HER2-mutation prevalence in NSCLC: POINT, LOW,HIGH or LOW,POINT,HIGH.")] = None,
+    advanced_share: Annotated[Optional[str], typer.Option(
+        "--advanced-share", help="Share of NSCLC diagnosed advanced (off by default: no verified global "
+                                 "registry figure). POINT, LOW,HIGH or LOW,POINT,HIGH.")] = None,
+    draws: Annotated[Optional[int], typer.Option("--draws", help="Monte Carlo draws (default 10,000).")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (reproducible runs).")] = None,
+    assumptions: Annotated[Optional[Path], typer.Option(
+        "--assumptions", help="Assumptions YAML instead of the bundled assumptions_v1.yaml.")] = None,
+    country: Annotated[Optional[list[str]], typer.Option(
+        "--country", help="Only these countries in the country table (ISO alpha-3; repeat or comma-separate). "
+                          "World and region figures stay complete; a 'selection' total is added.")] = None,
+    chart: Annotated[Optional[Path], typer.Option(
+        "--chart", help="Also draw a chart to FILE.png or FILE.svg (needs matplotlib).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Estimate new HER2 (ERBB2)-mutant NSCLC cases per year: world, UN M49 regions and countries,
+    with Monte Carlo intervals and the derivation step by step."""
+    from .burden.assumptions import BurdenOptionError, load_assumptions, with_overrides
+    from .burden.incidence import load_incidence
+
+    if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+        _fail(f"invalid --chart: {chart} must end in .png or .svg")
+    try:
+        import numpy  # noqa: F401  (the model needs it; fail with a hint rather than a traceback)
+    except ImportError:
+        _fail(f"the burden model needs numpy: {EXTRA_HINT}")
+    try:
+        a = with_overrides(load_assumptions(assumptions), nsclc_share=nsclc_share, prevalence=prevalence,
+                           advanced_share=advanced_share, draws=draws, seed=seed)
+        from .burden.model import compute_burden
+
+        result = compute_burden(load_incidence(), a, country)
+    except BurdenOptionError as exc:
+        _fail(exc.message)
+        return
+
+    from .burden.render import write_json, write_table
+
+    writer = write_json if fmt is BurdenFormat.json else write_table
+    if output is not None:
+        tmp = output.with_name(f".{output.name}.partial")
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            writer(result, fh)
+        os.replace(tmp, output)
+    else:
+        writer(result, sys.stdout)
+        sys.stdout.flush()
+    if chart is not None:
+        try:
+            from .burden.chart import render_chart
+            import matplotlib  # noqa: F401
+        except ImportError:
+            _fail(f"--chart needs matplotlib: {EXTRA_HINT}")
+        render_chart(result, chart)
+        typer.echo(f"wrote {chart}", err=True)
