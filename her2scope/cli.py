@@ -210,7 +210,30 @@ def demo(
     write_table(items, sys.stdout)
     typer.echo("demo: exit status 1 is expected here (bad_truncated.vcf.gz is broken on purpose)"
                if code == 1 else "demo: done", err=True)
+    _demo_reports(demo_dir / "cases", output.parent / "reports")
     raise typer.Exit(0 if code in (0, 1) else code)
+
+
+def _demo_reports(case_dir, out_dir: Path) -> None:
+    """One report per demo patient case: HTML, JSON, FHIR and (with weasyprint) PDF."""
+    from .cli_report import write_report
+    from .report.model import make_report
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import weasyprint  # noqa: F401
+
+        formats = ("html", "json", "fhir.json", "pdf")
+    except ImportError:
+        formats = ("html", "json", "fhir.json")
+        typer.echo("demo: PDF skipped (pip install 'her2scope[report]' for WeasyPrint)", err=True)
+    for case in sorted(p for p in case_dir.iterdir() if p.name.endswith(".yaml")):
+        rep = make_report(str(case))
+        stem = case.name.removesuffix(".yaml")
+        for fmt in formats:
+            write_report(rep, out_dir / f"{stem}.{fmt}")
+        typer.echo(f"\n{rep.case.case_id}: {rep.headline()}")
+    typer.echo(f"\nreports written to {out_dir}/ ({', '.join(formats)})", err=True)
 
 
 @knowledge_app.command("show")
@@ -229,6 +252,10 @@ def knowledge_show(
 from .cli_burden import burden  # noqa: E402  (light module: numpy/matplotlib load inside the command)
 
 app.command("burden")(burden)
+from .cli_report import knowledge_diff, report  # noqa: E402
+
+app.command("report")(report)
+knowledge_app.command("diff")(knowledge_diff)
 
 
 def main() -> None:

@@ -101,6 +101,107 @@ def main() -> None:
     (OUT / "bad_truncated.vcf.gz").write_bytes(data[: len(data) // 2])
     good.unlink()
     (OUT / "bad_tmp.vcf.gz").unlink()
+    make_cases(keep, lines)
+
+
+def make_cases(maf_keep: list[str], maf_lines: list[str]) -> None:
+    """Six demo patient cases (issue 3) referring to the files above and a few more."""
+    cases = OUT / "cases"
+    cases.mkdir(exist_ok=True)
+    for old in cases.iterdir():
+        old.unlink()
+    # A tissue VCF with no ERBB2 variant (a TP53 row only), and a plasma VCF with none either.
+    tp53 = ("##fileformat=VCFv4.2\n##reference=GRCh37\n##contig=<ID=17,length=81195210>\n"
+            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+            "17\t7577123\t.\tA\tC\t50\tPASS\t.\n")
+    (cases / "tissue_no_erbb2_grch37.vcf").write_text(tp53)
+    (cases / "plasma_no_erbb2_grch37.vcf").write_text(tp53.replace("A\tC\t50", "A\tC\t30"))
+    # Real TCGA rows: the YVMA insertion of TCGA-05-5715 and the EGFR L858R of TCGA-49-4490,
+    # put together in one synthetic patient to show a co-occurring driver.
+    header = maf_lines[0]
+    yvma = next(l for l in maf_keep if "TCGA-05-5715" in l)
+    egfr = next(l for l in maf_lines if l.startswith("EGFR\t") and "TCGA-49-4490" in l and "p.L858R" in l)
+    (cases / "co_driver.maf").write_text("\n".join([header, yvma.replace("TCGA-05-5715", "DEMO-06"),
+                                                    egfr.replace("TCGA-49-4490", "DEMO-06")]) + "\n")
+    common = "  histology: adenocarcinoma\n  stage: IVB\n"
+    texts = {
+        "case01_yvma_after_one_line.yaml": f"""case_id: DEMO-01
+clinical:
+{common}  prior_lines: 1
+  brain_metastases: "no"
+  brain_mri_done: false
+  region: US
+ngs:
+  - sample_type: tissue
+    assay: Oncomine Dx Target Test
+    date: 2026-10-02
+    tumour_content: 0.4
+    files: [../patient01_yvma_grch38.vcf]
+    sample: P001_TUMOR
+ihc:
+  score: 1+
+  scoring_system: gastric criteria (Hofmann 2008)
+""",
+        "case02_s310f.yaml": f"""case_id: DEMO-02
+clinical:
+{common}  prior_lines: 1
+  region: US
+ngs:
+  - sample_type: tissue
+    assay: hybrid-capture panel
+    files: [../patient02_s310f_grch37.vcf.gz]
+    sample: P002_TUMOR
+""",
+        "case03_amplification_no_mutation.yaml": f"""case_id: DEMO-03
+clinical:
+{common}  prior_lines: 1
+  region: EU
+ngs:
+  - sample_type: tissue
+    assay: hybrid-capture panel
+    files: [tissue_no_erbb2_grch37.vcf]
+    copy_number:
+      copy_number: 9
+ish:
+  her2_cep17_ratio: 3.2
+  mean_her2_copies: 9.5
+ihc:
+  score: 2+
+  scoring_system: gastric criteria (Hofmann 2008)
+""",
+        "case04_ihc3_no_mutation.yaml": f"""case_id: DEMO-04
+clinical:
+{common}  prior_lines: 2
+  region: US
+ngs:
+  - sample_type: tissue
+    files: [tissue_no_erbb2_grch37.vcf]
+ihc:
+  score: 3+
+  scoring_system: gastric criteria (Hofmann 2008)
+""",
+        "case05_plasma_not_detected.yaml": f"""case_id: DEMO-05
+clinical:
+{common}  prior_lines: 0
+  region: JP
+ngs:
+  - sample_type: plasma
+    assay: plasma ctDNA panel
+    files: [plasma_no_erbb2_grch37.vcf]
+""",
+        "case06_egfr_co_driver.yaml": f"""case_id: DEMO-06
+clinical:
+{common}  prior_lines: 0
+  brain_metastases: "yes"
+  region: CN
+ngs:
+  - sample_type: tissue
+    files: [co_driver.maf]
+    sample: DEMO-06
+""",
+    }
+    for name, text in texts.items():
+        (cases / name).write_text(text)
 
 
 if __name__ == "__main__":

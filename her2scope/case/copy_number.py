@@ -1,0 +1,114 @@
+"""ERBB2 copy number from NGS in the forms labs send it.
+
+Thresholds for raw copy number are assay choices, not a clinical standard: her2scope's
+defaults (>= 6 copies or fold change >= 2.0 amplified; 4-6 copies equivocal) are stated in
+every call so a lab can see and override them (a stated ``lab_call`` always wins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..genome.builds import Build
+from ..genome.transcript import erbb2
+
+CN_AMPLIFIED = 6.0
+CN_EQUIVOCAL = 4.0
+FOLD_AMPLIFIED = 2.0
+
+
+@dataclass(frozen=True)
+class CopyNumberCall:
+    status: str                # positive | equivocal | negative | failed
+    value: float | None
+    evidence: str
+
+
+def _classify_cn(cn: float, source: str) -> CopyNumberCall:
+    if cn >= CN_AMPLIFIED:
+        return CopyNumberCall("positive", cn, f"{source}: ERBB2 copy number {cn:g} (>= {CN_AMPLIFIED:g}: amplified; her2scope default threshold)")
+    if cn >= CN_EQUIVOCAL:
+        return CopyNumberCall("equivocal", cn, f"{source}: ERBB2 copy number {cn:g} ({CN_EQUIVOCAL:g}-{CN_AMPLIFIED:g}: gain, equivocal)")
+    return CopyNumberCall("negative", cn, f"{source}: ERBB2 copy number {cn:g} (not amplified)")
+
+
+def call_copy_number(spec, base: Path, options) -> CopyNumberCall:
+    if spec.lab_call is not None:
+        status = {"amplified": "positive", "not_amplified": "negative", "failed": "failed"}[spec.lab_call]
+        return CopyNumberCall(status, None, f"laboratory call: {spec.lab_call.replace('_', ' ')}")
+    if spec.cbioportal_discrete is not None:
+        d = spec.cbioportal_discrete
+        status = "positive" if d == 2 else ("equivocal" if d == 1 else "negative")
+        return CopyNumberCall(status, float(d), f"cBioPortal discrete CNA {d} (2 = amplification, 1 = gain)")
+    if spec.copy_number is not None:
+        return _classify_cn(spec.copy_number, "NGS")
+    if spec.fold_change is not None:
+        fc = spec.fold_change
+        status = "positive" if fc >= FOLD_AMPLIFIED else "negative"
+        return CopyNumberCall(status, fc, f"NGS fold change {fc:g} ({'>=' if status == 'positive' else '<'} "
+                                          f"{FOLD_AMPLIFIED:g}: {'amplified' if status == 'positive' else 'not amplified'}; her2scope default threshold)")
+    path = base / (spec.segment_file or spec.vcf_file)
+    if spec.segment_file:
+        return _from_segments(path, options)
+    return _from_vcf(path, options)
+
+
+def _overlaps(build: Build, chrom: str, start: int, end: int) -> bool:
+    lo, hi = erbb2().span(build)
+    return chrom in ("17", "chr17") and start < hi and end > lo
+
+
+def _from_segments(path: Path, options) -> CopyNumberCall:
+    """Tab-separated: chrom, start, end (1-based), then copy_number or log2 (header names it)."""
+    build = options.build or Build.GRCh38
+    try:
+        lines = path.read_text().splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read segment file: {exc}") from None
+    header = [h.strip().lower() for h in lines[0].split("\t")]
+    value_col = next((i for i, h in enumerate(header) if h in ("copy_number", "cn", "total_cn")), None)
+    log2_col = next((i for i, h in enumerate(header) if h in ("log2", "log2_ratio", "seg.mean")), None)
+    if value_col is None and log2_col is None:
+        raise InputError(f"{path} line 1: need a copy_number or log2 column")
+    for n, line in enumerate(lines[1:], 2):
+        f = line.split("\t")
+        try:
+            chrom, start, end = f[0].strip(), int(f[1]), int(f[2])
+        except (IndexError, ValueError):
+            raise InputError(f"{path} line {n}: expected chrom, start, end") from None
+        if _overlaps(build, chrom, start - 1, end):
+            cn = float(f[value_col]) if value_col is not None else 2 * 2 ** float(f[log2_col])
+            return _classify_cn(round(cn, 2), f"segment {chrom}:{start}-{end} ({build.value})")
+    return CopyNumberCall("negative", None, f"{path.name}: no segment over ERBB2 ({build.value})")
+
+
+def _from_vcf(path: Path, options) -> CopyNumberCall:
+    """A CNV/DUP record over ERBB2: FORMAT CN, or INFO CN, or an <AMP>/<DUP> call."""
+    from ..readers.compressed import open_bytes
+
+    with open_bytes(str(path)) as fh:
+        text = fh.read().decode("utf-8", "replace")
+    build = options.build or (Build.GRCh37 if "81195210" in text or "GRCh37" in text else Build.GRCh38)
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#") or not line.strip():
+            continue
+        f = line.split("\t")
+        if len(f) < 8 or not f[4].startswith("<"):
+            continue
+        info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in f[7].split(";"))
+        try:
+            start, end = int(f[1]), int(info.get("END", f[1]))
+        except ValueError:
+            raise InputError(f"{path} line {n}: POS/END are not integers") from None
+        if not _overlaps(build, f[0], start - 1, end):
+            continue
+        cn = info.get("CN")
+        if len(f) > 9 and "CN" in f[8].split(":"):
+            cn = f[9].split(":")[f[8].split(":").index("CN")]
+        if cn not in (None, "", "."):
+            return _classify_cn(float(cn), f"{f[4]} {f[0]}:{start}-{end}")
+        if f[4] in ("<DUP>", "<AMP>", "<DUP:TANDEM>"):
+            return CopyNumberCall("equivocal", None, f"{f[4]} over ERBB2 without a copy number (CN)")
+    return CopyNumberCall("negative", None, f"{path.name}: no CNV record over ERBB2")

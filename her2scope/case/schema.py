@@ -1,0 +1,191 @@
+"""The case file (YAML or JSON), validated with pydantic.
+
+A case is pseudonymous: no names, no dates of birth. Every invalid value is reported with
+the field's path (``ihc.score: IHC score must be one of 0, 1+, 2+, 3+``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import InputError
+
+
+class CaseError(InputError):
+    code = "invalid_case"
+
+
+class Region(str, enum.Enum):
+    US = "US"
+    EU = "EU"
+    JP = "JP"
+    CN = "CN"
+
+
+class SampleType(str, enum.Enum):
+    tissue = "tissue"
+    plasma = "plasma"
+
+
+class Histology(str, enum.Enum):
+    adenocarcinoma = "adenocarcinoma"
+    squamous = "squamous"
+    adenosquamous = "adenosquamous"
+    large_cell = "large_cell"
+    nsclc_nos = "nsclc_nos"
+    other = "other"
+
+    @property
+    def non_squamous(self) -> bool:
+        return self is not Histology.squamous
+
+
+STAGES = ("I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB")
+IHC_SCORES = ("0", "1+", "2+", "3+")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class CopyNumber(_Model):
+    """ERBB2 copy number from NGS, in any one of the usual forms."""
+
+    copy_number: float | None = Field(None, ge=0, description="absolute ERBB2 copy number")
+    fold_change: float | None = Field(None, gt=0, description="ERBB2 fold change vs. normal")
+    cbioportal_discrete: Literal[-2, -1, 0, 1, 2] | None = Field(
+        None, description="cBioPortal/GISTIC discrete call (2 = amplification)")
+    vcf_file: str | None = Field(None, description="VCF with a CNV/DUP record over ERBB2")
+    segment_file: str | None = Field(None, description="segments: chrom, start, end, copy number (or log2)")
+    lab_call: Literal["amplified", "not_amplified", "failed"] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        given = [k for k in ("copy_number", "fold_change", "cbioportal_discrete", "vcf_file",
+                             "segment_file", "lab_call") if getattr(self, k) is not None]
+        if not given:
+            raise ValueError("give one of copy_number, fold_change, cbioportal_discrete, "
+                             "vcf_file, segment_file, lab_call")
+        return self
+
+
+class NgsTest(_Model):
+    sample_type: SampleType
+    assay: str | None = None
+    date: dt.date | None = None
+    tumour_content: float | None = Field(None, ge=0, le=1, description="tumour fraction 0..1")
+    files: list[str] = Field(default_factory=list, description="VCF/MAF/HGVS files, relative to the case file")
+    variants: list[str] = Field(default_factory=list, description="HGVS expressions reported")
+    sample: str | None = Field(None, description="which VCF sample / MAF barcode is the tumour")
+    build: Literal["GRCh37", "GRCh38"] | None = None
+    status: Literal["resulted", "failed"] = "resulted"
+    genes_covered: list[str] | None = Field(None, description="genes the assay covers (default: broad panel)")
+    copy_number: CopyNumber | None = None
+    other_alterations: list[str] = Field(
+        default_factory=list, description='other reported alterations, e.g. "EGFR p.L858R", "ALK fusion"')
+
+
+class Ihc(_Model):
+    score: str
+    scoring_system: str = Field(..., description="e.g. 'gastric (Hofmann 2008)', 'breast ASCO/CAP 2018'")
+    antibody: str | None = None
+    date: dt.date | None = None
+    status: Literal["resulted", "failed"] = "resulted"
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _score(cls, value):
+        text = str(value).strip().replace(" ", "")
+        if text in ("1", "2", "3"):
+            text += "+"
+        if text not in IHC_SCORES:
+            raise ValueError(f"IHC score must be one of {', '.join(IHC_SCORES)} (got {value!r})")
+        return text
+
+
+class Ish(_Model):
+    her2_cep17_ratio: float | None = Field(None, gt=0)
+    mean_her2_copies: float | None = Field(None, gt=0, description="mean HER2 signals per cell")
+    date: dt.date | None = None
+    status: Literal["resulted", "failed"] = "resulted"
+
+    @model_validator(mode="after")
+    def _something(self):
+        if self.status == "resulted" and self.her2_cep17_ratio is None and self.mean_her2_copies is None:
+            raise ValueError("give her2_cep17_ratio and/or mean_her2_copies (or status: failed)")
+        return self
+
+
+class Clinical(_Model):
+    histology: Histology
+    stage: str
+    prior_lines: int = Field(0, ge=0, le=15, description="lines of prior systemic therapy")
+    prior_her2_adc: bool = False
+    prior_her2_tki: bool = False
+    brain_metastases: Literal["yes", "no", "unknown"] = "unknown"
+    brain_mri_done: bool | None = None
+    region: Region
+    diagnosis_date: dt.date | None = None
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage(cls, value):
+        text = str(value).strip().upper().removeprefix("STAGE").strip()
+        if text not in STAGES:
+            raise ValueError(f"stage must be one of {', '.join(STAGES)} (got {value!r})")
+        return text
+
+    @property
+    def advanced(self) -> bool:
+        return self.stage.startswith(("IIIB", "IIIC", "IV"))
+
+
+class Case(_Model):
+    case_id: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$",
+                         description="pseudonymous id (no names)")
+    clinical: Clinical
+    ngs: list[NgsTest] = Field(default_factory=list)
+    ihc: Ihc | None = None
+    ish: Ish | None = None
+    notes: str | None = None
+
+
+def _format_errors(exc: ValidationError, where: str) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}")
+    return f"{where}: invalid case: " + "; ".join(parts)
+
+
+def parse_case(data: dict, where: str = "case") -> Case:
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(_format_errors(exc, where)) from None
+
+
+def load_case(path: str | Path) -> tuple[Case, Path]:
+    """The case and the folder its relative file paths are resolved against."""
+    import json
+
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CaseError(f"{path}: cannot read case file: {exc}") from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise CaseError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+    if not isinstance(data, dict):
+        raise CaseError(f"{path}: a case file must be a mapping of fields")
+    return parse_case(data, str(path)), path.parent

@@ -1,0 +1,1 @@
+"""The patient report: model, HTML (self-contained), PDF, JSON and FHIR renderers."""

@@ -1,0 +1,132 @@
+"""FHIR R4 bundle shaped by the HL7 Genomics Reporting IG (GRIG).
+
+Three separate kinds of observation keep the three HER2 alterations apart: ERBB2 ``Variant``
+observations (LOINC 69548-6, HGVS components), a HER2 IHC ``molecular-biomarker`` observation,
+and copy number / ISH as biomarker observations; ``therapeutic-implication`` observations link
+on-label options to the finding they rest on. Everything is pseudonymous (case id only).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from .model import Report
+
+GRIG = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/"
+TBD = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs"
+LOINC = "http://loinc.org"
+HGVS = "http://varnomen.hgvs.org"
+REFSEQ = "http://www.ncbi.nlm.nih.gov/refseq"
+ASSEMBLY = {"GRCh37": ("LA14029-5", "GRCh37"), "GRCh38": ("LA26806-2", "GRCh38")}
+_NS = uuid.UUID("6f1c1f3e-2b8f-4a57-9d56-3c1e2f6b9a10")
+
+
+def _id(*parts) -> str:
+    return str(uuid.uuid5(_NS, "/".join(str(p) for p in parts)))
+
+
+def _cc(system, code, display=None):
+    coding = {"system": system, "code": code}
+    if display:
+        coding["display"] = display
+    return {"coding": [coding]}
+
+
+def _component(code, display, value):
+    out = {"code": _cc(LOINC, code, display)}
+    out.update(value)
+    return out
+
+
+_LAB = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}]
+
+
+def _variant(v, subject, oid) -> dict:
+    comps = [_component("48018-6", "Gene studied [ID]",
+                        {"valueCodeableConcept": _cc("http://www.genenames.org/geneId", "HGNC:3430", "ERBB2")})]
+    if v.hgvs_c:
+        comps.append(_component("51958-7", "Transcript reference sequence [ID]",
+                                {"valueCodeableConcept": _cc(REFSEQ, v.hgvs_c.split(":")[0])}))
+        comps.append(_component("48004-6", "DNA change (c.HGVS)", {"valueCodeableConcept": _cc(HGVS, v.hgvs_c)}))
+    if v.hgvs_g:
+        comps.append(_component("81290-9", "Genomic DNA change (gHGVS)", {"valueCodeableConcept": _cc(HGVS, v.hgvs_g)}))
+        comps.append(_component("48013-7", "Genomic reference sequence [ID]",
+                                {"valueCodeableConcept": _cc(REFSEQ, v.hgvs_g.split(":")[0])}))
+    if v.build in ASSEMBLY:
+        code, display = ASSEMBLY[v.build]
+        comps.append(_component("62374-4", "Human reference sequence assembly version",
+                                {"valueCodeableConcept": _cc(LOINC, code, display)}))
+    if v.hgvs_p:
+        comps.append(_component("48005-3", "Amino acid change (pHGVS)", {"valueCodeableConcept": _cc(HGVS, v.hgvs_p)}))
+    if v.vaf is not None:
+        comps.append(_component("81258-6", "Sample variant allelic frequency [NFr]",
+                                {"valueQuantity": {"value": v.vaf, "system": "http://unitsofmeasure.org", "code": "1"}}))
+    c = v.classification
+    note = [{"text": f"oncogenicity {c.oncogenicity} ({c.rule}); class {c.alteration_class}; knowledge v{c.knowledge_version}"}] if c else []
+    return {"resourceType": "Observation", "id": oid, "meta": {"profile": [GRIG + "variant"]},
+            "status": "final", "category": _LAB, "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
+            "subject": subject, "valueCodeableConcept": _cc(LOINC, "LA9633-4", "Present"),
+            "component": comps, "note": note}
+
+
+def _biomarker(oid, subject, text, value, method=None) -> dict:
+    out = {"resourceType": "Observation", "id": oid, "meta": {"profile": [GRIG + "molecular-biomarker"]},
+           "status": "final", "category": _LAB, "code": {"text": text}, "subject": subject,
+           "valueCodeableConcept": {"text": value}}
+    if method:
+        out["method"] = {"text": method}
+    return out
+
+
+def render_fhir(report: Report) -> dict:
+    case_id = report.case.case_id
+    pid = _id(case_id, "patient")
+    subject = {"reference": f"urn:uuid:{pid}"}
+    entries = [{"resourceType": "Patient", "id": pid,
+                "identifier": [{"system": "urn:her2scope:case-id", "value": case_id}]}]
+    results = []
+    variant_refs: dict[str, str] = {}
+    for i, v in enumerate(report.picture.variants):
+        oid = _id(case_id, "variant", i, v.hgvs_c or v.protein_change)
+        entries.append(_variant(v, subject, oid))
+        results.append({"reference": f"urn:uuid:{oid}"})
+        if v.protein_change:
+            variant_refs[v.protein_change] = oid
+    pic = report.picture
+    ihc = report.case.ihc
+    ihc_id = None
+    if ihc is not None:
+        ihc_id = _id(case_id, "ihc")
+        entries.append(_biomarker(ihc_id, subject, "HER2 protein expression by immunohistochemistry (tumour)",
+                                  "failed" if ihc.status == "failed" else f"IHC {ihc.score}",
+                                  f"scoring system: {ihc.scoring_system}"))
+        results.append({"reference": f"urn:uuid:{ihc_id}"})
+    if pic.amplification.status != "not_tested":
+        amp_id = _id(case_id, "amplification")
+        entries.append(_biomarker(amp_id, subject, "ERBB2 amplification (NGS copy number / ISH)",
+                                  pic.amplification.status, "; ".join(pic.amplification.evidence)))
+        results.append({"reference": f"urn:uuid:{amp_id}"})
+    for o in report.steps.options:
+        if o.verdict != "on_label":
+            continue
+        tid = _id(case_id, "implication", o.label_id)
+        basis = [variant_refs[v.protein_change] for v in pic.activating if v.protein_change in variant_refs]
+        if o.label_id.endswith(("ihc3_solid", "her2pos_solid")) and ihc_id:
+            basis = [ihc_id]
+        entries.append({
+            "resourceType": "Observation", "id": tid, "meta": {"profile": [GRIG + "therapeutic-implication"]},
+            "status": "final", "category": _LAB, "code": _cc(TBD, "therapeutic-implication", "Therapeutic Implication"),
+            "subject": subject, "derivedFrom": [{"reference": f"urn:uuid:{b}"} for b in basis],
+            "component": [_component("51963-7", "Medication assessed [ID]", {"valueCodeableConcept": {"text": o.drug}})],
+            "note": [{"text": f"{o.region} label {o.status} {o.date}: on label for this case. " + "; ".join(o.reasons)}]})
+        results.append({"reference": f"urn:uuid:{tid}"})
+    rid = _id(case_id, "report", report.generated)
+    entries.insert(1, {
+        "resourceType": "DiagnosticReport", "id": rid, "meta": {"profile": [GRIG + "genomic-report"]},
+        "status": "final",
+        "category": [_cc("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")],
+        "code": _cc(LOINC, "51969-4", "Genetic analysis report"), "subject": subject,
+        "issued": f"{report.generated}T00:00:00Z", "result": results, "conclusion": report.headline()})
+    return {"resourceType": "Bundle", "id": _id(case_id, "bundle", report.generated), "type": "collection",
+            "timestamp": f"{report.generated}T00:00:00Z",
+            "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in entries]}
