@@ -148,7 +148,9 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
                                  ProteinChange("start_lost", 1, 1, "M"))
     alt_mrna = tx.mrna[:t0] + allele.alt + tx.mrna[t1:]
     ref_protein = tx.protein + "*"
-    alt_protein = translate(alt_mrna[tx.cds_start:], to_stop=True)
+    # Codons before the first changed one are the reference's: translate from there on.
+    k = (t0 - tx.cds_start) // 3
+    alt_protein = tx.protein[:k] + translate(alt_mrna[tx.cds_start + 3 * k:], to_stop=True)
     delta = len(allele.alt) - len(allele.ref)
     if delta % 3 and t0 < tx.cds_end:
         change = frameshift(ref_protein, alt_protein)

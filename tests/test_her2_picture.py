@@ -1,0 +1,80 @@
+"""The HER2 picture of each demo patient: three dimensions, never merged."""
+
+import pytest
+
+from her2scope.report.model import make_report
+
+from report_helpers import CASES, report
+
+EXPECTED = {
+    "case01_yvma_after_one_line": ("positive", "not_tested", "negative"),
+    "case02_s310f": ("positive", "not_tested", "not_tested"),
+    "case03_amplification_no_mutation": ("negative", "positive", "equivocal"),
+    "case04_ihc3_no_mutation": ("negative", "not_tested", "positive"),
+    "case05_plasma_not_detected": ("not_detected", "not_tested", "not_tested"),
+    "case06_egfr_co_driver": ("positive", "not_tested", "not_tested"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_demo_patient_picture(name):
+    rep = make_report(CASES / f"{name}.yaml")
+    pic = rep.picture
+    assert (pic.mutation.status, pic.amplification.status, pic.expression.status) == EXPECTED[name]
+    assert rep.knowledge["variants"] and rep.knowledge["next_steps"] and rep.knowledge["trials"]
+
+
+def test_yvma_patient_variant_and_summary():
+    rep = make_report(CASES / "case01_yvma_after_one_line.yaml")
+    assert [v.protein_change for v in rep.picture.activating] == ["p.Y772_A775dup"]
+    assert "p.Y772_A775dup" in rep.headline()
+    assert "Activating ERBB2 mutation" in rep.headline() and "HER2 IHC 1+" in rep.headline()
+
+
+def test_plasma_not_detected_is_not_negative_and_triggers_reflex_tissue():
+    rep = make_report(CASES / "case05_plasma_not_detected.yaml")
+    assert rep.picture.mutation.status == "not_detected"
+    assert "not negative" in rep.picture.mutation.summary
+    assert [s.step_id for s in rep.steps.steps] == ["reflex_tissue_after_negative_plasma"]
+
+
+def test_plasma_and_tissue_positive_tissue_wins_over_plasma_negative():
+    rep = report(sample_type="tissue")
+    assert rep.picture.mutation.status == "positive"
+
+
+def test_co_driver_is_listed():
+    rep = make_report(CASES / "case06_egfr_co_driver.yaml")
+    assert [f.driver for f in rep.drivers.findings] == ["EGFR"]
+    assert "L858R" in rep.drivers.findings[0].detail
+    assert "EGFR" in rep.headline()
+
+
+def test_amplification_without_mutation_is_not_called_a_mutation():
+    rep = make_report(CASES / "case03_amplification_no_mutation.yaml")
+    assert rep.picture.mutation.status == "negative"
+    assert not rep.picture.activating
+    assert all(o.verdict != "on_label" for o in rep.steps.options)
+    tiers = {t.framework: t.tier for t in rep.steps.tiers}
+    assert tiers["amp_asco_cap"] == "Tier II, Level C"
+
+
+def test_ish_thresholds():
+    assert report(files=None, ish={"her2_cep17_ratio": 2.0}).picture.amplification.status == "positive"
+    assert report(files=None, ish={"her2_cep17_ratio": 1.4, "mean_her2_copies": 4.5}).picture.amplification.status == "equivocal"
+    assert report(files=None, ish={"her2_cep17_ratio": 1.1, "mean_her2_copies": 2.1}).picture.amplification.status == "negative"
+
+
+@pytest.mark.parametrize("cn,status", [({"copy_number": 8}, "positive"), ({"copy_number": 4.5}, "equivocal"),
+                                        ({"copy_number": 2}, "negative"), ({"cbioportal_discrete": 2}, "positive"),
+                                        ({"fold_change": 1.3}, "negative"), ({"lab_call": "amplified"}, "positive")])
+def test_copy_number_forms(cn, status):
+    assert report(copy_number=cn).picture.amplification.status == status
+
+
+def test_no_ngs_is_not_tested_and_ihc_alone_triggers_broad_ngs():
+    rep = report(files=None, ihc="3+")
+    assert rep.picture.mutation.status == "not_tested"
+    steps = [s.step_id for s in rep.steps.steps]
+    assert "broad_ngs_before_first_line" in steps
+    assert "IHC/ISH alone" in next(s.why for s in rep.steps.steps if s.step_id == "broad_ngs_before_first_line")
