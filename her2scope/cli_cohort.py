@@ -1,0 +1,151 @@
+"""``her2scope cohort ...``: cohort analytics (DuckDB by default, PySpark with --engine spark).
+
+Heavy libraries are imported inside the commands only; ``import her2scope`` stays light.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+cohort_app = typer.Typer(help="Cohort analytics on cBioPortal studies or MAF + clinical tables "
+                              "(STUDY_DIR 'demo' = the bundled TCGA LUAD + LUSC study).",
+                         no_args_is_help=True)
+
+
+class EngineName(str, enum.Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class Fmt(str, enum.Enum):
+    json = "json"
+    table = "table"
+
+
+StudyArg = Annotated[str, typer.Argument(
+    help="cBioPortal study folder, a Parquet folder from 'cohort import', a MAF file, or 'demo'.",
+    metavar="STUDY_DIR")]
+ClinicalOpt = Annotated[Optional[Path], typer.Option(
+    "--clinical", help="With a MAF file: a sample clinical TSV (SAMPLE_ID or Tumor_Sample_Barcode).")]
+EngineOpt = Annotated[EngineName, typer.Option("--engine", help="Query engine.")]
+
+
+def _fail(exc: Exception) -> None:
+    from .errors import Her2scopeError
+
+    if isinstance(exc, Her2scopeError):
+        typer.echo(f"her2scope: {exc.message}", err=True)
+        raise typer.Exit(2)
+    raise exc
+
+
+def _clean(o):
+    if isinstance(o, float) and (math.isnan(o) or math.isinf(o)):
+        return None
+    if isinstance(o, dict):
+        return {k: _clean(v) for k, v in o.items() if not k.startswith("_")}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    return o
+
+
+def _run(study: str, engine: EngineName, clinical: Path | None, queries=None, statistics: bool = True):
+    from .cohort import queries as Q
+    from .cohort.analysis import analyse
+    from .cohort.engines import make_engine
+
+    eng = make_engine(engine.value)
+    try:
+        return analyse(study, eng, clinical=clinical, queries=queries or Q.RESULTS, with_statistics=statistics)
+    finally:
+        eng.close()
+
+
+@cohort_app.command("prevalence")
+def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical: ClinicalOpt = None,
+               fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table) -> None:
+    """Prevalence of activating HER2 mutations among samples profiled for ERBB2 (Wilson 95% CI)."""
+    from .cohort import queries as Q
+
+    try:
+        res = _run(study, engine, clinical, (Q.COUNTS, Q.PREVALENCE, Q.PREVALENCE_BY), statistics=False)
+    except Exception as exc:  # noqa: BLE001 - usage errors exit 2, the rest propagates
+        _fail(exc)
+    from .cohort.analysis import statistics as stats
+
+    out = dict(res["summary"])
+    out["by"] = _clean(stats({**res["raw"], "comutation": [], "survival_counts": [], "survival_patients": []})
+                       ["prevalence_by"])
+    if res.get("_tmp"):
+        res["_tmp"].cleanup()
+    if fmt is Fmt.json:
+        typer.echo(json.dumps(_clean(out)))
+        return
+    lo, hi = out["ci95"]
+    typer.echo(f"{out['study']} ({out['engine']}): {out['her2_mutant_samples']}/{out['profiled_samples']} "
+               f"profiled samples with an activating HER2 mutation = "
+               f"{100 * (out['prevalence'] or 0):.2f}% (95% CI {100 * (lo or 0):.2f}-{100 * (hi or 0):.2f}%)")
+    for r in out["by"]:
+        typer.echo(f"  {r['dimension']:<10} {r['level']:<12} {r['mutant']:>6}/{r['profiled']:<8}"
+                   f" {100 * (r['prevalence'] or 0):6.2f}%")
+    typer.echo(out["definition"], err=True)
+
+
+@cohort_app.command("report")
+def report(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output", help="HTML file.")]
+           = Path("cohort.html"), engine: EngineOpt = EngineName.duckdb, clinical: ClinicalOpt = None,
+           figures: Annotated[Optional[Path], typer.Option(
+               "--figures", help="Also write each figure as PNG and SVG into this folder.")] = None,
+           json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the results as JSON.")]
+           = None) -> None:
+    """The full analysis as one self-contained HTML file (figures embedded, no external URLs)."""
+    try:
+        res = _run(study, engine, clinical)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    from .cohort.report import write_report
+
+    write_report(res, output, figures)
+    if json_out:
+        json_out.write_text(json.dumps(_clean({k: v for k, v in res.items() if k != "calls"}), indent=1,
+                                       default=str), encoding="utf-8")
+    if res.get("_tmp"):
+        res["_tmp"].cleanup()
+    s = res["summary"]
+    typer.echo(f"wrote {output}: {s['her2_mutant_samples']}/{s['profiled_samples']} profiled samples with an "
+               f"activating HER2 mutation ({s['engine']})", err=True)
+
+
+@cohort_app.command("import")
+def import_(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output", help="Parquet folder.")],
+            clinical: ClinicalOpt = None,
+            memory_limit: Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB.")] = None) -> None:
+    """Stream a study into Parquet (for speed, or to ship to a Spark cluster's object storage)."""
+    from .cohort.importer import import_study
+    from .cohort.studies import open_study
+
+    try:
+        m = import_study(open_study(study, clinical), output, memory_limit=memory_limit)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(json.dumps({"output": str(output), **m["counts"], "warnings": m["warnings"]}))
+
+
+@cohort_app.command("demo-path")
+def demo_path_cmd() -> None:
+    """Print the folder of the bundled TCGA LUAD + LUSC demo study."""
+    from .cohort.studies import demo_path
+
+    typer.echo(str(demo_path()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cohort_app()
+    sys.exit(0)

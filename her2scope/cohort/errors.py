@@ -1,0 +1,17 @@
+"""Errors about study files: each names the file and, when known, the line."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+
+
+class StudyFileError(InputError):
+    """A study file is missing, unreadable or breaks its format's rules."""
+
+    code = "study_file_error"
+
+    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line

@@ -1,0 +1,177 @@
+"""The self-contained HTML cohort report: figures embedded as data URIs, no external URLs,
+every figure and table with its n. Also serves as the web app's "about" page for a cohort."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import os
+from pathlib import Path
+
+from . import ACTIVATING_DEFINITION, PROFILED_DEFINITION
+from .drivers import ALL, DRIVERS
+
+CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222}h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ddd;padding-top:.6em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left}
+th{background:#f4f4f4}.n{text-align:right}.note{color:#555;font-size:.85em}.warn{color:#a50f15}
+figure{margin:1em 0}figcaption{font-size:.8em;color:#555}img{max-width:100%}"""
+
+
+def _e(x) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.2f}%"
+
+
+def _ci(ci) -> str:
+    return "-" if not ci or ci[0] is None else f"{100 * ci[0]:.2f}-{100 * ci[1]:.2f}%"
+
+
+def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td class='n'>{_e(v)}</td>" if i in numeric else f"<td>{_e(v)}</td>"
+                                    for i, v in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _figure(png: bytes, caption: str) -> str:
+    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return f"<figure><img alt='{_e(caption)}' src='{uri}'><figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def _num(x, fmt="{:.3g}") -> str:
+    return "-" if x is None else fmt.format(x)
+
+
+def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
+    from . import plots
+
+    m, raw, s, st = res["manifest"], res["raw"], res["summary"], res["stats"]
+    n = s["profiled_samples"]
+    figs: dict[str, tuple[bytes, bytes]] = {}
+    parts = [f"<h1>HER2 (ERBB2)-mutant NSCLC: cohort report — {_e(m['meta'].get('name', m['study']))}</h1>",
+             f"<p class='note'>Study <b>{_e(m['study'])}</b> ({_e(m['kind'])}); engine <b>{_e(s['engine'])}</b>; "
+             f"generated {_e(_dt.date.today().isoformat())} by her2scope. All data processed locally.</p>",
+             "<h2>Definitions</h2>",
+             f"<p><b>{_e(ACTIVATING_DEFINITION)}</b> ERBB2 calls come from the her2scope interpretation engine "
+             "(the same code as patient reports), from coordinates when present, else from the protein change.</p>",
+             f"<p>{_e(PROFILED_DEFINITION)}</p>",
+             "<p>Other drivers: coarse hotspot rules (her2scope/cohort/drivers.py, cited there): "
+             + "; ".join(f"<b>{_e(d.label)}</b>: {_e(d.rule)}" for d in ALL) + ".</p>"]
+    # Denominators and data quality
+    c = raw["counts"][0]
+    parts += ["<h2>Samples and denominators</h2>",
+              _table(["samples", "patients", "profiled for ERBB2", "not profiled for ERBB2", "profiled for fusions",
+                      "MAF rows"],
+                     [[c["samples"], c["patients"], c["profiled_erbb2"], c["not_profiled_erbb2"],
+                       c["profiled_fusions"], m["counts"]["mutation_rows"]]], set(range(6)))]
+    for w in m.get("warnings", []):
+        parts.append(f"<p class='warn'>{_e(w)}</p>")
+    if not c["profiled_fusions"]:
+        parts.append("<p class='note'>No structural-variant data: ALK, ROS1, RET and NTRK fusions are "
+                     "<b>not assessed</b> (shown as such, never as absent).</p>")
+    # Prevalence
+    lo, hi = s["ci95"]
+    parts += ["<h2>Prevalence of activating HER2 mutations</h2>",
+              f"<p><b>{s['her2_mutant_samples']} / {n}</b> profiled samples = <b>{_pct(s['prevalence'])}</b> "
+              f"(Wilson 95% CI {_ci([lo, hi])}). Any ERBB2 mutation (incl. VUS): "
+              f"{s['any_erbb2_mutation_samples']} / {n}.</p>",
+              _table(["dimension", "level", "activating HER2", "profiled (n)", "prevalence", "95% CI (Wilson)"],
+                     [[r["dimension"], r["level"], r["mutant"], r["profiled"], _pct(r["prevalence"]),
+                       _ci(r["ci95"])] for r in st["prevalence_by"]], {2, 3})]
+    # Spectrum
+    figs["spectrum"] = plots.spectrum_bars(raw["spectrum"])
+    figs["lollipop"] = plots.lollipop(raw["lollipop"], n)
+    parts += ["<h2>Mutation spectrum</h2>",
+              _figure(figs["lollipop"][0], f"ERBB2 lollipop, engine protein changes on NP_004439.2 with the knowledge "
+                      f"base's domains; n = {n} profiled samples."),
+              _figure(figs["spectrum"][0], "Spectrum by alteration class (n in the title)."),
+              _table(["alteration class", "oncogenicity", "domain", "exon", "mutations", "samples"],
+                     [[r["alteration_class"], r["oncogenicity"], r["domain"], r["exon"], r["mutations"], r["samples"]]
+                      for r in raw["spectrum"]], {4, 5})]
+    rows = raw["erbb2_rows"]
+    parts += [f"<h3>Every ERBB2 row in the MAF (n = {len(rows)})</h3>",
+              _table(["sample", "histology", "profiled", "position", "MAF protein change", "engine protein change",
+                      "HGVS c.", "class", "oncogenicity", "called from", "error"],
+                     [[r["sample_id"], r["histology"], "yes" if r["profiled"] else "NO (excluded)",
+                       f"{r['chrom']}:{r['start_pos']} {r['ref'] or '-'}>{r['alt'] or '-'}", r["maf_protein_change"],
+                       r["protein_change"], r["hgvs_c"], r["alteration_class"], r["oncogenicity"],
+                       r["call_source"], r["error"]] for r in rows[:2000]])]
+    if len(rows) > 2000:
+        parts.append(f"<p class='note'>First 2,000 of {len(rows)} rows shown; use --json for all.</p>")
+    # Co-mutation
+    parts += ["<h2>Co-mutation and mutual exclusivity (samples profiled for both genes)</h2>",
+              "<p class='note'>Two-sided Fisher exact test, Benjamini-Hochberg correction across the genes tested.</p>",
+              _table(["gene", "HER2+ & gene+", "HER2+ only", "gene+ only", "neither", "n", "odds ratio", "p", "q (BH)"],
+                     [[r["gene"], r["both_altered"], r["her2_only"], r["other_only"], r["neither"], r["n"],
+                       _num(r["odds_ratio"]), _num(r["p"]), _num(r["q_bh"])] if r["assessed"] else
+                      [r["gene"], "not assessed", "", "", "", 0, "", "", ""] for r in st["comutation"]],
+                     {1, 2, 3, 4, 5})]
+    keys = [("her2", "HER2 activating")] + [(d.key, d.label) for d in ALL]
+    figs["oncoprint"] = plots.oncoprint(raw["oncoprint"], keys, n)
+    parts.append(_figure(figs["oncoprint"][0], f"Oncoprint-style matrix: {len(raw['oncoprint'])} altered samples "
+                         f"of {n} profiled."))
+    # Survival
+    parts.append("<h2>Overall survival by driver group</h2>")
+    missing = raw["survival_missing"]
+    parts.append("<p class='note'>Driver group per patient, first match: HER2 activating, EGFR, KRAS, other driver ("
+                 + ", ".join(d.label for d in DRIVERS if d.key not in ("egfr", "kras")) + "), no driver detected. "
+                 "Patients without OS: " + ", ".join(f"{r['driver_group']} {r['missing_os']}/{r['patients']}"
+                                                     for r in missing) + ".</p>")
+    if st["km"]:
+        lr = st["logrank"] or {}
+        figs["km"] = plots.km_plot(st["km"], lr.get("p"))
+        parts.append(_figure(figs["km"][0], "Kaplan-Meier overall survival; n and events per group in the legend."))
+        parts.append(_table(["group", "n", "events", "median OS (months)", "95% CI"],
+                            [[k["group"], k["n"], k["events"], _num(k["median"], "{:.1f}") if k["median"] else "not reached",
+                              f"{_num(k['median_ci'][0], '{:.1f}')}-{_num(k['median_ci'][1], '{:.1f}')}"]
+                             for k in st["km"]], {1, 2}))
+        h = st.get("logrank_her2_vs_rest")
+        parts.append(f"<p>Log-rank across groups: chi2 = {_num(lr.get('test_statistic'))}, df = {lr.get('df', '-')}, "
+                     f"p = {_num(lr.get('p'))}."
+                     + (f" HER2 activating vs all others: p = {_num(h.get('p'))}." if h else "") + "</p>")
+    else:
+        parts.append("<p>No overall-survival data in this study.</p>")
+    cx = st.get("cox")
+    if cx:
+        parts.append(f"<h3>Cox proportional hazards (n = {cx['n']} complete cases, {cx['events']} events; "
+                     f"{cx['excluded_incomplete']} excluded for missing covariates)</h3>"
+                     f"<p class='note'>Covariates: {', '.join(cx['covariates'])} (HER2 activating vs all other "
+                     "profiled patients; age per 10 years; male vs female; stage III/IV vs I/II; ever vs never smoker).</p>")
+        if cx["error"]:
+            parts.append(f"<p class='warn'>Cox model not fitted: {_e(cx['error'])}</p>")
+        else:
+            parts.append(_table(["covariate", "hazard ratio", "95% CI", "p"],
+                                [[k, _num(v["hr"]), f"{_num(v['ci95'][0])}-{_num(v['ci95'][1])}", _num(v["p"])]
+                                 for k, v in cx["hazard_ratios"].items()]))
+    # Brain metastases
+    b = raw["brain_metastases"]
+    parts.append("<h2>Brain metastases</h2>")
+    if sum(r["known"] for r in b):
+        parts.append(_table(["driver group", "patients", "brain status known", "brain metastases", "rate"],
+                            [[r["driver_group"], r["patients"], r["known"], r["brain"],
+                              _pct(r["brain"] / r["known"]) if r["known"] else "-"] for r in b], {1, 2, 3}))
+    else:
+        parts.append("<p>This study has no brain-metastasis attribute (e.g. BRAIN_METASTASIS); not reported.</p>")
+    parts.append("<h2>Provenance</h2><p class='note'>Files: " + _e(m["files"]) + ". Import "
+                 f"{m.get('import_seconds', '-')} s. Knowledge base and engine: her2scope.</p>")
+    doc = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>her2scope cohort report — "
+           f"{_e(m['study'])}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
+    return doc, figs
+
+
+def write_report(res: dict, output: Path, figures_dir: Path | None = None) -> None:
+    doc, figs = build(res)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.partial")
+    tmp.write_text(doc, encoding="utf-8")
+    os.replace(tmp, output)
+    if figures_dir:
+        figures_dir.mkdir(parents=True, exist_ok=True)
+        for name, (png, svg) in figs.items():
+            (figures_dir / f"{name}.png").write_bytes(png)
+            (figures_dir / f"{name}.svg").write_bytes(svg)

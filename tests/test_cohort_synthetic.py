@@ -1,0 +1,151 @@
+"""Synthetic cohorts with known answers: denominators, Wilson CI, KM median, error reporting."""
+
+from __future__ import annotations
+
+import gzip
+import math
+from pathlib import Path
+
+import pytest
+
+from her2scope.cohort.analysis import analyse
+from her2scope.cohort.engines import DuckDBEngine
+from her2scope.cohort.errors import StudyFileError
+from her2scope.cohort.importer import import_study
+from her2scope.cohort.stats import benjamini_hochberg, kaplan_meier, km_median_from_counts, wilson
+from her2scope.cohort.studies import open_study
+from her2scope.cohort.tcga import FirehoseCohort, convert
+
+MAF_HEAD = ("Hugo_Symbol\tChromosome\tStart_Position\tEnd_Position\tReference_Allele\tTumor_Seq_Allele2\t"
+            "Variant_Classification\tVariant_Type\tTumor_Sample_Barcode\tNCBI_Build\tHGVSp_Short")
+YVMA = "ERBB2\t17\t37880981\t37880982\t-\tGCATACGTGATG\tIn_Frame_Ins\tINS\t{s}\t37\tp.A775_G776insYVMA"
+S310F_PROTEIN_ONLY = "ERBB2\t\t\t\t\t\tMissense_Mutation\tSNP\t{s}\t\tp.S310F"
+VUS = "ERBB2\t17\t37864713\t37864713\tC\tT\tMissense_Mutation\tSNP\t{s}\t37\tp.P122L"
+BAD_REF = "ERBB2\t17\t37868208\t37868208\tG\tT\tMissense_Mutation\tSNP\t{s}\t37\t"
+TP53 = "TP53\t17\t7577120\t7577120\tC\tT\tMissense_Mutation\tSNP\t{s}\t37\tp.R273H"
+
+
+def _clinical(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    lines = ["#" + "\t".join(header)] * 4 + ["\t".join(header)] + ["\t".join(r) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture()
+def study(tmp_path: Path) -> Path:
+    """S01-S10. S09/S10 on panel SMALL (no ERBB2); S11 clinical-only with panel NA.
+    Profiled for ERBB2: S01-S08 = 8. Activating: S01 (YVMA, coordinates), S02 (S310F, protein only).
+    S03 VUS; S04 REF mismatch without protein change (reported, not activating); S09 YVMA but unprofiled."""
+    d = tmp_path / "study"
+    d.mkdir()
+    (d / "meta_study.txt").write_text("cancer_study_identifier: synth\nname: synthetic\n")
+    rows = [YVMA.format(s="S01"), S310F_PROTEIN_ONLY.format(s="S02"), VUS.format(s="S03"),
+            BAD_REF.format(s="S04"), YVMA.format(s="S09")] + [TP53.format(s=f"S{i:02d}") for i in range(1, 11)]
+    (d / "data_mutations_extended.txt").write_text("#version 2.4\n" + MAF_HEAD + "\n" + "\n".join(rows) + "\n")
+    samples = [f"S{i:02d}" for i in range(1, 12)]
+    _clinical(d / "data_clinical_sample.txt", ["PATIENT_ID", "SAMPLE_ID", "ONCOTREE_CODE"],
+              [[f"P{s}", s, "LUAD"] for s in samples])
+    _clinical(d / "data_clinical_patient.txt", ["PATIENT_ID", "SEX", "AGE", "OS_STATUS", "OS_MONTHS"],
+              [[f"P{s}", "Female" if i % 2 else "Male", str(50 + i), "1:DECEASED", str(i + 1)]
+               for i, s in enumerate(samples)])
+    _clinical(d / "data_gene_panel_matrix.txt", ["SAMPLE_ID", "mutations"],
+              [[s, "WES"] for s in samples[:8]] + [["S09", "SMALL"], ["S10", "SMALL"], ["S11", "NA"]])
+    (d / "data_gene_panel_small.txt").write_text("stable_id: SMALL\ngene_list: TP53\tKRAS\tEGFR\n")
+    return d
+
+
+def test_denominator_excludes_samples_whose_panel_lacks_erbb2(study: Path):
+    res = analyse(study, DuckDBEngine())
+    s = res["summary"]
+    assert s["profiled_samples"] == 8                      # S09, S10 (panel without ERBB2), S11 (NA)
+    assert s["her2_mutant_samples"] == 2                   # S01 YVMA, S02 S310F from the protein change
+    assert s["samples_not_profiled_for_erbb2"] == 3
+    assert s["erbb2_variants_with_errors"] == 1            # S04: reported, never dropped
+    rows = {r["sample_id"]: r for r in res["raw"]["erbb2_rows"]}
+    assert rows["S04"]["error"] and "ref_mismatch" in rows["S04"]["error"]
+    assert rows["S09"]["profiled"] is False
+    assert rows["S02"]["call_source"] == "protein_change"
+    res["_tmp"].cleanup()
+
+
+def test_prevalence_and_wilson_against_hand_formula(study: Path):
+    res = analyse(study, DuckDBEngine(), with_statistics=False)
+    k, n, z = 2, 8, 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert res["summary"]["prevalence"] == pytest.approx(0.25)
+    assert res["summary"]["ci95"] == pytest.approx([centre - half, centre + half], abs=1e-12)
+    assert wilson(0, 10)[0] == 0.0 and math.isnan(wilson(0, 0)[0])
+    res["_tmp"].cleanup()
+
+
+def test_km_median_of_constructed_dataset():
+    # HER2: deaths at 1, 2, 3, 4, 5 months -> S(3) = 2/5 <= 0.5, median 3.
+    # Other: 4 patients, death at 2, censored at 3, deaths at 6 and 8 -> S: .75, .75, .375 -> median 6.
+    counts = ([{"driver_group": "HER2", "os_months": float(t), "events": 1, "n": 1} for t in range(1, 6)]
+              + [{"driver_group": "Other", "os_months": 2.0, "events": 1, "n": 1},
+                 {"driver_group": "Other", "os_months": 3.0, "events": 0, "n": 1},
+                 {"driver_group": "Other", "os_months": 6.0, "events": 1, "n": 1},
+                 {"driver_group": "Other", "os_months": 8.0, "events": 1, "n": 1}])
+    curves = {c.group: c for c in kaplan_meier(counts)}
+    assert curves["HER2"].median == 3.0 and curves["HER2"].n == 5
+    assert curves["Other"].median == 6.0 and curves["Other"].events == 3
+    assert km_median_from_counts([(1.0, 1, 1), (2.0, 1, 1), (3.0, 1, 1), (4.0, 1, 1), (5.0, 1, 1)]) == 3.0
+    # aggregated ties give the same answer as one row per patient
+    tied = [{"driver_group": "G", "os_months": 2.0, "events": 3, "n": 4},
+            {"driver_group": "G", "os_months": 5.0, "events": 1, "n": 2}]
+    assert kaplan_meier(tied)[0].median == 2.0
+
+
+def test_benjamini_hochberg():
+    assert benjamini_hochberg([0.01, 0.04, 0.03, 0.5]) == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.5])  # by hand: 4p/rank, then running min from the top
+
+
+def test_bad_start_position_names_file_and_line(tmp_path: Path):
+    maf = tmp_path / "calls.maf"
+    maf.write_text(MAF_HEAD + "\n" + YVMA.format(s="A") + "\n" + TP53.format(s="B").replace("7577120\t7577120", "x12\t12") + "\n")
+    with pytest.raises(StudyFileError) as err:
+        import_study(open_study(maf), tmp_path / "pq")
+    assert err.value.line == 3 and "calls.maf" in err.value.message
+
+
+def test_missing_required_column(tmp_path: Path):
+    maf = tmp_path / "calls.maf"
+    maf.write_text("Hugo_Symbol\tChromosome\nERBB2\t17\n")
+    with pytest.raises(StudyFileError, match="Tumor_Sample_Barcode"):
+        open_study(maf)
+
+
+def test_plain_maf_with_clinical_tsv(tmp_path: Path):
+    maf = tmp_path / "calls.maf"
+    maf.write_text(MAF_HEAD + "\n" + YVMA.format(s="A") + "\n" + TP53.format(s="B") + "\n")
+    clin = tmp_path / "clinical.tsv"
+    clin.write_text("SAMPLE_ID\tSEX\nA\tFemale\nB\tMale\nC\tMale\n")
+    res = analyse(maf, DuckDBEngine(), clinical=clin, with_statistics=False)
+    # C has no MAF row and no panel information: not known to be sequenced -> not profiled
+    assert res["summary"]["profiled_samples"] == 2 and res["summary"]["her2_mutant_samples"] == 1
+    res["_tmp"].cleanup()
+
+
+def test_firehose_converter(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    head = ("Hugo_Symbol\tChromosome\tStart_Position\tEnd_Position\tReference_Allele\tTumor_Seq_Allele2\t"
+            "Variant_Classification\tVariant_Type\tTumor_Sample_Barcode\tCenter\tNCBI_Build\tProtein_Change\tt_depth\tt_vaf")
+    body = ("ERBB2\t17\t37880981\t37880982\t-\tGCATACGTGATG\tIn_Frame_Ins\tINS\tTCGA-AA-0001\tbroad\t37\t"
+            "p.771_771A>AYVMA\t83\t0.1\nTP53\t17\t7577120\t7577120\tC\tT\tMissense_Mutation\tSNP\tTCGA-AA-0002\t"
+            "broad\t37\t\"\"\t10\t0.5\n")
+    with gzip.open(src / "luad.maf.tsv.gz", "wt") as fh:
+        fh.write(head + "\n" + body)
+    (src / "luad_clin.tsv").write_text(
+        "Tumor_Sample_Barcode\tgender\tvital_status\tdays_to_death\tdays_to_last_followup\t"
+        "tobacco_smoking_history\tstage_event_pathologic_stage\tage_at_initial_pathologic_diagnosis\n"
+        "TCGA-AA-0001\tFEMALE\t1\t365.25\t\t1\tStage_IIIA\t61\n")
+    counts = convert([FirehoseCohort("LUAD", src / "luad.maf.tsv.gz", src / "luad_clin.tsv")], tmp_path / "out")
+    assert counts["LUAD"] == {"maf_rows": 2, "samples": 2, "clinical_rows": 1, "samples_without_clinical": 1,
+                              "clinical_without_maf": 0}
+    res = analyse(tmp_path / "out", DuckDBEngine())
+    assert res["summary"]["profiled_samples"] == 2 and res["summary"]["her2_mutant_samples"] == 1
+    km = res["stats"]["km"]
+    assert [(k["group"], k["n"], k["events"], k["median"]) for k in km] == [("HER2 activating", 1, 1, 12.0)]
+    res["_tmp"].cleanup()
