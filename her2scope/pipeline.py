@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .annotate import Annotation, annotate, check_reference
+from .annotate import Annotation, annotate, check_reference, overlaps_erbb2
 from .classify import classify
 from .consequence import Consequence, joined
 from .errors import Her2scopeError, NeedsReferenceError, ReferenceMismatchError
@@ -151,8 +151,9 @@ def _dna_allele(obs: Observation, ref: ReferenceProvider) -> tuple[GenomicAllele
     note = None if obs.build else (f"{expr.system}. input placed on {build.value} "
                                    "(pass --build to choose)")
     a, b = dna_positions(expr, build)
-    seq = ref.sequence(build, a, b + 1)
     where = obs.source.original
+    _check_build(expr, build, a, b, ref, where)
+    seq = ref.sequence(build, a, b + 1)
     if expr.kind == "sub":
         if seq is not None and seq != expr.ref:
             raise ReferenceMismatchError(
@@ -172,6 +173,22 @@ def _dna_allele(obs: Observation, ref: ReferenceProvider) -> tuple[GenomicAllele
     if expr.kind == "dup":
         return GenomicAllele(build, b + 1, "", seq), True, note
     return GenomicAllele(build, a, seq, expr.alt), True, note
+
+
+def _check_build(expr, build: Build, a: int, b: int, ref: ReferenceProvider, where: str) -> None:
+    """A g. position outside ERBB2 on ``build`` but inside it on the other build, with the
+    stated bases matching there, is a wrong-build input: say so instead of 'outside ERBB2'."""
+    if overlaps_erbb2(build, a, b + 1) or not overlaps_erbb2(build.other, a, b + 1):
+        return
+    other = ref.sequence(build.other, a, b + 1)
+    if expr.ref and other != expr.ref:
+        return
+    matches = f" (the stated bases {expr.ref} match {build.other.value} there)" if expr.ref else ""
+    raise ReferenceMismatchError(
+        f"{where}: chr17:{a + 1} is outside ERBB2 on {build.value}; likely cause: wrong genome "
+        f"build: the coordinates look like {build.other.value}{matches}",
+        expected=other or "", observed=expr.ref or "",
+        likely_causes=(f"wrong genome build: the coordinates look like {build.other.value}",))
 
 
 _KIND_CONSEQUENCE = {

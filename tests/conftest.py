@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(str(resources.files("her2scope") / "demo_data"))
 
+ERROR_KEYS_SET = {"input", "record", "error", "message"}
 FIXED = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"
 FORMAT_LINES = (
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',

@@ -106,6 +106,7 @@ def test_plain_vcf_multi_sample_multi_allelic(batch_vcf):
     assert (s310f["genotype"], s310f["depth"], s310f["vaf"]) == ("0/1", 200, 0.25)
     assert (s310f["chrom"], s310f["pos"], s310f["ref"], s310f["alt"]) == ("17", 39_711_955, "C", "T")
     assert s310f["build"] == "GRCh38"
+    assert s310f["original"] == BATCH[3]        # the caller's record is kept verbatim
 
     yvma = got[(5, "TUMOR_B", "p.Y772_A775dup")]
     assert _names(yvma) == YVMA
@@ -168,11 +169,18 @@ def test_non_erbb2_records_are_skipped_and_counted(batch_vcf):
 # .vcf.gz (bgzip and gzip), tabix, CSI, .bcf: same results as the plain file
 # --------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def plain_result(batch_vcf):
-    run = annotate(batch_vcf)
+@pytest.fixture(scope="module")
+def _plain_result_cached(tmp_path_factory):
+    path = write_vcf(tmp_path_factory.mktemp("plain"), "batch.vcf", BATCH, samples=SAMPLES)
+    run = annotate(path)
     assert run.returncode == 0, run.stderr
     return sorted(key_fields(d) for d in run.lines)
+
+
+@pytest.fixture
+def plain_result(_plain_result_cached):
+    """The results of the plain, unindexed .vcf (computed once per module)."""
+    return _plain_result_cached
 
 
 def test_bgzip_unindexed_same_as_plain(tmp_path, batch_vcf, plain_result):
@@ -340,15 +348,32 @@ def test_symbolic_alleles_pass_through_not_interpreted(tmp_path):
         assert any(alt in note for note in d["notes"])
 
 
-def test_large_symbolic_dup_starting_far_upstream_is_reported(tmp_path):
+@pytest.mark.parametrize("kind", ["vcf", "vcf.gz", "tabix", "bcf"])
+def test_large_symbolic_dup_starting_far_upstream_is_reported(tmp_path, kind):
     """A copy-number <DUP> (an ERBB2 amplification call) usually spans megabases: it starts far
     upstream of ERBB2 and still covers it, so it must be passed through, not dropped."""
     path = write_vcf(tmp_path, "amp.vcf", [
+        rec("chr1", 5_000_000, ".", "A", "G", 50, "PASS", "."),
+        rec("chr17", 38_000_000, ".", "A", "G", 50, "PASS", "."),      # far upstream, not ERBB2
         rec("chr17", 39_000_000, "amp", "N", "<DUP>", 50, "PASS", "SVTYPE=DUP;END=40500000"),
+        rec("chr17", 39_711_955, ".", "C", "T", 50, "PASS", "."),
     ])
+    if kind != "vcf":
+        gz = _bgzip(path, tmp_path / "amp.vcf.gz")
+        if kind == "tabix":
+            pysam.tabix_index(str(gz), preset="vcf", force=True)
+        path = gz
+    if kind == "bcf":
+        path = tmp_path / "amp.bcf"
+        with pysam.VariantFile(str(tmp_path / "amp.vcf")) as vin:
+            with pysam.VariantFile(str(path), "wb", header=vin.header) as vout:
+                for r in vin:
+                    vout.write(r)
     run = annotate(path)
     assert run.returncode == 0, run.stderr
-    assert [(d["record"], d["status"], d["alt"]) for d in run.lines] == [(1, "not_interpreted", "<DUP>")]
+    assert [(d["record"], d["status"], d["alt"]) for d in run.lines] == [
+        (3, "not_interpreted", "<DUP>"), (4, "annotated", "T")]
+    assert "2 non-ERBB2 skipped" in _summary_line(run.stderr, path)
 
 
 def test_symbolic_allele_outside_erbb2_is_skipped(tmp_path):
@@ -363,3 +388,50 @@ def test_symbolic_allele_outside_erbb2_is_skipped(tmp_path):
 def test_vcf_text_helper_is_well_formed():
     text = vcf_text([rec("chr17", 1, ".", "A", "C", 1, "PASS", ".")])
     assert re.search(r"^#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO$", text, re.M)
+
+
+# --------------------------------------------------------------------------------------------
+# an index that does not fit its file must not be trusted
+# --------------------------------------------------------------------------------------------
+
+def _indexed(tmp_path, name, records):
+    src = write_vcf(tmp_path, name + ".vcf", records, samples=SAMPLES)
+    gz = _bgzip(src, tmp_path / (name + ".vcf.gz"))
+    pysam.tabix_index(str(gz), preset="vcf", force=True)
+    return src, gz
+
+
+def test_stale_index_is_not_trusted(tmp_path):
+    """The .tbi was made for an earlier version of the file (re-bgzipped afterwards, a classic
+    pipeline slip): the ERBB2 record of the current file must still be found and numbered."""
+    old_records = [BATCH[0]] * 1 + [rec("chr1", 3_000_000 + i, ".", "A", "G", 50, "PASS", ".", FMT,
+                                        "0/1:50,50:100:0.5", "0/0:100,0:100:0", "0/0:100,0:100:0")
+                                    for i in range(3000)] + [BATCH[3]]
+    _, gz = _indexed(tmp_path, "sample", old_records)
+    new = write_vcf(tmp_path, "new.vcf", BATCH, samples=SAMPLES)
+    _bgzip(new, gz)                          # replaces the data, keeps the old index
+    run = annotate(gz)
+    assert_no_traceback(run)
+    expected = annotate(new)
+    assert sorted(key_fields(d) for d in run.lines) == sorted(key_fields(d) for d in expected.lines)
+    assert f"{len(BATCH)} records" in _summary_line(run.stderr, gz)
+
+
+def test_truncated_indexed_file_reports_damage(tmp_path):
+    """The index was made for the complete file; the data file was then cut short (a failed
+    copy). Records before the damage are reported, and the damage is an error, not silence."""
+    filler = [rec("chr17", 50_000_000 + i, ".", "A", "G", 50, "PASS", f"DP={i}", FMT,
+                  "0/1:50,50:100:0.5", "0/0:100,0:100:0", "0/0:100,0:100:0") for i in range(30_000)]
+    records = [BATCH[3]] + filler            # S310F first, then 30,000 chr17 records
+    _, gz = _indexed(tmp_path, "cut", records)
+    data = gz.read_bytes()
+    index = gz.with_name(gz.name + ".tbi")
+    index_bytes = index.read_bytes()
+    gz.write_bytes(data[: len(data) // 2])
+    index.write_bytes(index_bytes)           # the index is (re)written after the cut copy
+    run = annotate(gz)
+    assert_no_traceback(run)
+    got = [(d["record"], d.get("protein_change"), d.get("error")) for d in run.lines]
+    assert (1, "p.S310F", None) in got
+    assert [e for _, _, e in got if e] == ["corrupt_file"], got
+    assert run.returncode == 1

@@ -41,3 +41,18 @@ class FileSummary:
     @property
     def skipped_non_erbb2(self) -> int:
         return max(self.records - self.erbb2_records, 0)
+
+
+def read_until_damage(stream, errors: tuple[type[BaseException], ...]) -> tuple[bytes, BaseException | None]:
+    """All bytes a (decompressing) stream yields, and the error that stopped it early (or None).
+
+    Read piecewise, so a damaged or truncated compressed file still gives the data before the
+    damage instead of nothing."""
+    parts: list[bytes] = []
+    read1 = getattr(stream, "read1", stream.read)
+    try:
+        while chunk := read1(1 << 16):
+            parts.append(chunk)
+    except errors as exc:
+        return b"".join(parts), exc
+    return b"".join(parts), None

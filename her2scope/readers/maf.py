@@ -15,7 +15,7 @@ from ..errors import (BuildConflictError, EmptyInputError, Her2scopeError, Malfo
 from ..genome.builds import Build, is_chr17, parse_build
 from ..hgvs.parse import parse_protein, split_reference
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
-from .base import FileSummary, RecordError
+from .base import FileSummary, RecordError, read_until_damage
 from .compressed import decompression_errors, open_bytes
 
 PROTEIN_COLUMNS = ("HGVSp_Short", "HGVSp", "Protein_Change", "amino_acid_change", "AAChange")
@@ -36,14 +36,12 @@ def _clean(value: str | None) -> str:
 
 def read_maf(path: str, name: str, build: Build | None, summary: FileSummary) -> Iterator[Item]:
     summary.format = "MAF"
-    errors = decompression_errors()
     with open_bytes(path) as raw:
-        try:
-            data = raw.read()
-        except errors as exc:
-            yield RecordError(name, None, "corrupt_file", f"{name}: damaged compressed data: {exc}")
-            return
-    lines = data.decode("utf-8", "replace").splitlines()
+        data, damage = read_until_damage(raw, decompression_errors())
+    text = data.decode("utf-8", "replace")
+    lines = text.splitlines()
+    if damage is not None and lines and not text.endswith(("\n", "\r")):
+        lines.pop()   # a partial last row
     header: list[str] | None = None
     record = 0
     for line in lines:
@@ -71,6 +69,12 @@ def read_maf(path: str, name: str, build: Build | None, summary: FileSummary) ->
         except Her2scopeError as exc:
             summary.errors += 1
             yield RecordError.of(name, record, exc)
+    if damage is not None:
+        summary.errors += 1
+        yield RecordError(name, None, "corrupt_file",
+                          f"{name}: damaged compressed data after data row {record}: {damage}; "
+                          "the rows before were processed")
+        return
     if header is None:
         raise EmptyInputError(f"{name}: no MAF header and no data")
 

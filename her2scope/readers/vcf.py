@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 
 from ..annotate import overlaps_erbb2
@@ -16,7 +17,7 @@ from .compressed import decompression_errors, is_gzip, open_bytes
 from .vcf_header import VcfHeader, parse_header
 from .vcf_index import index_path, read_index
 from .vcf_record import parse_record
-from .vcf_scan import ScanState, read_header, scan
+from .vcf_scan import MAX_SYMBOLIC_SPAN, ScanState, read_header, scan
 
 Item = Observation | RecordError
 
@@ -70,7 +71,10 @@ def _span(build: Build) -> tuple[int, int]:
 
 def _records(lines, header: VcfHeader, build: Build, name: str,
              summary: FileSummary) -> Iterator[Item]:
+    lo, hi = erbb2().span(build)
     for record_no, line in lines:
+        if _clearly_before(line, lo):
+            continue
         try:
             observations = parse_record(line, header=header, build=build, input_name=name,
                                         record=record_no)
@@ -84,6 +88,23 @@ def _records(lines, header: VcfHeader, build: Build, name: str,
         if relevant or not observations:
             summary.erbb2_records += 1 if relevant or _overlaps_line(line, build) else 0
         yield from relevant
+
+
+def _clearly_before(line: str, lo: int) -> bool:
+    """Cheap test for a well-formed record that ends before ERBB2 starts (0-based ``lo``):
+    most chr17 lines in the scan window are such, and need no full parse."""
+    cols = line.split("\t", 8)
+    if len(cols) < 8 or not cols[1].isdigit():
+        return False
+    end = int(cols[1]) - 1 + len(cols[3])
+    if "<" in cols[4] or "[" in cols[4] or "]" in cols[4]:
+        for item in cols[7].split(";"):
+            if item.startswith("END=") and item[4:].isdigit():
+                end = max(end, int(item[4:]))
+                break
+        else:
+            return False
+    return end <= lo
 
 
 def _end(obs: Observation) -> int:
@@ -104,18 +125,50 @@ def _overlaps_line(line: str, build: Build) -> bool:
     return overlaps_erbb2(build, pos - 1, pos - 1 + len(cols[3]))
 
 
+_BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+
+def _index_misfit(path: str, ix_path: str, index) -> str | None:
+    """Why the index cannot be trusted for this file (then the file is scanned), or None."""
+    if os.path.getmtime(ix_path) < os.path.getmtime(path):
+        return "is older than the file"
+    size = os.path.getsize(path)
+    if any((s.end >> 16) > size or (s.begin >> 16) > size for s in index.sequences):
+        return "points past the end of the file"
+    with open(path, "rb") as fh:
+        fh.seek(max(size - len(_BGZF_EOF), 0))
+        if fh.read() != _BGZF_EOF:
+            return "fits a file with a BGZF end-of-file marker, and this one has none (truncated?)"
+    return None
+
+
 def _indexed_lines(path, ix_path, header, names, lo, hi, state, errors, summary):
     index = read_index(ix_path, list(header.contigs))
     if index is None:
         summary.notes.append(f"index {ix_path} has no per-sequence counts: scanned the file instead")
         return None
+    misfit = _index_misfit(path, ix_path, index)
+    if misfit:
+        summary.notes.append(f"index {ix_path} {misfit}: scanned the file instead")
+        return None
+    seq = index.find(names)
+    data = b""
+    if seq is not None:
+        try:
+            data = bgzf.read_range(path, seq.begin, seq.end)
+        except CorruptFileError as exc:   # scanning reports the records before the damage
+            summary.notes.append(f"index {ix_path}: {exc.message}: scanned the file instead")
+            return None
+        if data and not (data.endswith(b"\n") and data.split(b"\t", 1)[0].decode("utf-8", "replace")
+                         == seq.name):
+            summary.notes.append(f"index {ix_path} does not point at {seq.name} records: "
+                                 "scanned the file instead")
+            return None
     summary.used_index = True
     summary.records = sum(s.records for s in index.sequences)
-    seq = index.find(names)
     if seq is None:
         return iter(())
     state.data_records = index.records_before(seq.name)
-    data = bgzf.read_range(path, seq.begin, seq.end)
     summary.notes.append(f"used index {ix_path}")
     return scan(io.BytesIO(data), b"", names, lo, hi, state, errors)
 
@@ -140,7 +193,7 @@ def _read_bcf(path: str, name: str, build: Build | None, summary: FileSummary) -
             try:
                 for rec in vf:
                     state["n"] += 1
-                    if rec.chrom in names and lo - 100_000 <= rec.pos <= hi:
+                    if rec.chrom in names and lo - MAX_SYMBOLIC_SPAN <= rec.pos <= hi:
                         yield state["n"], str(rec).rstrip("\n")
             except (OSError, ValueError) as exc:
                 raise CorruptFileError(
