@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 from .classify import Classification, classify
 from .errors import (BuildConflictError, CorruptFileError, EmptyInputError, Her2scopeError,
                      MalformedRecordError, NeedsReferenceError, ReferenceMismatchError,
-                     UnknownBuildError, UnsupportedReferenceError)
+                     UnknownBuildError, UnsupportedReferenceError, WrongBuildError)
 from .genome.builds import Build
 from .knowledge import KnowledgeBase, load_knowledge
 from .pipeline import Options, annotate_inputs, interpret_allele, interpret_protein
@@ -26,5 +26,5 @@ __all__ = [
     "FileSummary", "classify", "Classification", "load_knowledge", "KnowledgeBase",
     "Her2scopeError", "MalformedRecordError", "EmptyInputError", "CorruptFileError",
     "UnknownBuildError", "BuildConflictError", "ReferenceMismatchError", "UnsupportedReferenceError",
-    "NeedsReferenceError",
+    "NeedsReferenceError", "WrongBuildError",
 ]

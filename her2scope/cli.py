@@ -21,6 +21,8 @@ knowledge_app = typer.Typer(help="Inspect the bundled knowledge base.", no_args_
 app.add_typer(knowledge_app, name="knowledge")
 from .cli_cohort import cohort_app  # noqa: E402
 app.add_typer(cohort_app, name="cohort")
+from .cli_registry import registry_app  # noqa: E402
+app.add_typer(registry_app, name="registry")
 
 
 class OutputFormat(str, enum.Enum):
@@ -147,6 +149,7 @@ def _print_summary(summaries, failed: int) -> None:
         if s.used_index:
             parts.append("index used")
         lines.append(", ".join(parts))
+        lines += [f"  warning: {w}" for w in s.warnings]
     lines.append(f"{len(summaries)} input(s); {failed} record(s) failed"
                  if failed else f"{len(summaries)} input(s); all records interpreted")
     sys.stderr.write("\n".join(lines) + "\n")
@@ -256,6 +259,9 @@ from .cli_report import knowledge_diff, report  # noqa: E402
 
 app.command("report")(report)
 knowledge_app.command("diff")(knowledge_diff)
+from .cli_web import serve  # noqa: E402  (fastapi/uvicorn load inside the command)
+
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -7,7 +7,8 @@
     │   └── CorruptFileError            truncated or damaged compressed data
     ├── BuildError                      the genome build is unknown or contradictory
     │   ├── UnknownBuildError
-    │   └── BuildConflictError          --build says one thing, the file says another
+    │   ├── BuildConflictError          --build says one thing, the file says another
+    │   └── WrongBuildError             records fit ERBB2 on the other build, not the declared one
     ├── ReferenceMismatchError          REF (or a protein residue) disagrees with the reference
     ├── UnsupportedReferenceError       an accession or transcript her2scope does not model
     ├── NeedsReferenceError             intronic bases are needed and no --reference FASTA was given
@@ -54,6 +55,10 @@ class UnknownBuildError(BuildError):
 
 class BuildConflictError(BuildError):
     code = "build_conflict"
+
+
+class WrongBuildError(BuildError):
+    code = "wrong_build"
 
 
 class ReferenceMismatchError(Her2scopeError):

@@ -98,21 +98,35 @@ def test_ref_mismatch_multi_sample_reported_once(tmp_path):
 
 
 def test_wrong_build_grch38_positions_read_as_grch37(tmp_path, good_vcf):
-    """The file says GRCh37, but record 1 is the GRCh38 S310F position (REF C matches GRCh38
-    there). The record must not vanish as 'non-ERBB2': it is an error naming the wrong build."""
+    """The file says GRCh37 but its ERBB2 records are at GRCh38 positions (REF matches GRCh38
+    there): they must not vanish as 'non-ERBB2' but come out as errors naming the wrong build."""
     bad = write_vcf(tmp_path, "build.vcf", [
-        rec("17", 39_711_955, ".", "C", "T", 50, "PASS", "."),
-        rec("17", 39_711_955 - 1_843_747, ".", "C", "T", 50, "PASS", "."),   # the real GRCh37 S310F
+        rec("17", 39_711_955, ".", "C", "T", 50, "PASS", "."),                # S310F on GRCh38
+        rec("17", 39_724_730, ".", "C", "CATACGTGATGGC", 50, "PASS", "."),    # YVMA on GRCh38
     ], contigs=GRCH37_CONTIGS)
     run = annotate(bad, good_vcf)
     assert_no_traceback(run)
     lines = _only(run, bad)
-    errors = [d for d in lines if "error" in d]
-    assert [(d["record"], d["error"]) for d in errors] == [(1, "ref_mismatch")], run.stdout + run.stderr
-    assert "wrong genome build" in errors[0]["message"] and "GRCh38" in errors[0]["message"]
-    assert [(d["record"], d["protein_change"]) for d in lines if "error" not in d] == [(2, "p.S310F")]
+    assert [(d["record"], d.get("error")) for d in lines] == [(1, "wrong_build"), (2, "wrong_build")]
+    assert "wrong genome build" in lines[0]["message"] and "GRCh38" in lines[0]["message"]
+    assert "c.929" in lines[0]["message"]
     assert run.returncode == 1
     _assert_batch_continued(run, good_vcf)
+
+
+def test_a_lone_other_build_match_beside_verified_records_is_a_warning(tmp_path, good_vcf):
+    """One SNV can match the other build's ERBB2 base by chance; next to records that do fit
+    the declared build it is reported as a warning on stderr, not silently skipped."""
+    bad = write_vcf(tmp_path, "build2.vcf", [
+        rec("17", 39_711_955, ".", "C", "T", 50, "PASS", "."),                # fits GRCh38 only
+        rec("17", 39_711_955 - 1_843_747, ".", "C", "T", 50, "PASS", "."),    # the real GRCh37 S310F
+    ], contigs=GRCH37_CONTIGS)
+    run = annotate(bad, good_vcf)
+    assert_no_traceback(run)
+    lines = _only(run, bad)
+    assert [(d["record"], d["protein_change"]) for d in lines] == [(2, "p.S310F")]
+    assert "warning" in run.stderr and "record 1" in run.stderr and "GRCh38" in run.stderr
+    assert run.returncode == 0
 
 
 def test_wrong_build_hgvs_g_with_build_option():

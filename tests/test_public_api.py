@@ -7,7 +7,7 @@ EXPECTED = {
     "FileSummary", "classify", "Classification", "load_knowledge", "KnowledgeBase",
     "Her2scopeError", "MalformedRecordError", "EmptyInputError", "CorruptFileError",
     "UnknownBuildError", "BuildConflictError", "ReferenceMismatchError",
-    "UnsupportedReferenceError", "NeedsReferenceError",
+    "UnsupportedReferenceError", "NeedsReferenceError", "WrongBuildError",
 }
 
 

@@ -37,6 +37,7 @@ class FileSummary:
     errors: int = 0
     used_index: bool = False
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # shown on stderr; the record is not annotated
 
     @property
     def skipped_non_erbb2(self) -> int:

@@ -68,3 +68,110 @@ def read_range(path: str, begin: int, end: int) -> bytes:
         off += bsize
         coff += bsize
     return b"".join(parts)
+
+
+def is_bgzf(head: bytes) -> bool:
+    """A gzip member header with the 'BC' extra subfield (bgzip's block size)."""
+    if len(head) < 18 or head[:2] != b"\x1f\x8b" or not head[3] & 4:
+        return False
+    xlen = struct.unpack_from("<H", head, 10)[0]
+    x = 12
+    while x + 4 <= 12 + xlen and x + 4 <= len(head):
+        if head[x] == 66 and head[x + 1] == 67:
+            return True
+        x += 4 + struct.unpack_from("<H", head, x + 2)[0]
+    return False
+
+
+class BgzfReader:
+    """Decompresses a BGZF file block by block, as a read-only binary stream.
+
+    Every block is a complete gzip member, so damage is confined to one block: all blocks
+    before it are handed over first, then the error is raised (a generic gzip reader
+    decompresses ahead and loses what precedes the damage).  A worker thread decompresses
+    the next blocks while the caller scans (ISA-L releases the GIL while inflating).
+    """
+
+    _BATCH = 64          # blocks per worker task (~4 MB of text)
+
+    def __init__(self, path: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._path = path
+        self._fh = open(path, "rb")
+        self._offset = 0
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._next = self._pool.submit(self._read_batch)
+        self._ready: list[bytes] = []
+        self._error: BaseException | None = None
+        self._done = False
+
+    def _read_batch(self) -> tuple[list[bytes], BaseException | None, bool]:
+        from isal import isal_zlib
+
+        out: list[bytes] = []
+        for _ in range(self._BATCH):
+            header = self._fh.read(18)
+            if not header:
+                return out, None, True
+            if len(header) < 18 or not is_bgzf(header):
+                return out, CorruptFileError(
+                    f"{self._path}: damaged or non-BGZF data at byte {self._offset}"), True
+            size = struct.unpack_from("<H", header, 16)[0] + 1
+            rest = self._fh.read(size - 18)
+            if len(rest) < size - 18:
+                # A cut-off last block: keep what inflates before the cut (whole lines only
+                # are used by the caller), then report the truncation.
+                try:
+                    partial = isal_zlib.decompressobj(31).decompress(header + rest)
+                except isal_zlib.error:
+                    partial = b""
+                if partial:
+                    out.append(partial)
+                return out, EOFError(f"{self._path}: the last BGZF block is truncated at byte "
+                                     f"{self._offset}"), True
+            try:
+                text = isal_zlib.decompress(header + rest, 31)
+            except isal_zlib.error as exc:
+                return out, CorruptFileError(f"{self._path}: damaged BGZF block at byte "
+                                             f"{self._offset}: {exc}"), True
+            self._offset += size
+            if text:
+                out.append(text)
+        return out, None, False
+
+    def read1(self, size: int = -1) -> bytes:
+        while not self._ready:
+            if self._error is not None:
+                raise self._error
+            if self._done:
+                return b""
+            blocks, error, done = self._next.result()
+            self._ready, self._error, self._done = blocks[::-1], error, done
+            if not done:
+                self._next = self._pool.submit(self._read_batch)
+        block = self._ready.pop()
+        if 0 <= size < len(block):
+            self._ready.append(block[size:])
+            block = block[:size]
+        return block
+
+    def read(self, size: int = -1) -> bytes:
+        parts, total = [], 0
+        while size < 0 or total < size:
+            part = self.read1(-1 if size < 0 else size - total)
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._fh.close()
+
+    def __enter__(self) -> "BgzfReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

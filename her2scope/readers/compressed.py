@@ -17,7 +17,7 @@ def sniff(path: str) -> bytes:
         try:
             with igzip.open(path, "rb") as gz:
                 return gz.read(64)
-        except (OSError, EOFError, ValueError):
+        except Exception:   # any damage: the caller reports the file as corrupt
             return GZIP_MAGIC
     with open(path, "rb") as fh:
         return fh.read(64)
@@ -34,7 +34,13 @@ def open_bytes(path: str) -> io.BufferedIOBase:
     Not the threaded ISA-L reader: it decompresses ahead in large blocks and, on a truncated
     file, raises before handing over the data that precedes the damage.
     """
-    if is_gzip(path):
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    if head[:2] == GZIP_MAGIC:
+        from .bgzf import BgzfReader, is_bgzf
+
+        if is_bgzf(head):
+            return BgzfReader(path)
         from isal import igzip
 
         return igzip.open(path, "rb")
@@ -47,4 +53,6 @@ def decompression_errors() -> tuple[type[BaseException], ...]:
 
     from isal import isal_zlib
 
-    return (EOFError, OSError, zlib.error, isal_zlib.error, ValueError)
+    from ..errors import CorruptFileError
+
+    return (EOFError, OSError, zlib.error, isal_zlib.error, ValueError, CorruptFileError)

@@ -7,7 +7,8 @@ import os
 from collections.abc import Iterator
 
 from ..annotate import overlaps_erbb2
-from ..errors import (CorruptFileError, EmptyInputError, Her2scopeError, MalformedRecordError)
+from ..errors import (CorruptFileError, EmptyInputError, Her2scopeError, MalformedRecordError,
+                      WrongBuildError)
 from ..genome.builds import Build
 from ..genome.transcript import erbb2
 from ..variant import Observation
@@ -65,15 +66,22 @@ def read_vcf(path: str, name: str, build: Build | None, summary: FileSummary, *,
 
 
 def _span(build: Build) -> tuple[int, int]:
-    start, end = erbb2().span(build)
-    return start + 1, end
+    """1-based window to scan: ERBB2 on this build *and* on the other one, so records that
+    fit ERBB2 only on the other build are caught (a wrong header) instead of skipped."""
+    spans = [erbb2().span(b) for b in (build, build.other)]
+    return min(s for s, _ in spans) + 1, max(e for _, e in spans)
 
 
 def _records(lines, header: VcfHeader, build: Build, name: str,
              summary: FileSummary) -> Iterator[Item]:
     lo, hi = erbb2().span(build)
+    other_build_hits: list[tuple[int, str]] = []
+    verified_here = 0
     for record_no, line in lines:
-        if _clearly_before(line, lo):
+        if _clearly_before(line, lo) or _clearly_after(line, hi):
+            hint = _fits_other_build(line, build, record_no)
+            if hint is not None:
+                other_build_hits.append(hint)
             continue
         try:
             observations = parse_record(line, header=header, build=build, input_name=name,
@@ -85,9 +93,56 @@ def _records(lines, header: VcfHeader, build: Build, name: str,
             continue
         relevant = [o for o in observations if o.allele is not None and overlaps_erbb2(
             build, o.allele.start, _end(o))]
+        if relevant and erbb2().exonic_sequence(build, relevant[0].allele.start,
+                                                relevant[0].allele.end) == relevant[0].allele.ref:
+            verified_here += 1
         if relevant or not observations:
             summary.erbb2_records += 1 if relevant or _overlaps_line(line, build) else 0
         yield from relevant
+    yield from _other_build_verdict(other_build_hits, verified_here, build, name, summary)
+
+
+def _other_build_verdict(hits, verified_here: int, build: Build, name: str,
+                         summary: FileSummary) -> Iterator[RecordError]:
+    """Records that fit ERBB2 exons only on the *other* build. One SNV can match by chance
+    (about one time in four), so a lone hit next to verified ERBB2 records is a warning; when
+    nothing in the file fits ERBB2 on its own build, the hits are errors: the header (or
+    --build) most likely names the wrong build."""
+    if not hits:
+        return
+    if verified_here == 0:
+        for record_no, text in hits:
+            summary.errors += 1
+            summary.erbb2_records += 1
+            yield RecordError.of(name, record_no, WrongBuildError(f"{name} record {record_no}: {text}"))
+    else:
+        for record_no, text in hits:
+            summary.warnings.append(f"{name} record {record_no}: {text} (could be chance: "
+                                    f"{verified_here} record(s) do fit {build.value})")
+
+
+def _clearly_after(line: str, hi: int) -> bool:
+    cols = line.split("\t", 2)
+    return len(cols) > 2 and cols[1].isdigit() and int(cols[1]) - 1 >= hi
+
+
+def _fits_other_build(line: str, build: Build, record_no: int) -> tuple[int, str] | None:
+    """A record outside ERBB2 on the file's build that lands in an ERBB2 exon on the other
+    build with a matching REF: most likely the header names the wrong build."""
+    cols = line.split("\t", 5)
+    if len(cols) < 5 or not cols[1].isdigit() or not cols[3].isalpha() or not cols[4][:1].isalpha():
+        return None
+    start = int(cols[1]) - 1
+    ref = cols[3].upper()
+    other = build.other
+    tx = erbb2()
+    if tx.exonic_sequence(other, start, start + len(ref)) != ref:
+        return None
+    c = tx.to_cpos(tx.to_tx(other, start))
+    return record_no, (f"chr17:{start + 1} is outside ERBB2 on {build.value} (the file's build), "
+                       f"but on {other.value} it is ERBB2 {tx.accession} c.{c} and REF {ref} "
+                       f"matches {other.value} there: wrong genome build? (header or --build); "
+                       "not annotated")
 
 
 def _clearly_before(line: str, lo: int) -> bool:

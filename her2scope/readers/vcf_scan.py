@@ -107,7 +107,9 @@ def candidate_regex(chrom_names: set[str], low: int, hi: int,
         # ERBB2: match them by looking ahead to the ALT column (ID and REF skipped).
         spans = b"|".join(_decimal_prefixes(symbolic_low, low - 1))
         far = b"(?:" + spans + rb")(?=[^\t\n]*\t[^\t\n]*\t[^\t\n]*[<\[\]])|"
-    return re.compile(b"\n(?:" + names + b")\t(?:" + far + near + b"(?![1-9][0-9]*\t))")
+    # A chr17 name followed by a space is a line written with spaces instead of tabs: let it
+    # through so the record parser can say so, instead of skipping it as "not ERBB2".
+    return re.compile(b"\n(?:" + names + b")(?: |\t(?:" + far + near + b"(?![1-9][0-9]*\t)))")
 
 
 def scan(stream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: ScanState,
@@ -161,10 +163,10 @@ def scan(stream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: Sc
             line_no += block.count(b"\n", counted_to, h + 1)
             counted_to = h + 1
             nl = block.find(b"\n", h + 1)
-            tab1 = block.index(b"\t", h + 1)
-            tab2 = block.find(b"\t", tab1 + 1, nl)      # never read past this line
+            tab1 = block.find(b"\t", h + 1, nl)
+            tab2 = block.find(b"\t", tab1 + 1, nl) if tab1 >= 0 else -1   # never past this line
             try:
-                pos = int(block[tab1 + 1:tab2 if tab2 >= 0 else nl])
+                pos = int(block[tab1 + 1:tab2 if tab2 >= 0 else nl]) if tab1 >= 0 else lo
             except ValueError:
                 pos = lo  # malformed POS: let the record parser report it
             if low <= pos <= hi:
