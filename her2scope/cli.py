@@ -21,8 +21,6 @@ knowledge_app = typer.Typer(help="Inspect the bundled knowledge base.", no_args_
 app.add_typer(knowledge_app, name="knowledge")
 from .cli_cohort import cohort_app  # noqa: E402
 app.add_typer(cohort_app, name="cohort")
-from .cli_registry import registry_app  # noqa: E402
-app.add_typer(registry_app, name="registry")
 
 
 class OutputFormat(str, enum.Enum):
@@ -259,9 +257,7 @@ from .cli_report import knowledge_diff, report  # noqa: E402
 
 app.command("report")(report)
 knowledge_app.command("diff")(knowledge_diff)
-from .cli_web import serve  # noqa: E402  (fastapi/uvicorn load inside the command)
 
-app.command("serve")(serve)
 
 
 def main() -> None:
