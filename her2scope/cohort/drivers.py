@@ -10,24 +10,35 @@ of the protein change (``aa_pos``; works for HGVSp_Short ``p.E746_A750del`` and 
 Fusion drivers (ALK, ROS1, RET, NTRK1/2/3) are only assessable from a structural-variant file
 (``data_sv.txt``); without one they are *not assessed* (NULL), never "absent".
 
-References (the KB team should re-check each PMID against PubMed before a release):
-- EGFR L858R / exon 19 deletions: Lynch TJ et al., N Engl J Med 2004;350:2129-39 (PMID 15118073);
-  Paez JG et al., Science 2004;304:1497-500 (PMID 15118125). Exon 19 = codons 729-761 and exon 20 =
-  codons 762-823 of NP_005219 (EGFR exon 20 insertions cluster at codons 762-775).
-- KRAS codons 12, 13, 61 (and 117, 146): Prior IA et al., Cancer Res 2012;72:2457-67 (PMID 22589270).
+References (checked 2026-11-28 against stored PubMed/publisher/PMC pages; "not verified" = no
+source for that detail was found, the detail is left as typed and still needs a PubMed check):
+- EGFR L858R / exon 19 deletions (verified 2026-11-28): Lynch TJ et al., N Engl J Med
+  2004;350:2129-39 (PMID 15118073); Paez JG et al., Science 2004;304:1497-500 (PMID 15118125).
+  Exon 19 = codons 729-761 and exon 20 = codons 762-823 of NP_005219 (EGFR exon 20 insertions
+  cluster at codons 762-775). The exon lengths in the spliceai annotation (exon 19: 99 bp =
+  33 codons; exon 20: 186 bp = 62 codons; both builds) agree with these codon ranges.
+- KRAS codons 12, 13, 61 (and 117, 146): Prior IA et al., Cancer Res 2012;72:2457-67 (PMID
+  22589270) (not verified).
 - BRAF V600 (class I) and class II/III hotspots (G464, G466, G469, N581, D594, G596, L597, K601):
-  Davies H et al., Nature 2002;417:949-54 (PMID 12068308); Yao Z et al., Nature 2017;548:234-8
-  (PMID 28783719).
-- MET exon 14 skipping (splice-site or in-frame/indel events at the exon 14 boundaries):
-  Frampton GM et al., Cancer Discov 2015;5:850-9 (PMID 26032070); Paik PK et al., Cancer Discov
-  2015;5:842-9 (PMID 26036643). Exon 14 of the canonical MET transcript: GRCh37 chr7:116411903-116412043,
-  GRCh38 chr7:116771849-116771989 (GENCODE canonical exons as shipped in the spliceai 1.3.1 package
-  annotation); the rule accepts events within 20 bp of the exon.
-- Fusions: ALK (Soda M et al., Nature 2007;448:561-6, PMID 17625570), ROS1 (Bergethon K et al., J Clin
-  Oncol 2012;30:863-70), RET (Kohno T et al., Nat Med 2012;18:375-7), NTRK1 (Vaishnavi A et al., Nat Med
-  2013;19:1469-72).
+  Davies H et al., Nature 2002;417:949-54 (verified 2026-11-28; the paper uses the old numbering,
+  V599E = today's V600E; PMID 12068308 not verified); Yao Z et al., Nature 2017 (PMID 28783719,
+  verified 2026-11-28; defines class 3 kinase-impaired mutants; volume/pages 548:234-8 not
+  verified).
+- MET exon 14 skipping (splice-site or in-frame/indel events at the exon 14 boundaries)
+  (verified 2026-11-28; PMIDs corrected): Frampton GM et al., Cancer Discov 2015;5:850-9
+  (PMID 25971938); Paik PK et al., Cancer Discov 2015;5:842-9 (PMID 25971939). Exon 14 of the
+  canonical MET transcript: GRCh37 chr7:116411903-116412043, GRCh38 chr7:116771849-116771989
+  (GENCODE canonical exons as shipped in the spliceai 1.3.1 package annotation; 1-based,
+  inclusive, 141 bp; matches the 14th exon of the MET line in both annotation files, whose
+  EXON_START is 0-based and EXON_END 1-based); the rule accepts events within 20 bp of the exon.
+- Fusions: ALK (Soda M et al., Nature 2007;448:561-6; journal/volume/first page verified
+  2026-11-28, PMID 17625570 not verified), ROS1 (Bergethon K et al., J Clin Oncol 2012;30:863-70,
+  doi:10.1200/JCO.2011.35.6345; journal/volume/first page verified 2026-11-28, end page not
+  verified), RET (Kohno T et al., Nat Med 2012;18:375-7, PMID 22327624; verified 2026-11-28),
+  NTRK1 (Vaishnavi A et al., Nat Med 2013;19:1469-72, PMID 24162815, doi:10.1038/nm.3352;
+  authors/journal/year/PMID verified 2026-11-28, volume/pages not verified).
 - Hotspot positions were cross-checked against cancerhotspots.org v2 (Chang MT et al., Cancer Discov
-  2018;8:174-83).
+  2018;8:174-83) (not verified).
 - TP53, STK11, KEAP1 (co-mutation genes): any protein-altering (non-silent) mutation.
 """
 
