@@ -148,10 +148,8 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
                                  ProteinChange("start_lost", 1, 1, "M"))
     alt_mrna = tx.mrna[:t0] + allele.alt + tx.mrna[t1:]
     ref_protein = tx.protein + "*"
-    # Codons before the first changed one are the reference's: translate from there on.
-    k = (t0 - tx.cds_start) // 3
-    alt_protein = tx.protein[:k] + translate(alt_mrna[tx.cds_start + 3 * k:], to_stop=True)
     delta = len(allele.alt) - len(allele.ref)
+    alt_protein = _alt_protein(tx, alt_mrna, t0, t1, delta)
     if delta % 3 and t0 < tx.cds_end:
         change = frameshift(ref_protein, alt_protein)
         terms.add(Consequence.FRAMESHIFT if change.kind != "ext" else Consequence.STOP_LOST)
@@ -159,6 +157,24 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
     change = compare(ref_protein, alt_protein, first_changed_codon=(t0 - tx.cds_start) // 3 + 1)
     terms.add(_consequence_of(change, delta))
     return ProteinEffect(frozenset(terms), change)
+
+
+def _alt_protein(tx: Transcript, alt_mrna: str, t0: int, t1: int, delta: int) -> str:
+    """Translation of the changed transcript up to its first stop.
+
+    Codons before the change are the reference's.  For an in-frame change that leaves the
+    stop codon alone, codons after the changed ones are the reference's too, so only the
+    changed stretch is translated (the engine's hot path); otherwise translate to the end.
+    """
+    k = (t0 - tx.cds_start) // 3
+    start = tx.cds_start + 3 * k
+    if delta % 3 == 0 and t1 <= tx.cds_end - 3:
+        k_end = max(k + 1, -(-(t1 - tx.cds_start) // 3))      # ceil: first untouched codon
+        window = translate(alt_mrna[start:start + 3 * (k_end - k) + delta], to_stop=True)
+        if window.endswith("*"):
+            return tx.protein[:k] + window
+        return tx.protein[:k] + window + tx.protein[k_end:] + "*"
+    return tx.protein[:k] + translate(alt_mrna[start:], to_stop=True)
 
 
 def _consequence_of(change: ProteinChange, delta: int) -> Consequence:

@@ -72,3 +72,26 @@ def test_stop_codon_changes_are_extensions_or_retained():
     assert lost.kind == "ext" and lost.short.startswith("p.*1256Rext*")
     kept = predict_effect(tx, GenomicAllele(Build.GRCh38, g + 1, "G", "A")).change  # TGA -> TAA
     assert kept.short == "p.*1256="
+
+
+def test_windowed_translation_equals_full_translation():
+    """The in-frame fast path (translate only the changed codons) gives the same protein as
+    translating the whole changed transcript, for every in-frame edit drawn here."""
+    import random
+
+    from her2scope.annotate import _alt_protein
+    from her2scope.genome.translate import translate
+
+    tx = erbb2()
+    rng = random.Random(7)
+    for _ in range(3000):
+        t0 = rng.randrange(tx.cds_start + 3, tx.cds_end - 3)
+        deleted = rng.choice([0, 0, 1, 2, 3, 6])
+        t1 = min(t0 + deleted, tx.cds_end - 3)
+        inserted = "".join(rng.choice("ACGT") for _ in range(rng.choice([0, 1, 2, 3, 6, 9, 12])))
+        delta = len(inserted) - (t1 - t0)
+        if delta % 3 or (t1 == t0 and not inserted):
+            continue
+        alt_mrna = tx.mrna[:t0] + inserted + tx.mrna[t1:]
+        full = translate(alt_mrna[tx.cds_start:], to_stop=True)
+        assert _alt_protein(tx, alt_mrna, t0, t1, delta) == full, (t0, t1, inserted)

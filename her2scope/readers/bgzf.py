@@ -35,7 +35,9 @@ def decompress_all(data: bytes, where: str) -> bytes:
     return b"".join(parts)
 
 
-def read_range(path: str, begin: int, end: int) -> bytes:
+def read_range(path: str, begin: int, end: int, *, past=None) -> bytes:
+    """Text between two virtual offsets.  ``past(block_text)`` may end the read early (after
+    that block, cut at its last line end): a sorted file needs no text beyond a region."""
     from isal import isal_zlib
 
     cbeg, ubeg = begin >> 16, begin & 0xFFFF
@@ -67,6 +69,9 @@ def read_range(path: str, begin: int, end: int) -> bytes:
         parts.append(text[lo:hi])
         off += bsize
         coff += bsize
+        if past is not None and coff <= cend and past(parts[-1]):
+            joined = b"".join(parts)
+            return joined[:joined.rfind(b"\n") + 1]
     return b"".join(parts)
 
 
@@ -92,7 +97,7 @@ class BgzfReader:
     the next blocks while the caller scans (ISA-L releases the GIL while inflating).
     """
 
-    _BATCH = 64          # blocks per worker task (~4 MB of text)
+    _BATCH = 64          # blocks per worker task at most (~4 MB of text); the first are small
 
     def __init__(self, path: str) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -101,16 +106,17 @@ class BgzfReader:
         self._fh = open(path, "rb")
         self._offset = 0
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._next = self._pool.submit(self._read_batch)
+        self._batch = 1   # a caller that only reads the header should not wait for megabytes
+        self._next = self._pool.submit(self._read_batch, self._batch)
         self._ready: list[bytes] = []
         self._error: BaseException | None = None
         self._done = False
 
-    def _read_batch(self) -> tuple[list[bytes], BaseException | None, bool]:
+    def _read_batch(self, blocks: int) -> tuple[list[bytes], BaseException | None, bool]:
         from isal import isal_zlib
 
         out: list[bytes] = []
-        for _ in range(self._BATCH):
+        for _ in range(blocks):
             header = self._fh.read(18)
             if not header:
                 return out, None, True
@@ -149,7 +155,8 @@ class BgzfReader:
             blocks, error, done = self._next.result()
             self._ready, self._error, self._done = blocks[::-1], error, done
             if not done:
-                self._next = self._pool.submit(self._read_batch)
+                self._batch = min(self._batch * 4, self._BATCH)
+                self._next = self._pool.submit(self._read_batch, self._batch)
         block = self._ready.pop()
         if 0 <= size < len(block):
             self._ready.append(block[size:])

@@ -197,6 +197,15 @@ def _index_misfit(path: str, ix_path: str, index) -> str | None:
     return None
 
 
+def _beyond(hi: int):
+    """For an indexed (hence sorted) file: true once a block ends with a record past ``hi``."""
+    def past(block: bytes) -> bool:
+        end = block.rfind(b"\n", 0, len(block) - 1) + 1
+        cols = block[end:].split(b"\t", 2)
+        return len(cols) > 2 and cols[1].isdigit() and int(cols[1]) > hi
+    return past
+
+
 def _indexed_lines(path, ix_path, header, names, lo, hi, state, errors, summary):
     index = read_index(ix_path, list(header.contigs))
     if index is None:
@@ -210,7 +219,7 @@ def _indexed_lines(path, ix_path, header, names, lo, hi, state, errors, summary)
     data = b""
     if seq is not None:
         try:
-            data = bgzf.read_range(path, seq.begin, seq.end)
+            data = bgzf.read_range(path, seq.begin, seq.end, past=_beyond(hi))
         except CorruptFileError as exc:   # scanning reports the records before the damage
             summary.notes.append(f"index {ix_path}: {exc.message}: scanned the file instead")
             return None

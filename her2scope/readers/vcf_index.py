@@ -52,6 +52,35 @@ def _names(blob: bytes) -> list[str]:
     return [n.decode() for n in blob.split(b"\0") if n]
 
 
+def _pseudo_bins(rest: bytes, n_ref: int, pseudo: int, csi: bool) -> list[tuple[int, int, int]] | None:
+    """Find each sequence's pseudo-bin by its byte pattern instead of walking every bin.
+
+    The pattern (bin id, n_chunk = 2) could also occur by chance inside other numbers, so the
+    hits are accepted only if they are exactly ``n_ref`` and chain up as a sorted file's must:
+    each sequence begins where the previous one ended, offsets increase, counts are sane.
+    Otherwise None, and the caller walks the bins.
+    """
+    key = struct.pack("<I", pseudo)
+    gap = 8 if csi else 0          # CSI bins carry a 64-bit loffset before n_chunk
+    hits = []
+    i = rest.find(key)
+    while i >= 0:
+        if struct.unpack_from("<i", rest, i + 4 + gap)[0] == 2 and i + 8 + gap + 32 <= len(rest):
+            b, e, m, u = struct.unpack_from("<4Q", rest, i + 8 + gap)
+            hits.append((b, e, m, u))
+        i = rest.find(key, i + 1)
+    if len(hits) != n_ref:
+        return None
+    previous_end = None
+    for b, e, m, u in hits:
+        if not b < e or m > (1 << 40) or u > (1 << 40):
+            return None
+        if previous_end is not None and b != previous_end:
+            return None
+        previous_end = e
+    return [(b, e, m) for b, e, m, _ in hits]
+
+
 def read_index(path: str, header_contigs: list[str]) -> VcfIndex | None:
     """The per-sequence offsets and counts, or None when the index lacks them (then the
     caller scans the file instead; an index is a speed-up, never a source of truth)."""
@@ -82,6 +111,9 @@ def read_index(path: str, header_contigs: list[str]) -> VcfIndex | None:
         if len(names) < n_ref:
             return None
         rest = data[start:]
+        found = _pseudo_bins(rest, n_ref, pseudo, csi)
+        if found is not None:
+            return VcfIndex(path, tuple(SequenceIndex(names[t], b, e, m) for t, (b, e, m) in enumerate(found)))
         rest += b"\0" * (-len(rest) % 4)
         # Every field after the names is a multiple of 4 bytes: walk them as uint32 words
         # (a struct call per field made this 8x slower on a genome-wide index).
