@@ -41,9 +41,23 @@ def write_report(report, output: Path, paper: str = "a4") -> None:
 
 
 def report(
-    case: Annotated[Path, typer.Argument(help="Case file (YAML or JSON; see docs/case.md).")],
     output: Annotated[list[Path], typer.Option("-o", "--output",
         help="report.html | report.pdf | report.json | report.fhir.json (repeatable)")],
+    case: Annotated[Optional[Path], typer.Argument(
+        help="Case file (YAML or JSON; see docs/case.md). Or give the case with the options below.")] = None,
+    case_id: Annotated[Optional[str], typer.Option("--case-id", help="Pseudonymous id.")] = None,
+    histology: Annotated[Optional[str], typer.Option("--histology")] = None,
+    stage: Annotated[Optional[str], typer.Option("--stage")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="US, EU, JP or CN")] = None,
+    prior_lines: Annotated[int, typer.Option("--prior-lines")] = 0,
+    brain_metastases: Annotated[str, typer.Option("--brain-metastases", help="yes, no or unknown")] = "unknown",
+    ngs: Annotated[Optional[list[Path]], typer.Option("--ngs", help="NGS result file (repeatable)")] = None,
+    sample_type: Annotated[str, typer.Option("--sample-type", help="tissue or plasma")] = "tissue",
+    ihc: Annotated[Optional[str], typer.Option("--ihc", help="IHC score: 0, 1+, 2+, 3+")] = None,
+    ihc_system: Annotated[str, typer.Option("--ihc-system", help="IHC scoring system used")] = "not stated",
+    ish_ratio: Annotated[Optional[float], typer.Option("--ish-ratio", help="HER2/CEP17 ratio")] = None,
+    ish_copies: Annotated[Optional[float], typer.Option("--ish-copies", help="mean HER2 copies per cell")] = None,
+    copy_number: Annotated[Optional[float], typer.Option("--copy-number", help="ERBB2 copy number (NGS)")] = None,
     paper: Annotated[str, typer.Option("--paper", help="a4 or letter (HTML print and PDF)")] = "a4",
     reference: Annotated[Optional[Path], typer.Option("--reference", help="Indexed genome FASTA.")] = None,
     previous: Annotated[Optional[Path], typer.Option(
@@ -58,8 +72,16 @@ def report(
         raise typer.BadParameter("use a4 or letter", param_hint="--paper")
     for out in output:
         _format_of(out)
+    options = Options(reference=str(reference) if reference else None)
     try:
-        rep = make_report(case, Options(reference=str(reference) if reference else None))
+        if case is not None:
+            rep = make_report(case, options)
+        else:
+            rep = _report_from_options(options, case_id=case_id, histology=histology, stage=stage,
+                                       region=region, prior_lines=prior_lines,
+                                       brain_metastases=brain_metastases, ngs=ngs or [],
+                                       sample_type=sample_type, ihc=ihc, ihc_system=ihc_system,
+                                       ish_ratio=ish_ratio, ish_copies=ish_copies, copy_number=copy_number)
     except Her2scopeError as exc:
         typer.echo(f"her2scope: {exc.message}", err=True)
         raise typer.Exit(1)
@@ -74,6 +96,41 @@ def report(
         typer.echo("\n".join(changes) if changes else "no differences in the report's findings", err=False)
     if rep.picture.errors:
         raise typer.Exit(1)
+
+
+_OPTION_OF = {"case_id": "--case-id", "clinical.histology": "--histology", "clinical.stage": "--stage",
+              "clinical.region": "--region", "clinical.prior_lines": "--prior-lines",
+              "clinical.brain_metastases": "--brain-metastases", "ngs.0.sample_type": "--sample-type",
+              "ihc.score": "--ihc", "ish.her2_cep17_ratio": "--ish-ratio", "ish.mean_her2_copies": "--ish-copies",
+              "ngs.0.copy_number.copy_number": "--copy-number"}
+
+
+def _report_from_options(options, *, case_id, histology, stage, region, prior_lines, brain_metastases,
+                         ngs, sample_type, ihc, ihc_system, ish_ratio, ish_copies, copy_number):
+    """A case given as options; validation messages name the option, not the case field."""
+    from .case.schema import CaseError, parse_case
+    from .report.model import report_for
+
+    data: dict = {"case_id": case_id or "CLI-CASE",
+                  "clinical": {"histology": histology, "stage": stage, "region": region,
+                               "prior_lines": prior_lines, "brain_metastases": brain_metastases}}
+    if ngs or copy_number is not None:
+        test: dict = {"sample_type": sample_type, "files": [str(p.resolve()) for p in ngs]}
+        if copy_number is not None:
+            test["copy_number"] = {"copy_number": copy_number}
+        data["ngs"] = [test]
+    if ihc is not None:
+        data["ihc"] = {"score": ihc, "scoring_system": ihc_system}
+    if ish_ratio is not None or ish_copies is not None:
+        data["ish"] = {"her2_cep17_ratio": ish_ratio, "mean_her2_copies": ish_copies}
+    try:
+        case = parse_case(data, "options")
+    except CaseError as exc:
+        message = exc.message
+        for field, option in sorted(_OPTION_OF.items(), key=lambda kv: -len(kv[0])):
+            message = message.replace(f"{field}:", f"{option}:")
+        raise CaseError(message) from None
+    return report_for(case, Path.cwd(), options)
 
 
 def knowledge_diff(

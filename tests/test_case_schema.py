@@ -42,3 +42,28 @@ def test_cli_reports_an_invalid_case_without_a_traceback(tmp_path):
     assert run.returncode == 1
     assert "ihc.score" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def test_case_given_as_cli_options(tmp_path):
+    from report_helpers import DEMO
+
+    out = tmp_path / "r.json"
+    run = subprocess.run([sys.executable, "-m", "her2scope", "report", "-o", str(out),
+                          "--histology", "adenocarcinoma", "--stage", "IVB", "--region", "US",
+                          "--prior-lines", "1", "--ngs", str(DEMO / "patient01_yvma_grch38.vcf"),
+                          "--ihc", "1+"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    import json
+
+    d = json.loads(out.read_text())
+    assert d["her2"]["mutation"]["status"] == "positive"
+    assert d["her2"]["protein_expression"]["status"] == "negative"
+
+
+def test_invalid_cli_options_are_named(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "her2scope", "report", "-o", str(tmp_path / "r.json"),
+                          "--histology", "adenocarcinoma", "--stage", "V", "--region", "XX", "--ihc", "4+"],
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    for option in ("--stage", "--region", "--ihc"):
+        assert option in run.stderr

@@ -105,3 +105,11 @@ def test_trials_explain_match_and_non_match():
     dl4 = by["DESTINY-Lung04"]
     assert any("brain" in r for r in dl4.reasons)
     assert all(t.reasons for t in rep.steps.trials)
+
+
+def test_china_labels_follow_their_own_scope():
+    rep = report(region="CN", prior_lines=1)
+    v = verdicts(rep)
+    assert v["tdxd_cn_mutation"] == "on_label"
+    assert v["zongertinib_cn"] == "on_label"            # CN label: activating, after prior therapy
+    assert verdicts(report(region="CN", prior_lines=0))["zongertinib_cn"] == "not_on_label"
