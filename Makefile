@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,cohort,spark,report]'
+	$(BIN)/pip install --quiet -e '.[test,cohort,spark,report,registry,web]'
 	touch $(STAMP)
 
 # Annotates the bundled demo batch (one file is deliberately broken: exit status 1 means

@@ -21,6 +21,8 @@ knowledge_app = typer.Typer(help="Inspect the bundled knowledge base.", no_args_
 app.add_typer(knowledge_app, name="knowledge")
 from .cli_cohort import cohort_app  # noqa: E402
 app.add_typer(cohort_app, name="cohort")
+from .cli_registry import registry_app  # noqa: E402
+app.add_typer(registry_app, name="registry")
 
 
 class OutputFormat(str, enum.Enum):

@@ -1,0 +1,256 @@
+"""``her2scope registry ...``: the registry from the command line (a thin shell over
+``her2scope.registry.Registry``; the library checks roles and writes the audit log).
+
+Who acts: ``--token`` (or env HER2SCOPE_TOKEN), else ``--user`` (or env HER2SCOPE_USER) with
+the password from env HER2SCOPE_PASSWORD or a prompt. The database: ``--db`` (or env
+HER2SCOPE_DB), default ``./her2scope-registry.db``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+registry_app = typer.Typer(help="Registry of advanced NSCLC patients: imports, results, worklists, statistics "
+                                "(needs the 'registry' extra).", no_args_is_help=True)
+
+DbOpt = Annotated[Optional[str], typer.Option("--db", envvar="HER2SCOPE_DB",
+                                              help="sqlite:///FILE, a file path, or postgresql+psycopg://...")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", envvar="HER2SCOPE_USER", help="Acting user.")]
+TokenOpt = Annotated[Optional[str], typer.Option("--token", envvar="HER2SCOPE_TOKEN", help="API token of the acting user.")]
+
+
+def _open(db: str | None):
+    try:
+        from .registry import Registry
+    except ImportError as exc:   # the extra is not installed
+        typer.echo(f"her2scope: the registry needs the 'registry' extra (pip install 'her2scope[registry]'): {exc}",
+                   err=True)
+        raise typer.Exit(2)
+    return Registry.open(db)
+
+
+def _fail(exc: Exception) -> None:
+    from .errors import Her2scopeError
+
+    if isinstance(exc, Her2scopeError):
+        typer.echo(f"her2scope: {exc.code}: {exc.message}", err=True)
+        raise typer.Exit(1)
+    raise exc
+
+
+def _actor(reg, user: str | None, token: str | None):
+    if token:
+        info = reg.user_for_token(token)
+        if info is None:
+            typer.echo("her2scope: the token is not valid", err=True)
+            raise typer.Exit(2)
+        return info
+    if not user:
+        typer.echo("her2scope: say who acts: --user NAME (password from HER2SCOPE_PASSWORD or a prompt) or --token",
+                   err=True)
+        raise typer.Exit(2)
+    password = os.environ.get("HER2SCOPE_PASSWORD") or typer.prompt(f"password for {user}", hide_input=True)
+    info = reg.authenticate(user, password)
+    if info is None:
+        typer.echo("her2scope: wrong user name or password", err=True)
+        raise typer.Exit(2)
+    return info
+
+
+@registry_app.command("init")
+def init(db: DbOpt = None,
+         admin: Annotated[Optional[str], typer.Option("--admin", help="Create this admin user (password from "
+                                                      "HER2SCOPE_PASSWORD or a prompt).")] = None) -> None:
+    """Create or upgrade the registry schema (Alembic), optionally with a first admin user."""
+    from .registry import Role
+    from .registry.db import current_revision
+
+    reg = _open(db)
+    try:
+        if admin:
+            password = os.environ.get("HER2SCOPE_PASSWORD") or typer.prompt(
+                f"new password for {admin}", hide_input=True, confirmation_prompt=True)
+            reg.create_user(admin, password, Role.admin)
+            typer.echo(f"admin user {admin} created")
+        typer.echo(f"registry ready at schema revision {current_revision(reg.engine)}")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+
+
+@registry_app.command("user-add")
+def user_add(username: str, role: Annotated[str, typer.Option("--role", help="viewer | clinician | data_manager | admin")],
+             db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
+    """Add a user (the acting user must be an admin); the new password is prompted for."""
+    from .registry import Role
+
+    reg = _open(db)
+    try:
+        actor = _actor(reg, user, token)
+        password = os.environ.get("HER2SCOPE_NEW_PASSWORD") or typer.prompt(
+            f"new password for {username}", hide_input=True, confirmation_prompt=True)
+        reg.create_user(username, password, Role(role), actor=actor)
+        typer.echo(f"user {username} ({role}) created")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+
+
+@registry_app.command("token")
+def token_cmd(username: str, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
+    """Issue an API token for USERNAME (yourself, or anyone if you are an admin); shown once."""
+    reg = _open(db)
+    try:
+        actor = _actor(reg, user, token)
+        typer.echo(reg.issue_api_token(username, actor=actor))
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+
+
+@registry_app.command("import")
+def import_cmd(file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
+               as_json: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False) -> None:
+    """Import a CSV (docs/registry-import.md) or a FHIR bundle (.json): one transaction, idempotent."""
+    reg = _open(db)
+    try:
+        actor = _actor(reg, user, token)
+        if file.suffix.lower() == ".json":
+            try:
+                bundle = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                typer.echo(f"her2scope: {file}: not readable JSON: {exc}", err=True)
+                raise typer.Exit(2)
+            rep = reg.import_fhir(bundle, actor, source=file.name)
+        else:
+            rep = reg.import_csv(file, actor)
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+    if as_json:
+        typer.echo(json.dumps(rep.as_dict(), indent=2))
+    else:
+        state = "already imported (nothing changed)" if rep.already_imported else "imported"
+        typer.echo(f"{rep.source}: {state}, batch {rep.batch_id}: {rep.rows_imported} of {rep.rows_total} rows; "
+                   f"{rep.patients_created} patients, {rep.tests_created} tests created, {rep.tests_updated} updated, "
+                   f"{rep.results_stored} results")
+        for r in rep.rejected:
+            typer.echo(f"  rejected row {r.row}" + (f" ({r.patient_id})" if r.patient_id else "") + f": {r.reason}")
+        for note in rep.notes:
+            typer.echo(f"  note: {note}")
+    raise typer.Exit(1 if rep.rejected else 0)
+
+
+@registry_app.command("attach")
+def attach(patient: str, file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
+           sample_type: Annotated[str, typer.Option("--sample-type", help="tissue | plasma")] = "tissue",
+           assay: Annotated[Optional[str], typer.Option("--assay")] = None,
+           build: Annotated[Optional[str], typer.Option("--build", help="GRCh37 | GRCh38 when the file does not say")] = None,
+           resulted: Annotated[Optional[str], typer.Option("--resulted", help="YYYY-MM-DD (default today)")] = None) -> None:
+    """Interpret a VCF/MAF/HGVS file with the engine and store it as PATIENT's NGS result."""
+    reg = _open(db)
+    try:
+        actor = _actor(reg, user, token)
+        day = dt.date.fromisoformat(resulted) if resulted else None
+        r = reg.attach_ngs_result(patient, file, actor, sample_type=sample_type, assay=assay, build=build, resulted=day)
+    except ValueError as exc:
+        typer.echo(f"her2scope: {exc}", err=True)
+        raise typer.Exit(2)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+    typer.echo(f"{patient}: {r.summary} (knowledge {r.knowledge_version}; test {r.test_id})")
+    for v in r.variants:
+        typer.echo(f"  {v.protein_change or '-':<18} {v.hgvs_c or '-':<32} {v.oncogenicity or '-'}")
+
+
+@registry_app.command("worklist")
+def worklist(name: Annotated[Optional[str], typer.Argument(help="One worklist (default: all)")] = None,
+             db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
+             pending_days: Annotated[int, typer.Option("--pending-days", min=0)] = 14,
+             today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD (default today)")] = None,
+             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Testing-gap worklists (see docs/registry.md for each definition)."""
+    reg = _open(db)
+    try:
+        actor = _actor(reg, user, token)
+        lists = reg.worklists(actor, today=dt.date.fromisoformat(today) if today else None,
+                              pending_days=pending_days, names=(name,) if name else None)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+    if as_json:
+        typer.echo(json.dumps({k: [r.as_dict() for r in v] for k, v in lists.items()}, indent=2))
+        return
+    for key, rows in lists.items():
+        typer.echo(f"{key} ({len(rows)})")
+        for r in rows:
+            typer.echo(f"  {r.patient_id:<14} {'' if r.days is None else str(r.days) + ' d':>7}  {r.reason}")
+
+
+@registry_app.command("stats")
+def stats(db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
+          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Turnaround per test type (ordered -> resulted) and HER2-mutation yield vs the expected 2-4%."""
+    reg = _open(db)
+    try:
+        actor = _actor(reg, user, token)
+        tat, yld = reg.turnaround(actor), reg.her2_yield(actor)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+    if as_json:
+        typer.echo(json.dumps({"turnaround": tat, "her2_yield": yld}, indent=2))
+        return
+    typer.echo("turnaround, ordered -> resulted (days)")
+    for tt, d in tat.items():
+        fmt = lambda x: "-" if x is None else f"{x:g}"   # noqa: E731
+        typer.echo(f"  {tt:<11} n={d['n']:<6} median={fmt(d['median_days']):<6} p90={fmt(d['p90_days']):<6} "
+                   f"pending={d['pending']} failed={d['failed']}")
+    if yld["yield"] is None:
+        typer.echo("HER2-mutation yield: no resulted NGS test yet")
+    else:
+        lo, hi = yld["ci95"]
+        typer.echo(f"HER2-mutation yield: {yld['her2_mutant']}/{yld['tested']} = {yld['yield']:.1%} "
+                   f"(95% CI {lo:.1%}-{hi:.1%}, Wilson); expected {yld['expected_range'][0]:.0%}-"
+                   f"{yld['expected_range'][1]:.0%} ({yld['expected_source']}): {yld['verdict']}")
+
+
+@registry_app.command("demo")
+def demo(db: DbOpt = None,
+         today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD (default today)")] = None) -> None:
+    """Load a demo registry: ~30 pseudonymous advanced NSCLC patients and the bundled demo VCFs."""
+    from .registry.demo import build_demo
+
+    reg = _open(db)
+    try:
+        summary = build_demo(reg, today=dt.date.fromisoformat(today) if today else None)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        reg.close()
+    rep = summary["import"]
+    typer.echo(f"demo registry: {rep.rows_imported} CSV rows imported"
+               + (" (already there)" if rep.already_imported else "") + f", {len(summary['attached'])} VCFs attached")
+    for pid, name, status in summary["attached"]:
+        typer.echo(f"  {pid:<12} {name:<36} mutation: {status}")
+    typer.echo("demo users (demo only; change or remove them on a real server):")
+    for name, pw in summary["users"].items():
+        typer.echo(f"  {name} / {pw}")
+    sys.stdout.flush()

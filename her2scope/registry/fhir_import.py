@@ -1,0 +1,274 @@
+"""FHIR R4 bundles of Patient, Condition, Observation (and DiagnosticReport) resources.
+
+- Patient: the pseudonym is ``identifier[].value`` (system ``urn:her2scope:case-id`` preferred)
+  or the resource id. A Patient carrying identifying data (name, birthDate, address, telecom)
+  is rejected: the registry is pseudonymous.
+- Condition: histology from ``code`` (text or coding display), stage from
+  ``stage[0].summary`` (text or coding code/display), date from ``onsetDateTime`` or
+  ``recordedDate``.
+- DiagnosticReport (LOINC 51969-4 genomic report): one NGS test; its ``result`` references
+  give the ERBB2 variant observations; ``issued``/``effectiveDateTime`` is the resulted date;
+  a plasma specimen (``specimen[].display`` mentioning plasma/blood/ctDNA) makes it ngs_plasma.
+- Observation LOINC 69548-6 (variant, GRIG): c.HGVS (48004-6), else g.HGVS (81290-9) with
+  the assembly (62374-4), else p.HGVS (48005-3). Variant observations outside any report are
+  grouped per patient and date into one NGS test.
+- Observation HER2 IHC (LOINC 18474-7, or code text mentioning immunohistochemistry/IHC):
+  the value text holds the score (``IHC 3+``, ``2+``). HER2 ISH (code text mentioning ISH/FISH,
+  or LOINC 48676-1): ``valueQuantity`` is the HER2/CEP17 ratio.
+Row numbers in the report are 1-based bundle entry numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .dto import RejectedRow
+from .roles import InvalidImport
+from .rows import (
+    DiagnosisSpec,
+    ImportRow,
+    RowRejected,
+    TestSpec,
+    check_date,
+    check_histology,
+    check_pseudonym,
+    check_stage,
+)
+
+LOINC = "http://loinc.org"
+VARIANT, GENOMIC_REPORT, IHC_LOINC, ISH_LOINC = "69548-6", "51969-4", "18474-7", "48676-1"
+C_HGVS, G_HGVS, P_HGVS, ASSEMBLY = "48004-6", "81290-9", "48005-3", "62374-4"
+ASSEMBLY_CODES = {"LA14029-5": "GRCh37", "LA26806-2": "GRCh38"}
+IDENTIFYING = ("name", "birthDate", "address", "telecom", "photo")
+_HISTOLOGY_WORDS = (("adenosquamous", "adenosquamous"), ("adenocarcinoma", "adenocarcinoma"),
+                    ("squamous", "squamous"), ("large cell", "large_cell"), ("large_cell", "large_cell"),
+                    ("non-small cell", "nsclc_nos"), ("nsclc", "nsclc_nos"))
+
+
+def _codes(cc: dict | None) -> set[str]:
+    return {c.get("code") for c in (cc or {}).get("coding", []) if c.get("code")}
+
+
+def _text(cc: dict | None) -> str:
+    if not cc:
+        return ""
+    if cc.get("text"):
+        return str(cc["text"])
+    for c in cc.get("coding", []):
+        if c.get("display") or c.get("code"):
+            return str(c.get("display") or c.get("code"))
+    return ""
+
+
+def _date(resource: dict, keys: tuple[str, ...], today: dt.date) -> dt.date | None:
+    for k in keys:
+        v = resource.get(k)
+        if isinstance(v, dict):
+            v = v.get("start")
+        if v:
+            return check_date(str(v)[:10], k, today)
+    return None
+
+
+def _refs(resource: dict, bundle_ids: dict) -> str | None:
+    ref = (resource.get("subject") or resource.get("patient") or {}).get("reference")
+    return bundle_ids.get(ref) if ref else None
+
+
+def _histology(cc: dict) -> str:
+    text = " ".join([_text(cc)] + [str(c.get("display", "")) for c in cc.get("coding", [])]).lower()
+    for word, value in _HISTOLOGY_WORDS:
+        if word in text:
+            return value
+    return check_histology(_text(cc))
+
+
+def _stage(cond: dict) -> str:
+    stages = cond.get("stage") or []
+    if not stages:
+        raise RowRejected("Condition without stage")
+    summary = stages[0].get("summary") or {}
+    candidates = [summary.get("text")] + [c.get("code") for c in summary.get("coding", [])] + \
+                 [c.get("display") for c in summary.get("coding", [])]
+    last = None
+    for c in candidates:
+        if not c:
+            continue
+        text = re.sub(r"^(c|p|yp|yc)?(t\w+\s*n\w+\s*m\w+\s*)?", "", str(c).strip(), flags=re.IGNORECASE)
+        try:
+            return check_stage(text or str(c))
+        except RowRejected as exc:
+            last = exc
+    raise last or RowRejected("Condition stage has no text or code")
+
+
+def _variant_expr(obs: dict) -> str:
+    comps = {}
+    for comp in obs.get("component", []):
+        for code in _codes(comp.get("code")):
+            comps[code] = comp
+    if C_HGVS in comps:
+        return _text(comps[C_HGVS].get("valueCodeableConcept"))
+    if G_HGVS in comps:
+        return _text(comps[G_HGVS].get("valueCodeableConcept"))
+    if P_HGVS in comps:
+        text = _text(comps[P_HGVS].get("valueCodeableConcept"))
+        return text if ":" in text or text.upper().startswith("ERBB2") else f"ERBB2:{text}"
+    raise RowRejected("variant Observation without a c., g. or p. HGVS component")
+
+
+def _plasma(resource: dict) -> bool:
+    words = " ".join(str(s.get("display", "")) for s in resource.get("specimen", []) if isinstance(s, dict))
+    words += " " + _text(resource.get("method"))
+    return bool(re.search(r"plasma|blood|ctdna|cfdna|liquid", words, re.IGNORECASE))
+
+
+def read_bundle(bundle: dict, *, today: dt.date | None = None) -> tuple[list[ImportRow | RejectedRow], tuple[str, ...]]:
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise InvalidImport("not a FHIR Bundle (resourceType must be 'Bundle')")
+    today = today or dt.date.today()
+    entries = [e.get("resource") or {} for e in bundle.get("entry") or []]
+    full_urls = [e.get("fullUrl") for e in bundle.get("entry") or []]
+    out: list[ImportRow | RejectedRow] = []
+    notes: list[str] = []
+    ids: dict[str, str] = {}                  # "Patient/x", "urn:uuid:..." -> pseudonym
+    by_id: dict[str, tuple[int, dict]] = {}   # any reference -> (entry number, resource)
+    for n, (res, url) in enumerate(zip(entries, full_urls), 1):
+        rid = res.get("id")
+        for ref in filter(None, (url, f"{res.get('resourceType')}/{rid}" if rid else None)):
+            by_id[ref] = (n, res)
+    # Patients first: every other resource refers to one.
+    for n, (res, url) in enumerate(zip(entries, full_urls), 1):
+        if res.get("resourceType") != "Patient":
+            continue
+        try:
+            present = [k for k in IDENTIFYING if res.get(k)]
+            if present:
+                raise RowRejected(f"Patient carries identifying data ({', '.join(present)}); "
+                                  "the registry accepts pseudonymous records only")
+            idents = res.get("identifier") or []
+            chosen = next((i.get("value") for i in idents if i.get("system") == "urn:her2scope:case-id"), None)
+            pseudonym = check_pseudonym(chosen or (idents[0].get("value") if idents else None) or res.get("id", ""))
+        except RowRejected as exc:
+            out.append(RejectedRow(n, exc.reason))
+            continue
+        for ref in filter(None, (url, f"Patient/{res.get('id')}" if res.get("id") else None)):
+            ids[ref] = pseudonym
+        out.append(ImportRow(n, pseudonym))   # a patient-only row: created even without data
+    used: set[int] = set()
+    for n, res in enumerate(entries, 1):
+        kind = res.get("resourceType")
+        try:
+            if kind == "Condition":
+                out.append(_condition(n, res, ids, today))
+            elif kind == "DiagnosticReport" and GENOMIC_REPORT in _codes(res.get("code")):
+                row, members = _report(n, res, ids, by_id, today)
+                used |= members
+                out.append(row)
+        except RowRejected as exc:
+            out.append(RejectedRow(n, exc.reason, _refs(res, ids)))
+    loose: dict[tuple, list[tuple[int, str]]] = {}
+    for n, res in enumerate(entries, 1):
+        if res.get("resourceType") != "Observation" or n in used:
+            continue
+        try:
+            row = _observation(n, res, ids, today)
+            if row is None:
+                continue
+            if isinstance(row, tuple):      # a loose variant: grouped below
+                key, expr = row
+                loose.setdefault(key, []).append((n, expr))
+            else:
+                out.append(row)
+        except RowRejected as exc:
+            out.append(RejectedRow(n, exc.reason, _refs(res, ids)))
+    for (pseudonym, test_type, day), items in loose.items():
+        out.append(ImportRow(items[0][0], pseudonym, None, TestSpec(
+            test_type=test_type, external_id=f"fhir-variants-{day}", resulted=day,
+            variants=tuple(e for _, e in items))))
+    skipped = sorted({r.get("resourceType", "?") for r in entries}
+                     - {"Patient", "Condition", "Observation", "DiagnosticReport"})
+    if skipped:
+        notes.append(f"resource types not imported: {', '.join(skipped)}")
+    out.sort(key=lambda r: r.row)
+    # Patient-only rows must come first so the patient exists for its other rows.
+    out.sort(key=lambda r: not (isinstance(r, ImportRow) and r.diagnosis is None and r.test is None))
+    return out, tuple(notes)
+
+
+def _subject(n: int, res: dict, ids: dict) -> str:
+    pseudonym = _refs(res, ids)
+    if pseudonym is None:
+        raise RowRejected(f"{res.get('resourceType')}: subject is not a Patient of this bundle")
+    return pseudonym
+
+
+def _condition(n: int, res: dict, ids: dict, today: dt.date) -> ImportRow:
+    pseudonym = _subject(n, res, ids)
+    dx = DiagnosisSpec(_histology(res.get("code") or {}), _stage(res),
+                       _date(res, ("onsetDateTime", "onsetPeriod", "recordedDate"), today))
+    return ImportRow(n, pseudonym, dx)
+
+
+def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> tuple[ImportRow, set[int]]:
+    pseudonym = _subject(n, res, ids)
+    day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today)
+    if day is None:
+        raise RowRejected("DiagnosticReport without effectiveDateTime or issued date")
+    variants, members = [], set()
+    plasma = _plasma(res)
+    for ref in res.get("result", []):
+        hit = by_id.get(ref.get("reference"))
+        if hit is None:
+            continue
+        m, obs = hit
+        if VARIANT in _codes(obs.get("code")):
+            members.add(m)
+            if _present(obs):
+                variants.append(_variant_expr(obs))
+            plasma = plasma or _plasma(obs)
+    status = str(res.get("status", "final"))
+    test = TestSpec(test_type="ngs_plasma" if plasma else "ngs_tissue",
+                    external_id=f"fhir-report-{res.get('id') or n}",
+                    resulted=day if status != "cancelled" else None, failed=day if status == "cancelled" else None,
+                    variants=tuple(variants) if status != "cancelled" else ())
+    return ImportRow(n, pseudonym, None, test), members
+
+
+def _present(obs: dict) -> bool:
+    value = obs.get("valueCodeableConcept")
+    return value is None or "LA9634-2" not in _codes(value)      # LA9634-2 = Absent
+
+
+def _observation(n: int, res: dict, ids: dict, today: dt.date):
+    codes = _codes(res.get("code"))
+    text = _text(res.get("code")).lower()
+    if VARIANT in codes:
+        pseudonym = _subject(n, res, ids)
+        if not _present(res):
+            return None
+        day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today)
+        if day is None:
+            raise RowRejected("variant Observation without effectiveDateTime or issued date")
+        return (pseudonym, "ngs_plasma" if _plasma(res) else "ngs_tissue", day), _variant_expr(res)
+    if IHC_LOINC in codes or "immunohistochemistry" in text or re.search(r"\bihc\b", text):
+        pseudonym = _subject(n, res, ids)
+        day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today) or today
+        value = _text(res.get("valueCodeableConcept")) or str(res.get("valueString") or "")
+        if value.strip().lower() == "failed":
+            return ImportRow(n, pseudonym, None, TestSpec(test_type="ihc", external_id=f"fhir-{res.get('id') or n}",
+                                                          failed=day))
+        score = re.sub(r"(?i)^\s*(her2\s*)?ihc\s*", "", value).strip()
+        method = _text(res.get("method")).removeprefix("scoring system: ") or None
+        return ImportRow(n, pseudonym, None, TestSpec(test_type="ihc", external_id=f"fhir-{res.get('id') or n}",
+                                                      resulted=day, value=score, scoring_system=method))
+    if ISH_LOINC in codes or re.search(r"\b(f|c|s)?ish\b", text):
+        pseudonym = _subject(n, res, ids)
+        qty = (res.get("valueQuantity") or {}).get("value")
+        if qty is None:
+            raise RowRejected("ISH Observation without a HER2/CEP17 ratio (valueQuantity)")
+        day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today) or today
+        return ImportRow(n, pseudonym, None, TestSpec(test_type="ish", external_id=f"fhir-{res.get('id') or n}",
+                                                      resulted=day, value=str(qty)))
+    return None

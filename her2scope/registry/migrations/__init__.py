@@ -1,0 +1,1 @@
+"""Alembic migrations of the registry schema (configured in code: see ``db.migrate``)."""

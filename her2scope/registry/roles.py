@@ -1,0 +1,66 @@
+"""Roles and what each may do; checked inside the library so CLI, API and web share one rule.
+
+    viewer        read patients, worklists, statistics
+    clinician     viewer + record decisions + attach NGS results
+    data_manager  clinician + imports (CSV, FHIR)
+    admin         everything, including users, API tokens and the audit log
+"""
+
+from __future__ import annotations
+
+import enum
+
+from ..errors import Her2scopeError
+
+
+class Role(str, enum.Enum):
+    viewer = "viewer"
+    clinician = "clinician"
+    data_manager = "data_manager"
+    admin = "admin"
+
+
+class Action(str, enum.Enum):
+    read = "read"
+    decide = "decide"
+    attach = "attach"
+    import_data = "import"
+    manage_users = "manage_users"
+    read_audit = "read_audit"
+
+
+_ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.viewer: frozenset({Action.read}),
+    Role.clinician: frozenset({Action.read, Action.decide, Action.attach}),
+    Role.data_manager: frozenset({Action.read, Action.decide, Action.attach, Action.import_data}),
+    Role.admin: frozenset(Action),
+}
+
+
+class PermissionDenied(Her2scopeError):
+    code = "permission_denied"
+
+
+class RegistryError(Her2scopeError):
+    """A registry request that cannot be carried out as asked (unknown patient, bad value)."""
+
+    code = "registry_error"
+
+
+class NotFound(RegistryError):
+    code = "not_found"
+
+
+class InvalidImport(RegistryError):
+    """The whole import file is unusable (not CSV, required columns missing, not a FHIR Bundle)."""
+
+    code = "invalid_import"
+
+
+def allowed(role: Role, action: Action) -> bool:
+    return action in _ALLOWED[Role(role)]
+
+
+def require(role: Role, action: Action, who: str) -> None:
+    if not allowed(role, action):
+        raise PermissionDenied(f"{who} (role {Role(role).value}) may not {action.value.replace('_', ' ')}")

@@ -1,0 +1,294 @@
+"""The Registry: every read and write of the registry goes through here, with the caller's
+role checked (``roles.require``) and patient reads written to the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from ..pipeline import Options
+from . import snapshot
+from . import stats as _stats
+from . import worklists as _worklists
+from .audit import append_audit
+from .auth import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, new_token, token_digest, verify_password
+from .db import make_engine, migrate, normalize_url
+from .dto import AuditEntry, ImportReport, PatientDetail, PatientSummary, ResultInfo, UserInfo, WorklistRow
+from .importing import run_import, store_result
+from .interpret import NGS_TYPES, interpret_test
+from .models import ApiToken, AuditLog, Decision, Patient, Result, Test, User
+from .roles import Action, NotFound, PermissionDenied, RegistryError, Role, require
+from .rows import PSEUDONYM
+from .views import mutation_status, patient_detail, result_info
+
+DECISION_KINDS = ("brain_mri_done", "therapy_chosen", "trial_referral", "other")
+SYSTEM = "system"
+
+
+class Registry:
+    """Open with ``Registry.open(url)``; close with ``close()`` (or use ``with``)."""
+
+    def __init__(self, engine, options: Options = Options()) -> None:
+        self.engine = engine
+        self.options = options
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, knowledge: str | None = None, migrate_schema: bool = True) -> Registry:
+        """``url``: None (``./her2scope-registry.db``), a SQLite path, ``sqlite:///...`` or
+        ``postgresql+psycopg://...``. The schema is brought to the newest Alembic revision."""
+        engine = make_engine(normalize_url(url))
+        if migrate_schema:
+            migrate(engine)
+        return cls(engine, Options(knowledge=knowledge))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._sessions() as s, s.begin():
+            yield s
+
+    def _actor(self, s: Session, actor: UserInfo | None, action: Action) -> User:
+        """The acting user as stored now (role, active); anonymous access does not exist."""
+        if not isinstance(actor, UserInfo):
+            raise PermissionDenied("no authenticated user: anonymous access is not allowed")
+        user = s.get(User, actor.id)
+        if user is None or not user.active or user.username != actor.username:
+            raise PermissionDenied(f"{actor.username}: unknown or inactive user")
+        require(Role(user.role), action, user.username)
+        return user
+
+    # ---- users and authentication -------------------------------------------------------
+    def create_user(self, username: str, password: str, role: Role, *, actor: UserInfo | None = None) -> UserInfo:
+        """``actor`` must be an admin when given (web/API); without it the call is a local
+        administrative one (``her2scope registry init``, scripts on the server)."""
+        role = Role(role)
+        if not PSEUDONYM.match(username or ""):
+            raise RegistryError(f"user name {username!r}: use letters, digits, '_', '.', '-' (at most 64)")
+        if len(password or "") < MIN_PASSWORD_LENGTH:
+            raise RegistryError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+        with self._tx() as s:
+            by = self._actor(s, actor, Action.manage_users).username if actor is not None else SYSTEM
+            if s.scalar(select(User.id).where(User.username == username)) is not None:
+                raise RegistryError(f"user {username!r} exists already")
+            user = User(username=username, password_hash=hash_password(password), role=role.value, active=True)
+            s.add(user)
+            s.flush()
+            append_audit(s, by, "create_user", None, f"{username} ({role.value})")
+            return UserInfo(user.id, user.username, role)
+
+    def authenticate(self, username: str, password: str) -> UserInfo | None:
+        with self._tx() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            ok = verify_password(password, user.password_hash if user else DUMMY_HASH) and user is not None \
+                and user.active
+            append_audit(s, username if user else SYSTEM, "login" if ok else "login_failed", None,
+                         "" if user else "unknown user name")
+            return UserInfo(user.id, user.username, Role(user.role)) if ok else None
+
+    def issue_api_token(self, username: str, *, actor: UserInfo | None = None) -> str:
+        """A new API token for ``username``; the plaintext is returned once, only its SHA-256
+        is kept. ``actor`` (when given) must be that user or an admin."""
+        with self._tx() as s:
+            if actor is not None and actor.username != username:
+                self._actor(s, actor, Action.manage_users)
+            elif actor is not None:
+                self._actor(s, actor, Action.read)
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None or not user.active:
+                raise NotFound(f"no active user {username!r}")
+            token = new_token()
+            s.add(ApiToken(user_id=user.id, token_sha256=token_digest(token)))
+            append_audit(s, actor.username if actor else SYSTEM, "issue_api_token", None, username)
+            return token
+
+    def user_for_token(self, token: str) -> UserInfo | None:
+        if not token:
+            return None
+        with self._tx() as s:
+            row = s.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
+                            .where(ApiToken.token_sha256 == token_digest(token))).scalar_one_or_none()
+            if row is None or not row.active:
+                return None
+            return UserInfo(row.id, row.username, Role(row.role))
+
+    def list_users(self, actor: UserInfo) -> list[UserInfo]:
+        with self._tx() as s:
+            self._actor(s, actor, Action.manage_users)
+            return [UserInfo(u.id, u.username, Role(u.role)) for u in s.scalars(select(User).order_by(User.username))]
+
+    # ---- patients ---------------------------------------------------------------------
+    def list_patients(self, actor: UserInfo) -> list[PatientSummary]:
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            rows = snapshot.load(s)
+            append_audit(s, user.username, "list_patients", None, f"{len(rows)} patients")
+        out = []
+        for p in sorted(rows.values(), key=lambda p: p.pseudonym):
+            dx = max(p.diagnoses, key=lambda d: (d[2] or dt.date.min)) if p.diagnoses else None
+            status = mutation_status([(t.test_type, t.status, t.her2_status) for t in p.tests])
+            out.append(PatientSummary(p.pseudonym, dx[0] if dx else None, dx[1] if dx else None, p.advanced,
+                                      p.diagnosis_date, status, len(p.tests)))
+        return out
+
+    def patient_detail(self, patient_id: str, actor: UserInfo) -> PatientDetail:
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            p = s.scalar(select(Patient).where(Patient.pseudonym == patient_id).options(
+                selectinload(Patient.diagnoses), selectinload(Patient.decisions),
+                selectinload(Patient.tests).selectinload(Test.result).selectinload(Result.variants)))
+            if p is None:
+                append_audit(s, user.username, "view_patient_missing", patient_id[:64])
+                raise NotFound(f"no patient {patient_id!r}")
+            append_audit(s, user.username, "view_patient", p.pseudonym)
+            return patient_detail(p)
+
+    # ---- imports and results ------------------------------------------------------------
+    def import_csv(self, path: str | Path, actor: UserInfo, *, today: dt.date | None = None) -> ImportReport:
+        from .csv_import import read_csv
+
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.import_data).username
+        sha, rows = read_csv(path, today=today)
+        return run_import(self._sessions, kind="csv", source=Path(path).name, sha256=sha, rows=rows,
+                          actor=user, options=self.options)
+
+    def import_fhir(self, bundle: dict, actor: UserInfo, *, source: str = "bundle",
+                    today: dt.date | None = None) -> ImportReport:
+        from .fhir_import import read_bundle
+
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.import_data).username
+        rows, notes = read_bundle(bundle, today=today)
+        sha = hashlib.sha256(json.dumps(bundle, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        return run_import(self._sessions, kind="fhir", source=source, sha256=sha, rows=rows, actor=user,
+                          options=self.options, notes=notes)
+
+    def attach_ngs_result(self, patient_id: str, path: str | Path, actor: UserInfo, *, sample_type: str = "tissue",
+                          assay: str | None = None, build: str | None = None, resulted: dt.date | None = None,
+                          sample: str | None = None) -> ResultInfo:
+        """Interpret a VCF/BCF/MAF/HGVS file with the engine (through the HER2 picture) and store
+        it as the result of the patient's oldest pending NGS test of that sample type, or of a
+        new test. Attaching the same file again replaces that result (no duplicate)."""
+        test_type = f"ngs_{sample_type}"
+        if test_type not in NGS_TYPES:
+            raise RegistryError(f"sample_type must be tissue or plasma (got {sample_type!r})")
+        path = Path(path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise RegistryError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+        resulted = resulted or dt.date.today()
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.attach)
+            p = s.scalar(select(Patient).where(Patient.pseudonym == patient_id).options(
+                selectinload(Patient.diagnoses), selectinload(Patient.tests).selectinload(Test.result)))
+            if p is None:
+                raise NotFound(f"no patient {patient_id!r}")
+            dx = max(p.diagnoses, key=lambda d: d.diagnosis_date or dt.date.min) if p.diagnoses else None
+            r = interpret_test(p.pseudonym, test_type, resulted=resulted, assay=assay, files=(str(path.resolve()),),
+                               build=build, sample=sample, histology=dx.histology if dx else None,
+                               stage=dx.stage if dx else None, options=self.options)
+            fatal = [e for e in r.errors if e.record is None]
+            if fatal and not r.variants:
+                raise RegistryError(f"{path.name}: " + "; ".join(f"{e.error}: {e.message}" for e in fatal))
+            key = f"{p.pseudonym}|{test_type}|file:{digest}"
+            test = next((t for t in p.tests if t.natural_key == key or (
+                t.test_type == test_type and t.result is not None and t.result.source_sha256 == digest)), None)
+            if test is None:
+                test = next((t for t in sorted(p.tests, key=lambda t: (t.ordered or dt.date.min, t.id))
+                             if t.test_type == test_type and t.status in ("ordered", "received")
+                             and t.result is None), None)
+            if test is None:
+                test = Test(patient=p, natural_key=key, test_type=test_type, assay=assay, status="resulted",
+                            resulted=resulted)
+                s.add(test)
+            if test.ordered and resulted < test.ordered:
+                raise RegistryError(f"resulted {resulted} is before the test was ordered ({test.ordered})")
+            test.status, test.resulted, test.failed = "resulted", resulted, None
+            test.assay = assay or test.assay
+            res = store_result(s, test, r, source_file=path.name[:300], source_sha256=digest)
+            s.flush()
+            append_audit(s, user.username, "attach_ngs_result", p.pseudonym,
+                         f"{path.name} ({sample_type}): {r.status}; knowledge {r.knowledge_version}")
+            return result_info(res, test, p.pseudonym)
+
+    def record_decision(self, patient_id: str, kind: str, detail: str, actor: UserInfo) -> None:
+        if kind not in DECISION_KINDS:
+            raise RegistryError(f"decision kind must be one of {', '.join(DECISION_KINDS)} (got {kind!r})")
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.decide)
+            pid = s.scalar(select(Patient.id).where(Patient.pseudonym == patient_id))
+            if pid is None:
+                raise NotFound(f"no patient {patient_id!r}")
+            s.add(Decision(patient_id=pid, kind=kind, detail=(detail or "").strip()[:4000], actor=user.username))
+            append_audit(s, user.username, "record_decision", patient_id, kind)
+
+    # ---- worklists and statistics -------------------------------------------------------
+    def worklists(self, actor: UserInfo, *, today: dt.date | None = None, pending_days: int = 14,
+                  names: tuple[str, ...] | None = None) -> dict[str, list[WorklistRow]]:
+        today = today or dt.date.today()
+        if pending_days < 0:
+            raise RegistryError("pending_days must be >= 0")
+        wanted = names or _worklists.NAMES
+        unknown = [n for n in wanted if n not in _worklists.NAMES]
+        if unknown:
+            raise RegistryError(f"unknown worklist(s) {', '.join(unknown)}; known: {', '.join(_worklists.NAMES)}")
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            patients = sorted(snapshot.load(s).values(), key=lambda p: p.pseudonym)
+            out = {}
+            for name in wanted:
+                if name == "knowledge_update_changes_result":
+                    out[name] = _worklists.knowledge_update_changes_result(s, today, self.options)
+                else:
+                    out[name] = _worklists.SNAPSHOT_LISTS[name](patients, today, pending_days=pending_days)
+            append_audit(s, user.username, "worklists", None, ", ".join(f"{k}={len(v)}" for k, v in out.items()))
+        return out
+
+    def turnaround(self, actor: UserInfo) -> dict:
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            patients = list(snapshot.load(s).values())
+            append_audit(s, user.username, "stats_turnaround", None)
+        return _stats.turnaround(patients)
+
+    def her2_yield(self, actor: UserInfo) -> dict:
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            patients = list(snapshot.load(s).values())
+            append_audit(s, user.username, "stats_yield", None)
+        return _stats.her2_yield(patients)
+
+    def audit_log(self, actor: UserInfo, limit: int = 200, *, patient_id: str | None = None) -> list[AuditEntry]:
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read_audit)
+            q = select(AuditLog).order_by(AuditLog.id.desc()).limit(max(1, min(int(limit), 10000)))
+            if patient_id:
+                q = q.where(AuditLog.patient_pseudonym == patient_id)
+            rows = [AuditEntry(a.id, a.at, a.actor, a.action, a.patient_pseudonym, a.detail) for a in s.scalars(q)]
+            append_audit(s, user.username, "read_audit_log", patient_id, f"{len(rows)} entries")
+            return rows
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table (no patient data): for `registry stats`, health checks, tests."""
+        from .models import Base
+
+        with self._tx() as s:
+            return {name: s.scalar(select(func.count()).select_from(table))
+                    for name, table in Base.metadata.tables.items()}

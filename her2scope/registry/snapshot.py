@@ -1,0 +1,80 @@
+"""A light, read-only snapshot of the registry for worklists and statistics: four queries,
+plain tuples, no ORM objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Decision, Diagnosis, Patient, Result, Test
+
+
+@dataclass
+class TestRow:
+    id: int
+    test_type: str
+    status: str
+    assay: str | None
+    ordered: dt.date | None
+    received: dt.date | None
+    resulted: dt.date | None
+    failed: dt.date | None
+    result_id: int | None
+    her2_status: str | None
+    value: str | None
+    knowledge_version: str | None
+
+
+@dataclass
+class PatientRow:
+    id: int
+    pseudonym: str
+    diagnoses: list[tuple[str, str, dt.date | None, bool]] = field(default_factory=list)
+    tests: list[TestRow] = field(default_factory=list)
+    decisions: list[tuple[str, dt.datetime]] = field(default_factory=list)
+
+    @property
+    def advanced(self) -> bool:
+        return any(d[3] for d in self.diagnoses)
+
+    @property
+    def diagnosis_date(self) -> dt.date | None:
+        dates = [d[2] for d in self.diagnoses if d[2]]
+        return min(dates) if dates else None
+
+    def ngs(self) -> list[TestRow]:
+        return [t for t in self.tests if t.test_type.startswith("ngs_")]
+
+    @property
+    def her2_mutant(self) -> bool:
+        return any(t.status == "resulted" and t.her2_status == "positive" for t in self.ngs())
+
+
+def load(s: Session) -> dict[int, PatientRow]:
+    patients = {pid: PatientRow(pid, name) for pid, name in s.execute(select(Patient.id, Patient.pseudonym))}
+    for pid, hist, stage, day, adv in s.execute(select(Diagnosis.patient_id, Diagnosis.histology, Diagnosis.stage,
+                                                       Diagnosis.diagnosis_date, Diagnosis.advanced)):
+        patients[pid].diagnoses.append((hist, stage, day, adv))
+    q = (select(Test.patient_id, Test.id, Test.test_type, Test.status, Test.assay, Test.ordered, Test.received,
+                Test.resulted, Test.failed, Result.id, Result.her2_status, Result.value, Result.knowledge_version)
+         .outerjoin(Result, Result.test_id == Test.id).order_by(Test.id))
+    for pid, *rest in s.execute(q):
+        patients[pid].tests.append(TestRow(*rest))
+    for pid, kind, at in s.execute(select(Decision.patient_id, Decision.kind, Decision.decided_at)):
+        patients[pid].decisions.append((kind, at))
+    return patients
+
+
+def by_patient_kinds(p: PatientRow) -> set[str]:
+    return {k for k, _ in p.decisions}
+
+
+def group_counts(items) -> dict:
+    out: dict = defaultdict(int)
+    for k in items:
+        out[k] += 1
+    return dict(out)

@@ -1,0 +1,171 @@
+"""Testing-gap worklists. Each is a function of one snapshot of the registry; the definitions
+are documented in docs/registry.md and repeated in each function's docstring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Her2scopeError
+from ..genome.builds import Build
+from ..knowledge import load_knowledge
+from ..pipeline import Options, annotate_inputs, interpret_allele
+from ..readers.base import RecordError
+from .dto import WorklistRow
+from .models import Patient, Result, ResultVariant, Test
+from .snapshot import PatientRow
+
+NAMES = ("advanced_without_ngs", "pending_too_long", "plasma_not_detected_without_tissue", "ihc_without_ngs",
+         "her2_mutant_without_brain_mri", "her2_mutant_without_decision", "knowledge_update_changes_result")
+TREATMENT_DECISIONS = ("therapy_chosen", "trial_referral", "other")
+
+
+def _days(since: dt.date | None, today: dt.date) -> int | None:
+    return (today - since).days if since else None
+
+
+def advanced_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+    """Advanced NSCLC (stage IIIB-IVB) without a resulted NGS test (tissue or plasma)."""
+    out = []
+    for p in patients:
+        if not p.advanced:
+            continue
+        ngs = p.ngs()
+        if any(t.status == "resulted" for t in ngs):
+            continue
+        pending = [t for t in ngs if t.status in ("ordered", "received")]
+        failed = [t for t in ngs if t.status == "failed"]
+        if pending:
+            t = pending[0]
+            reason = f"{t.test_type.replace('_', ' ')} ordered {t.ordered or t.received}, no result yet"
+        elif failed:
+            reason = f"{failed[-1].test_type.replace('_', ' ')} failed {failed[-1].failed}; repeat testing needed"
+        else:
+            reason = "advanced NSCLC with no NGS ordered"
+        out.append(WorklistRow(p.pseudonym, reason, p.diagnosis_date, _days(p.diagnosis_date, today)))
+    return out
+
+
+def pending_too_long(patients: list[PatientRow], today: dt.date, pending_days: int = 14, **_) -> list[WorklistRow]:
+    """Any test ordered (or received) more than ``pending_days`` days ago, neither resulted nor failed."""
+    out = []
+    for p in patients:
+        for t in p.tests:
+            since = t.ordered or t.received
+            if t.status in ("ordered", "received") and since and (today - since).days > pending_days:
+                out.append(WorklistRow(p.pseudonym, f"{t.test_type.replace('_', ' ')}"
+                                       + (f" ({t.assay})" if t.assay else "")
+                                       + f" {t.status} {since}, pending {(today - since).days} days "
+                                       f"(> {pending_days})", since, (today - since).days, t.id))
+    return out
+
+
+def plasma_not_detected_without_tissue(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+    """Plasma NGS resulted 'not detected' (no ERBB2 variant; not the same as negative), no
+    activating ERBB2 mutation found elsewhere, and no tissue NGS resulted or pending."""
+    out = []
+    for p in patients:
+        plasma = [t for t in p.ngs() if t.test_type == "ngs_plasma" and t.status == "resulted"
+                  and t.her2_status == "not_detected"]
+        if not plasma or p.her2_mutant:
+            continue
+        if any(t.test_type == "ngs_tissue" and t.status != "failed" for t in p.tests):
+            continue
+        since = plasma[-1].resulted
+        out.append(WorklistRow(p.pseudonym, f"plasma NGS {since}: ERBB2 not detected; no tissue NGS",
+                               since, _days(since, today), plasma[-1].id))
+    return out
+
+
+def ihc_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+    """HER2 IHC (or ISH) resulted but no NGS resulted or pending: IHC measures protein, it
+    does not find ERBB2 mutations (the classic mix-up)."""
+    out = []
+    for p in patients:
+        ihc = [t for t in p.tests if t.test_type in ("ihc", "ish") and t.status == "resulted"]
+        if not ihc or any(t.status != "failed" for t in p.ngs()):
+            continue
+        t = ihc[-1]
+        what = f"HER2 IHC {t.value}" if t.test_type == "ihc" else f"HER2 ISH ratio {t.value}"
+        out.append(WorklistRow(p.pseudonym, f"{what} ({t.resulted}) but no NGS: IHC/ISH do not detect "
+                               "ERBB2 mutations", t.resulted, _days(t.resulted, today), t.id))
+    return out
+
+
+def _mutant_since(p: PatientRow) -> dt.date | None:
+    days = [t.resulted for t in p.ngs() if t.status == "resulted" and t.her2_status == "positive" and t.resulted]
+    return min(days) if days else None
+
+
+def her2_mutant_without_brain_mri(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+    """HER2-mutant (activating ERBB2 mutation by NGS) with no 'brain_mri_done' decision recorded."""
+    out = []
+    for p in patients:
+        if p.her2_mutant and "brain_mri_done" not in {k for k, _ in p.decisions}:
+            since = _mutant_since(p)
+            out.append(WorklistRow(p.pseudonym, "HER2-mutant: no brain MRI recorded", since, _days(since, today)))
+    return out
+
+
+def her2_mutant_without_decision(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+    """HER2-mutant with no documented next step (therapy_chosen, trial_referral or other)."""
+    out = []
+    for p in patients:
+        if p.her2_mutant and not {k for k, _ in p.decisions} & set(TREATMENT_DECISIONS):
+            since = _mutant_since(p)
+            out.append(WorklistRow(p.pseudonym, "HER2-mutant: no therapy decision or trial referral recorded",
+                                   since, _days(since, today)))
+    return out
+
+
+def knowledge_update_changes_result(s: Session, today: dt.date, options: Options, **_) -> list[WorklistRow]:
+    """Results made with an older knowledge-base version whose ERBB2 variants the current
+    knowledge base classifies differently (each variant re-interpreted by the engine)."""
+    current = load_knowledge(options.knowledge).version
+    q = (select(Patient.pseudonym, Test.id, Test.resulted, Result.knowledge_version, ResultVariant)
+         .join(Test, Test.patient_id == Patient.id).join(Result, Result.test_id == Test.id)
+         .join(ResultVariant, ResultVariant.result_id == Result.id)
+         .where(Result.knowledge_version != current).order_by(Test.id, ResultVariant.ordinal))
+    cache: dict[tuple, str | None] = {}
+    changes: dict[int, list[str]] = {}
+    meta: dict[int, tuple] = {}
+    for pseudonym, test_id, resulted, version, v in s.execute(q):
+        key = (v.build, v.pos, v.ref, v.alt, v.hgvs_c, v.protein_change)
+        if key not in cache:
+            cache[key] = _reclassify(v, options)
+        now = cache[key]
+        if now is not None and now != v.oncogenicity:
+            name = v.protein_change or v.hgvs_c
+            changes.setdefault(test_id, []).append(f"{name}: {v.oncogenicity} (knowledge {version}) -> {now} "
+                                                   f"(knowledge {current})")
+            meta[test_id] = (pseudonym, resulted)
+    return [WorklistRow(meta[t][0], "; ".join(c), meta[t][1], _days(meta[t][1], today), t)
+            for t, c in changes.items()]
+
+
+def _reclassify(v: ResultVariant, options: Options) -> str | None:
+    try:
+        if v.build and v.pos and v.ref is not None and v.alt is not None:
+            r = interpret_allele(Build(v.build), v.pos, v.ref, v.alt, options=options)
+        else:
+            text = v.hgvs_c or v.hgvs_p or v.protein_change
+            if not text:
+                return None
+            items = [i for i in annotate_inputs([text], options) if not isinstance(i, RecordError)]
+            if not items:
+                return None
+            r = items[0]
+    except Her2scopeError:
+        return None
+    return r.classification.oncogenicity if r.classification else None
+
+
+SNAPSHOT_LISTS: dict[str, Callable] = {
+    "advanced_without_ngs": advanced_without_ngs, "pending_too_long": pending_too_long,
+    "plasma_not_detected_without_tissue": plasma_not_detected_without_tissue, "ihc_without_ngs": ihc_without_ngs,
+    "her2_mutant_without_brain_mri": her2_mutant_without_brain_mri,
+    "her2_mutant_without_decision": her2_mutant_without_decision,
+}
