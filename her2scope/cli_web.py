@@ -1,0 +1,109 @@
+"""``her2scope serve``: the web app and REST API (FastAPI under uvicorn).
+
+Registered in ``cli.py``; fastapi/uvicorn are imported only when the command runs.
+Exit status: 0 stopped normally, 2 usage error (missing extra, unusable option).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXTRA_HINT = "pip install 'her2scope[web,registry]'"
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"her2scope serve: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _secret(secret_key_file: Path | None) -> str | None:
+    if secret_key_file is not None:
+        try:
+            text = secret_key_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            _fail(f"cannot read --secret-key-file {secret_key_file}: {exc.strerror or exc}")
+        if len(text) < 32:
+            _fail(f"--secret-key-file {secret_key_file}: use at least 32 characters")
+        return text
+    return os.environ.get("HER2SCOPE_SECRET_KEY") or None
+
+
+def _load_demo(registry) -> None:
+    """The registry's demo data and demo users (``her2scope registry demo``), by its library call."""
+    from .registry.demo import build_demo
+
+    summary = build_demo(registry)
+    imp = summary["import"]
+    typer.echo(f"her2scope serve: demo data: {imp.rows_imported} rows imported"
+               f"{' (already there)' if imp.already_imported else ''}, {len(summary['attached'])} VCFs attached",
+               err=True)
+    for name, password in summary["users"].items():
+        typer.echo(f"her2scope serve: demo user {name} / {password}", err=True)
+
+
+def serve(
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Registry database URL: a SQLite path or sqlite:///..., or postgresql+psycopg://... "
+                     "(default ./her2scope-registry.db).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (put a TLS reverse proxy in front "
+                                                     "for anything but 127.0.0.1).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the registry demo data (and demo users) first.")] = False,
+    insecure_cookies: Annotated[bool, typer.Option(
+        "--insecure-cookies", help="Session cookies without the Secure flag: ONLY for http://127.0.0.1 "
+                                   "development and tests.")] = False,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, max=4096,
+                                               help="Largest accepted request body.")] = 50,
+    pending_days: Annotated[int, typer.Option("--pending-days", min=0, max=3650,
+                                              help="'Pending too long' worklist threshold.")] = 14,
+    secret_key_file: Annotated[Path | None, typer.Option(
+        "--secret-key-file", help="File with the session-signing secret (else $HER2SCOPE_SECRET_KEY, "
+                                  "else a random key per start: sessions end on restart).")] = None,
+    forwarded_allow_ips: Annotated[str, typer.Option(
+        "--forwarded-allow-ips", help="Reverse proxies whose X-Forwarded-* headers are trusted.")] = "127.0.0.1",
+    log_level: Annotated[str, typer.Option("--log-level")] = "info",
+) -> None:
+    """Start the web app and REST API (pages at http://HOST:PORT/, API under /api/v1)."""
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError:
+        _fail(f"the web app needs FastAPI and uvicorn: {EXTRA_HINT}")
+    try:
+        from .registry import Registry
+    except ImportError:
+        _fail(f"the web app needs the registry: {EXTRA_HINT}")
+    from .errors import Her2scopeError
+    from .web.app import create_app
+    from .web.config import MB, WebSettings
+    from .web.logs import log_config
+
+    if insecure_cookies and host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo("her2scope serve: WARNING --insecure-cookies on a non-loopback address: session cookies "
+                   "will travel without the Secure flag", err=True)
+    secret = _secret(secret_key_file)
+    if secret is None:
+        typer.echo("her2scope serve: no --secret-key-file or HER2SCOPE_SECRET_KEY: using a random key "
+                   "(sessions end when the server restarts)", err=True)
+    try:
+        registry = Registry.open(db)
+    except Her2scopeError as exc:
+        _fail(exc.message)
+    if demo:
+        _load_demo(registry)
+    settings = WebSettings(db_url=db, secret_key=secret or secrets.token_urlsafe(32),
+                           secure_cookies=not insecure_cookies, max_upload_bytes=max_upload_mb * MB,
+                           pending_days=pending_days)
+    app = create_app(settings, registry)
+    typer.echo(f"her2scope serve: http://{host}:{port}/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)", err=True)
+    uvicorn.run(app, host=host, port=port, log_config=log_config(log_level.upper()), access_log=False,
+                proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, server_header=False,
+                date_header=True, limit_concurrency=200, timeout_keep_alive=5)
+    registry.close()
+    sys.exit(0)

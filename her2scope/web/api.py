@@ -1,0 +1,233 @@
+"""The REST API (``/api/v1``), described by FastAPI's OpenAPI at ``/api/v1/openapi.json``.
+
+Every call needs ``Authorization: Bearer <token>`` (tokens: Account page, or the registry's
+``issue_api_token``). Cookies are not accepted here, so the API needs no CSRF token.
+Roles are the registry's and are enforced by it (403). Patient reads are audited by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field, StringConstraints
+
+from ..case.schema import Case
+from ..registry import DECISION_KINDS, WORKLISTS
+from .auth import api_user, optional_page_user, state
+from .services import Annotation, annotate_expressions, annotate_upload, report_from_case
+from .uploads import private_folder, save_import, save_upload, scrubbed
+
+Problem = {"model": dict[str, Any]}
+COMMON: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no or invalid API token"},
+    403: {"description": "the user's role does not allow this"},
+    413: {"description": "request body over the upload limit"},
+    422: {"description": "invalid input (the message names the field or record)"},
+}
+router = APIRouter(responses=COMMON)
+
+Expression = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+BuildName = Literal["GRCh37", "GRCh38"]
+
+
+class HgvsRequest(BaseModel):
+    expressions: list[Expression] = Field(..., min_length=1, max_length=1000, examples=[[
+        "NM_004448.4:c.2313_2324dup", "ERBB2 p.S310F"]])
+    build: BuildName | None = Field(None, description="for g. expressions without an accession, e.g. chr17:g.")
+
+
+class AnnotationResponse(BaseModel):
+    knowledge_version: str
+    items: list[dict[str, Any]] = Field(description="one object per ERBB2 variant, or an error object "
+                                                    "{input, record, error, message} (README: output contract)")
+    summaries: list[dict[str, Any]]
+    failed: int
+
+
+class DecisionRequest(BaseModel):
+    kind: Literal[DECISION_KINDS]  # type: ignore[valid-type]
+    detail: str = Field("", max_length=4000)
+
+
+def _annotation(a: Annotation) -> dict:
+    return a.as_dict()
+
+
+# ---- annotate and report ---------------------------------------------------------------------
+
+@router.post("/annotate", response_model=AnnotationResponse, tags=["annotate"],
+             responses={415: {"description": "not VCF, BCF, MAF or HGVS text"}})
+def annotate_file(request: Request, user=Depends(api_user),
+                  file: UploadFile = File(..., description="VCF (.vcf/.vcf.gz), BCF, MAF or HGVS text"),
+                  build: BuildName | None = Form(None)):
+    """Annotate every ERBB2 variant of an uploaded file (read by content)."""
+    with private_folder() as tmp:
+        folder = Path(tmp)
+        with scrubbed(folder):
+            saved = save_upload(file.file, file.filename, state(request).settings.max_upload_bytes, folder)
+            return _annotation(annotate_upload(saved, build))
+
+
+INLINE_BATCH = 8   # up to this many expressions run on the event loop (sub-millisecond each)
+
+
+@router.post("/annotate/hgvs", response_model=AnnotationResponse, tags=["annotate"])
+async def annotate_hgvs(body: HgvsRequest, user=Depends(api_user)):
+    """Name and classify HGVS expressions (c., p., g.; NM_004448.4 / NP_004439.2 / NC_000017)."""
+    if len(body.expressions) <= INLINE_BATCH:
+        return _annotation(annotate_expressions(list(body.expressions), body.build))
+    from starlette.concurrency import run_in_threadpool
+
+    return _annotation(await run_in_threadpool(annotate_expressions, list(body.expressions), body.build))
+
+
+@router.post("/report", tags=["report"], response_model=None,
+             responses={200: {"description": "the report (her2scope-report/1 JSON, FHIR R4 Bundle, or HTML)",
+                              "content": {"application/json": {}, "text/html": {}}}})
+def report(case: Case, user=Depends(api_user),
+           format: Literal["json", "fhir", "html"] = Query("json")):
+    """A HER2 report for a case (the case-file schema). NGS variants are given as HGVS text;
+    server file names are refused (upload files to /annotate)."""
+    built = report_from_case(case)
+    if format == "html":
+        from .security import document_csp
+
+        return HTMLResponse(built.html, headers={"content-security-policy": document_csp(built.html)})
+    return JSONResponse(built.fhir if format == "fhir" else built.data)
+
+
+# ---- registry --------------------------------------------------------------------------------
+
+@router.get("/patients", tags=["patients"], response_model=list[dict[str, Any]])
+def patients(request: Request, user=Depends(api_user)):
+    return [p.as_dict() for p in state(request).registry.list_patients(user)]
+
+
+@router.get("/patients/{patient_id}", tags=["patients"], response_model=dict[str, Any],
+            responses={404: {"description": "no such patient"}})
+def patient(request: Request, patient_id: Annotated[str, StringConstraints(max_length=64)], user=Depends(api_user)):
+    """The patient's diagnoses, tests, results, decisions and timeline (audited)."""
+    return state(request).registry.patient_detail(patient_id, user).as_dict()
+
+
+@router.get("/patients/{patient_id}/tests", tags=["tests"], response_model=list[dict[str, Any]],
+            responses={404: {"description": "no such patient"}})
+def patient_tests(request: Request, patient_id: Annotated[str, StringConstraints(max_length=64)],
+                  user=Depends(api_user)):
+    return [t.as_dict() for t in state(request).registry.patient_detail(patient_id, user).tests]
+
+
+@router.post("/patients/{patient_id}/tests", tags=["tests"], response_model=dict[str, Any],
+             responses={404: {"description": "no such patient"}, 415: {"description": "not a variant file"}})
+def attach_test(request: Request, patient_id: Annotated[str, StringConstraints(max_length=64)],
+                user=Depends(api_user), file: UploadFile = File(...),
+                sample_type: Literal["tissue", "plasma"] = Form("tissue"), assay: str | None = Form(None, max_length=200),
+                build: BuildName | None = Form(None), resulted: dt.date | None = Form(None),
+                sample: str | None = Form(None, max_length=128)):
+    """Attach an NGS result file to the patient (interpreted by the engine; clinician or above)."""
+    st = state(request)
+    with private_folder() as tmp:
+        folder = Path(tmp)
+        with scrubbed(folder):
+            saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, folder)
+            return st.registry.attach_ngs_result(patient_id, saved.path, user, sample_type=sample_type,
+                                                 assay=assay, build=build, resulted=resulted,
+                                                 sample=sample).as_dict()
+
+
+@router.post("/patients/{patient_id}/decisions", tags=["patients"], status_code=201,
+             response_model=dict[str, Any], responses={404: {"description": "no such patient"}})
+def record_decision(request: Request, patient_id: Annotated[str, StringConstraints(max_length=64)],
+                    body: DecisionRequest, user=Depends(api_user)):
+    """Record a decision or next step (clinician or above)."""
+    state(request).registry.record_decision(patient_id, body.kind, body.detail, user)
+    return {"patient_id": patient_id, "kind": body.kind, "recorded": True}
+
+
+@router.post("/patients/import", tags=["patients"], response_model=dict[str, Any],
+             responses={415: {"description": "not CSV or a FHIR Bundle"}})
+def import_file(request: Request, user=Depends(api_user), file: UploadFile = File(...)):
+    """Import a CSV (registry template) or a FHIR Bundle (JSON) file (data manager or above).
+    Transactional and idempotent; rejected rows are listed with their reason."""
+    st = state(request)
+    with private_folder() as tmp:
+        folder = Path(tmp)
+        with scrubbed(folder):
+            saved = save_import(file.file, file.filename, st.settings.max_upload_bytes, folder)
+            if saved.kind == "FHIR":
+                bundle = json.loads(saved.path.read_text("utf-8-sig"))
+                return st.registry.import_fhir(bundle, user, source=saved.display_name).as_dict()
+            return st.registry.import_csv(saved.path, user).as_dict()
+
+
+@router.post("/patients/import/fhir", tags=["patients"], response_model=dict[str, Any])
+def import_fhir(request: Request, bundle: dict[str, Any] = Body(..., description="a FHIR R4 Bundle"),
+                user=Depends(api_user)):
+    """Import a FHIR Bundle given as the request body (data manager or above)."""
+    if bundle.get("resourceType") != "Bundle":
+        raise HTTPException(422, "resourceType must be Bundle")
+    return state(request).registry.import_fhir(bundle, user, source="api").as_dict()
+
+
+@router.get("/worklists", tags=["worklists"], response_model=dict[str, list[dict[str, Any]]])
+def worklists(request: Request, user=Depends(api_user),
+              pending_days: int | None = Query(None, ge=0, le=3650),
+              today: dt.date | None = Query(None, description="evaluate as of this date (default: today)")):
+    st = state(request)
+    lists = st.registry.worklists(user, today=today, pending_days=st.settings.pending_days
+                                  if pending_days is None else pending_days)
+    return {k: [r.as_dict() for r in v] for k, v in lists.items()}
+
+
+@router.get("/worklists/{name}", tags=["worklists"], response_model=list[dict[str, Any]])
+def worklist(request: Request, name: Literal[WORKLISTS], user=Depends(api_user),  # type: ignore[valid-type]
+             pending_days: int | None = Query(None, ge=0, le=3650), today: dt.date | None = Query(None)):
+    st = state(request)
+    lists = st.registry.worklists(user, today=today, names=(name,), pending_days=st.settings.pending_days
+                                  if pending_days is None else pending_days)
+    return [r.as_dict() for r in lists[name]]
+
+
+@router.get("/stats/turnaround", tags=["statistics"], response_model=dict[str, Any])
+def turnaround(request: Request, user=Depends(api_user)):
+    return state(request).registry.turnaround(user)
+
+
+@router.get("/stats/her2-yield", tags=["statistics"], response_model=dict[str, Any])
+def her2_yield(request: Request, user=Depends(api_user)):
+    return state(request).registry.her2_yield(user)
+
+
+@router.get("/knowledge/variants", tags=["knowledge"], response_model=dict[str, Any])
+def knowledge_variants(user=Depends(api_user)):
+    """The curated ERBB2 variants with their evidence and the sources they cite."""
+    from .. import load_knowledge
+
+    kb = load_knowledge()
+    used = {c for v in kb.variants.values() for e in v.evidence for c in e.citations}
+    return {"knowledge_version": kb.version, "released": kb.released,
+            "variants": [{"protein_change": v.protein_change, "hgvs_p": v.hgvs_p, "known_as": list(v.known_as),
+                          "oncogenicity": v.oncogenicity, "vicc_codes": list(v.vicc_codes),
+                          "evidence": [e.as_dict() for e in v.evidence], "last_reviewed": v.last_reviewed}
+                         for v in kb.variants.values()],
+            "sources": {k: kb.sources[k] for k in sorted(used) if k in kb.sources}}
+
+
+@router.get("/openapi.json", include_in_schema=False)
+async def openapi(request: Request):
+    """The OpenAPI description: for a token holder or a logged-in user."""
+    if optional_page_user(request) is None:
+        await api_user(request, _bearer_of(request))
+    return JSONResponse(request.app.openapi())
+
+
+def _bearer_of(request: Request):
+    from fastapi.security import HTTPAuthorizationCredentials
+
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    return HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip()) if token else None

@@ -1,0 +1,172 @@
+"""The web app's calls into the library: annotate an upload or HGVS text, build a report from an
+upload plus a few clinical fields, or from a case. Thin wrappers; the engine decides everything.
+
+Files reach the engine only from a private temporary folder this module wrote; a case coming
+over the network may not name files on the server, and its HGVS expressions must look like
+HGVS (the engine would otherwise read an existing path of that name).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .uploads import SavedUpload, private_folder
+
+MAX_EXPRESSION_CHARS = 300
+
+
+class CaseRejected(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Annotation:
+    items: list[dict]
+    summaries: list[dict]
+    knowledge_version: str
+    failed: int = field(default=0)
+
+    def as_dict(self) -> dict:
+        return {"knowledge_version": self.knowledge_version, "items": self.items,
+                "summaries": self.summaries, "failed": self.failed}
+
+
+def _scrub(obj: Any, folder: Path) -> Any:
+    """Replace the private temporary folder in paths and messages with nothing: users see
+    their own file name, never the server's layout."""
+    prefix = str(folder) + "/"
+    if isinstance(obj, str):
+        return obj.replace(prefix, "")
+    if isinstance(obj, dict):
+        return {k: _scrub(v, folder) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_scrub(v, folder) for v in obj]
+    return obj
+
+
+def _options(build: str | None):
+    from ..genome.builds import Build
+    from ..pipeline import Options
+
+    return Options(build=Build(build) if build else None)
+
+
+def annotate_paths(paths: list, folder: Path | None, build: str | None = None) -> Annotation:
+    from .. import annotate_inputs, load_knowledge
+    from ..readers.base import FileSummary, RecordError
+
+    summaries: list[FileSummary] = []
+    items, failed = [], 0
+    for item in annotate_inputs([str(p) for p in paths], _options(build), summaries):
+        failed += isinstance(item, RecordError)
+        items.append(item.as_dict())
+    sums = [{"input": s.input, "format": s.format, "build": s.build, "records": s.records,
+             "erbb2_records": s.erbb2_records, "skipped_non_erbb2": s.skipped_non_erbb2,
+             "errors": s.errors, "notes": list(s.notes)} for s in summaries]
+    if folder is not None:
+        items, sums = _scrub(items, folder), _scrub(sums, folder)
+    return Annotation(items, sums, load_knowledge().version, failed)
+
+
+def annotate_upload(saved: SavedUpload, build: str | None = None) -> Annotation:
+    return annotate_paths([saved.path], saved.path.parent, build)
+
+
+def check_expression(text: str) -> str:
+    """An HGVS expression the engine may take inline, or CaseRejected.
+
+    The engine reads an input as a file when a file of that name exists; an expression is
+    therefore refused if it contains a path separator or control character, does not look like
+    HGVS (the engine's own test), or happens to name an existing file."""
+    from ..readers.dispatch import _INLINE  # the engine's own test for "this is HGVS, not a path"
+
+    text = text.strip()
+    if not text or len(text) > MAX_EXPRESSION_CHARS or any(c in text for c in "/\\\0\r\n") \
+            or not _INLINE.match(text) or os.path.lexists(text):
+        raise CaseRejected(f"not an HGVS expression: {text[:60]!r}")
+    return text
+
+
+def annotate_expressions(expressions: list[str], build: str | None = None) -> Annotation:
+    """HGVS expressions, given to the engine inline (each checked by ``check_expression``)."""
+    return annotate_paths([check_expression(e) for e in expressions], None, build)
+
+
+def check_case_data(data: dict) -> dict:
+    """A case from the network: no server file names, HGVS expressions only."""
+    if not isinstance(data, dict):
+        raise CaseRejected("a case is a JSON object")
+    for i, test in enumerate(data.get("ngs") or []):
+        if not isinstance(test, dict):
+            continue
+        if test.get("files"):
+            raise CaseRejected(f"ngs.{i}.files: server file names are not accepted; upload the file "
+                               "(POST /api/v1/annotate or the upload page) or give HGVS variants")
+        cn = test.get("copy_number")
+        if isinstance(cn, dict) and (cn.get("vcf_file") or cn.get("segment_file")):
+            raise CaseRejected(f"ngs.{i}.copy_number: server file names are not accepted")
+        for v in test.get("variants") or []:
+            if not isinstance(v, str):
+                raise CaseRejected(f"ngs.{i}.variants: strings expected")
+            check_expression(v)
+    return data
+
+
+@dataclass
+class BuiltReport:
+    report: Any            # her2scope.report.model.Report
+    html: str
+    data: dict
+    fhir: dict
+
+
+def build_report(case, base: Path) -> BuiltReport:
+    from ..report.fhir import render_fhir
+    from ..report.html import render_html
+    from ..report.model import report_for
+
+    rep = report_for(case, base)
+    html = render_html(rep).replace(str(base) + "/", "")
+    data = _scrub(rep.as_dict(), base)
+    fhir = _scrub(render_fhir(rep), base)
+    return BuiltReport(rep, html, data, fhir)
+
+
+def report_from_case_data(data: dict) -> BuiltReport:
+    from ..case.schema import parse_case
+
+    case = parse_case(check_case_data(data))
+    with private_folder() as tmp:
+        return build_report(case, Path(tmp))
+
+
+def report_from_upload(saved: SavedUpload, clinical: dict, *, case_id: str, sample_type: str,
+                       assay: str | None, sample: str | None, build: str | None) -> BuiltReport:
+    from ..case.schema import parse_case
+
+    ngs: dict[str, Any] = {"sample_type": sample_type, "files": [saved.path.name]}
+    if assay:
+        ngs["assay"] = assay
+    if sample:
+        ngs["sample"] = sample
+    if build:
+        ngs["build"] = build
+    case = parse_case({"case_id": case_id, "clinical": clinical, "ngs": [ngs]}, "upload form")
+    return build_report(case, saved.path.parent)
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, indent=1, default=str)
+
+
+def report_from_case(case) -> BuiltReport:
+    """A report for an already-validated Case (the API's body)."""
+    check_case_data(case.model_dump(mode="json"))
+    with private_folder() as tmp:
+        return build_report(case, Path(tmp))

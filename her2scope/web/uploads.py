@@ -1,0 +1,148 @@
+"""Uploaded files: streamed to a private temporary folder under a size limit, then accepted only
+if their *content* is VCF, BCF, MAF or HGVS text (the library's own sniffing decides the reader;
+this check keeps other content - archives, PDFs, HTML, binaries - out before the engine sees it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 1 << 20
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UploadRejected(Exception):
+    """An upload that is too large (413) or of the wrong kind (415)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SavedUpload:
+    path: Path            # inside a private temporary folder
+    display_name: str     # the client's file name, reduced to safe characters (shown, never used as a path)
+    kind: str             # "VCF", "BCF", "MAF", "HGVS text"
+    size: int
+
+
+def display_name(name: str | None) -> str:
+    base = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    return (_SAFE_NAME.sub("_", base).strip("._") or "upload")[:80]
+
+
+def sniff_kind(path: Path) -> str:
+    """The content kind, or UploadRejected(415)."""
+    from ..readers.compressed import sniff
+    from ..readers.maf import looks_like_maf
+
+    try:
+        head = sniff(str(path))
+    except Exception:  # noqa: BLE001 - damaged compressed data: the engine reports it
+        head = b"\x1f\x8b"
+    if not head:
+        raise UploadRejected(415, "the file is empty")
+    if head.startswith(b"BCF"):
+        return "BCF"
+    if head.startswith(b"##fileformat=VCF"):
+        return "VCF"
+    if head.startswith(b"\x1f\x8b"):
+        # gzip whose content could not be read: hand it to the engine, which reports
+        # the damage record by record (a truncated VCF keeps its records before the damage).
+        return "VCF"
+    with open(path, "rb") as fh:
+        sample = fh.read(65536)
+    if b"\0" in sample:
+        raise UploadRejected(415, "binary content that is not VCF, BCF or MAF")
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:   # not just a multi-byte character cut at the sample's end
+            raise UploadRejected(415, "not UTF-8 text, VCF, BCF or MAF") from None
+        text = sample[:exc.start].decode("utf-8")
+    if looks_like_maf(sample):
+        return "MAF"
+    stripped = text.lstrip().lower()
+    if stripped.startswith(("<", "%pdf", "{", "[", "pk")):
+        raise UploadRejected(415, "HTML, XML, JSON, PDF or archive content is not a variant file")
+    if any(len(line) > 2000 for line in text.splitlines()[:200]):
+        raise UploadRejected(415, "lines too long for HGVS text, and not VCF or MAF")
+    return "HGVS text"
+
+
+def _copy(stream, target: Path, max_bytes: int) -> int:
+    size = 0
+    with open(target, "wb") as out:
+        while True:
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise UploadRejected(413, f"file larger than the limit of {max_bytes // (1024 * 1024)} MB")
+            out.write(chunk)
+    if size == 0:
+        raise UploadRejected(415, "the file is empty")
+    return size
+
+
+def save_upload(stream, filename: str | None, max_bytes: int, folder: Path) -> SavedUpload:
+    """Copy ``stream`` (a binary file object) into ``folder`` under ``max_bytes``, named by the
+    client's file name reduced to safe characters (the registry records that name)."""
+    target = folder / display_name(filename)
+    size = _copy(stream, target, max_bytes)
+    return SavedUpload(target, target.name, sniff_kind(target), size)
+
+
+def private_folder() -> tempfile.TemporaryDirectory:
+    """A temporary folder only this process's user can enter (mkdtemp: mode 0700), removed
+    after the request."""
+    return tempfile.TemporaryDirectory(prefix="her2scope-web-")
+
+
+@contextlib.contextmanager
+def scrubbed(folder: Path):
+    """Library errors raised inside: their message loses the private folder's path."""
+    from ..errors import Her2scopeError
+
+    try:
+        yield
+    except Her2scopeError as exc:
+        prefix = str(folder) + "/"
+        exc.message = exc.message.replace(prefix, "").replace(str(folder), "")
+        raise
+
+
+def save_import(stream, filename: str | None, max_bytes: int, folder: Path) -> SavedUpload:
+    """A registry import: CSV (UTF-8 text) or a FHIR Bundle (JSON object), checked by content."""
+    target = folder / display_name(filename)
+    size = _copy(stream, target, max_bytes)
+    with open(target, "rb") as fh:
+        head = fh.read(65536)
+    if b"\0" in head:
+        raise UploadRejected(415, "binary content: imports are CSV or a FHIR Bundle (JSON)")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:
+            raise UploadRejected(415, "not UTF-8 text: imports are CSV or a FHIR Bundle (JSON)") from None
+        text = head[:exc.start].decode("utf-8-sig")
+    if text.lstrip().startswith("{"):
+        import json
+
+        try:
+            data = json.loads(target.read_text("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            raise UploadRejected(415, "JSON that cannot be parsed") from None
+        if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+            raise UploadRejected(415, "JSON that is not a FHIR Bundle")
+        return SavedUpload(target, target.name, "FHIR", size)
+    if text.lstrip().startswith(("<", "%PDF", "PK", "[")):
+        raise UploadRejected(415, "imports are CSV or a FHIR Bundle (JSON)")
+    return SavedUpload(target, target.name, "CSV", size)
