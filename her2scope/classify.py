@@ -139,8 +139,8 @@ def classify(change: ProteinChange | None, consequences: frozenset[Consequence],
 
 
 def _missense_residue(short: str) -> int | None:
+    """Residue of a one-letter missense short form (``p.S310F`` -> 310), else None."""
     body = short[2:]
-    digits = "".join(ch for ch in body[1:] if ch.isdigit())
     if len(body) >= 3 and body[0].isalpha() and body[-1].isalpha() and body[1:-1].isdigit():
-        return int(digits)
+        return int(body[1:-1])
     return None

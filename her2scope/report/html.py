@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from ..knowledge import load_knowledge
-from .model import Report
+from .model import STEP_LABELS, Report
 from .svg import lollipop, panel
 
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -23,7 +23,7 @@ def render_html(report: Report, *, paper: str = "a4") -> str:
                if v.protein_change and v.classification]
     return template.render(
         r=report, d=report.as_dict(), c=report.case.clinical, pic=pic, steps=report.steps,
-        drivers=report.drivers, paper=PAPERS[paper],
+        drivers=report.drivers, paper=PAPERS[paper], step_labels=STEP_LABELS,
         lollipop_svg=lollipop(load_knowledge(), patient), panel_svg=panel(pic.dimensions))
 
 

@@ -16,6 +16,11 @@ from ..knowledge.guidance import load_guidance, load_trials
 from ..pipeline import Options
 
 REPORT_SCHEMA = "her2scope-report/1"
+STEP_LABELS = {"brain_mri": "brain MRI now and during follow-up",
+               "reflex_tissue_after_negative_plasma": "tissue NGS (plasma did not detect a mutation)",
+               "confirm_ihc_ish": "keep IHC/ISH results apart from the mutation result",
+               "consider_trials": "consider a clinical trial",
+               "broad_ngs_before_first_line": "broad NGS before first-line therapy"}
 
 LIMITATIONS = (
     "Decision support only: a molecular tumour board and the treating physician decide.",
@@ -53,7 +58,7 @@ class Report:
         if self.drivers.findings:
             parts.append("Other driver(s) found: " + ", ".join(f.detail for f in self.drivers.findings)
                          + " - co-occurrence with a HER2 alteration is rare and changes next steps.")
-        steps = [s.step_id.replace("_", " ") for s in self.steps.steps]
+        steps = [STEP_LABELS.get(s.step_id, s.step_id.replace("_", " ")) for s in self.steps.steps]
         if steps:
             parts.append("Next steps: " + "; ".join(steps) + ".")
         return " ".join(parts)
