@@ -75,14 +75,17 @@ def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical:
     from .cohort import queries as Q
 
     try:
-        res = _run(study, engine, clinical, (Q.COUNTS, Q.PREVALENCE, Q.PREVALENCE_BY), statistics=False)
+        res = _run(study, engine, clinical, (Q.COUNTS, Q.PREVALENCE, Q.PREVALENCE_BY, Q.AMPLIFICATION,
+                                             Q.AMPLIFICATION_BY), statistics=False)
     except Exception as exc:  # noqa: BLE001 - usage errors exit 2, the rest propagates
         _fail(exc)
     from .cohort.analysis import statistics as stats
 
     out = dict(res["summary"])
-    out["by"] = _clean(stats({**res["raw"], "comutation": [], "survival_counts": [], "survival_patients": []})
-                       ["prevalence_by"])
+    st = stats({**res["raw"], "comutation": [], "survival_counts": [], "survival_patients": []})
+    out["by"] = _clean(st["prevalence_by"])
+    # ERBB2 amplification: its own numbers (null = not assessed), never merged with mutations
+    out["amplification_by"] = _clean(st["amplification_by"]) if out["amplification_assessed"] else None
     if res.get("_tmp"):
         res["_tmp"].cleanup()
     if fmt is Fmt.json:
@@ -95,6 +98,17 @@ def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical:
     for r in out["by"]:
         typer.echo(f"  {r['dimension']:<10} {r['level']:<12} {r['mutant']:>6}/{r['profiled']:<8}"
                    f" {100 * (r['prevalence'] or 0):6.2f}%")
+    if out["amplification_assessed"]:
+        lo, hi = out["amplification_ci95"]
+        typer.echo(f"ERBB2 amplification (copy number 2, separate from mutations): {out['her2_amplified_samples']}/"
+                   f"{out['cna_profiled_samples']} samples profiled for ERBB2 copy number = "
+                   f"{100 * out['amplification_prevalence']:.2f}% (95% CI {100 * lo:.2f}-{100 * hi:.2f}%); "
+                   f"both an activating mutation and amplification: {out['mutation_and_amplification_samples']}/"
+                   f"{out['mutation_and_cna_profiled_samples']}")
+    else:
+        why = ("the study has no data_CNA.txt" if out["cna_profiled_samples"] is None
+               else "no sample is profiled for ERBB2 copy number")
+        typer.echo(f"ERBB2 amplification: not assessed ({why})")
     typer.echo(out["definition"], err=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import math
 from pathlib import Path
 
@@ -32,11 +33,14 @@ def _clinical(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 @pytest.fixture()
 def study(tmp_path: Path) -> Path:
+    return make_study(tmp_path / "study")
+
+
+def make_study(d: Path) -> Path:
     """S01-S10. S09/S10 on panel SMALL (no ERBB2); S11 clinical-only with panel NA.
     Profiled for ERBB2: S01-S08 = 8. Activating: S01 (YVMA, coordinates), S02 (S310F, protein only).
     S03 VUS; S04 REF mismatch without protein change (reported, not activating); S09 YVMA but unprofiled."""
-    d = tmp_path / "study"
-    d.mkdir()
+    d.mkdir(parents=True)
     (d / "meta_study.txt").write_text("cancer_study_identifier: synth\nname: synthetic\n")
     rows = [YVMA.format(s="S01"), S310F_PROTEIN_ONLY.format(s="S02"), VUS.format(s="S03"),
             BAD_REF.format(s="S04"), YVMA.format(s="S09")] + [TP53.format(s=f"S{i:02d}") for i in range(1, 11)]
@@ -149,3 +153,152 @@ def test_firehose_converter(tmp_path: Path):
     km = res["stats"]["km"]
     assert [(k["group"], k["n"], k["events"], k["median"]) for k in km] == [("HER2 activating", 1, 1, 12.0)]
     res["_tmp"].cleanup()
+
+
+# --- ERBB2 copy number (data_CNA.txt) -------------------------------------------------------------
+
+# ERBB2 discrete copy number per sample; "NA"/"" = not profiled. S12 is only in the CNA matrix.
+CNA_ERBB2 = {"S01": "2", "S02": "0", "S03": "2", "S04": "NA", "S05": "1", "S06": "-1", "S07": "2", "S08": "",
+             "S09": "2", "S10": "0", "S11": "NA", "S12": "-2"}
+
+
+def add_cna(d: Path, erbb2: dict[str, str] = CNA_ERBB2, *, gene_columns=("Hugo_Symbol", "Entrez_Gene_Id"),
+            erbb2_ids=("ERBB2", "2064")) -> Path:
+    """A data_CNA.txt: EGFR (all amplified: must not count), ERBB2, KRAS rows."""
+    samples = list(erbb2)
+    ids = {"Hugo_Symbol": 0, "Entrez_Gene_Id": 1}
+    genes = [("EGFR", "1956", ["2"] * len(samples)), (*erbb2_ids, [erbb2[x] for x in samples]),
+             ("KRAS", "3845", ["NA"] * len(samples))]
+    lines = ["\t".join([*gene_columns, *samples])]
+    for sym, entrez, values in genes:
+        key = [(sym, entrez)[ids[c]] for c in gene_columns]
+        lines.append("\t".join([*key, *values]))
+    (d / "data_CNA.txt").write_text("\n".join(lines) + "\n")
+    return d
+
+
+def make_cna_study(d: Path) -> Path:
+    """make_study + add_cna. By hand:
+    profiled for ERBB2 copy number (non-NA): S01 S02 S03 S05 S06 S07 S09 S10 S12 = 9 (S04, S08, S11 NA);
+    amplified (2): S01 S03 S07 S09 = 4; activating mutation and amplified: S01 = 1;
+    profiled for both mutations (S01-S08) and copy number: S01 S02 S03 S05 S06 S07 = 6
+    -> mutation & amp 1 (S01), mutation only 1 (S02), amp only 2 (S03, S07), neither 2 (S05, S06)."""
+    return add_cna(make_study(d))
+
+
+def _wilson_by_hand(k: int, n: int) -> list[float]:
+    z = 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return [centre - half, centre + half]
+
+
+def test_cna_amplification_counts_by_hand(tmp_path: Path):
+    res = analyse(make_cna_study(tmp_path / "study"), DuckDBEngine())
+    s = res["summary"]
+    assert s["amplification_assessed"] is True
+    assert s["cna_profiled_samples"] == 9                  # NA samples (S04, S08 empty, S11) excluded
+    assert s["her2_amplified_samples"] == 4                # EGFR's 2s never counted
+    assert s["amplification_prevalence"] == pytest.approx(4 / 9)
+    assert s["amplification_ci95"] == pytest.approx(_wilson_by_hand(4, 9), abs=1e-12)
+    assert s["mutation_and_amplification_samples"] == 1
+    assert s["mutation_and_cna_profiled_samples"] == 6
+    assert "copy number 2" in s["amplification_definition"]
+    # mutations untouched: amplification is never merged into the activating-mutation numbers
+    assert (s["profiled_samples"], s["her2_mutant_samples"]) == (8, 2)
+    assert s["samples_total"] == 12                        # S12 only in the CNA matrix
+    ov = res["stats"]["amplification_overlap"]
+    assert (ov["mutation_and_amplification"], ov["mutation_only"], ov["amplification_only"], ov["neither"]) == \
+           (1, 1, 2, 2)
+    luad = next(r for r in res["stats"]["amplification_by"] if r["dimension"] == "histology")
+    assert (luad["level"], luad["amplified"], luad["profiled"]) == ("LUAD", 4, 8)   # S12: no clinical row
+    # driver groups and the oncoprint know nothing of amplification
+    assert all("her2_amp" not in r for r in res["raw"]["oncoprint"])
+    groups = {r["patient_id"]: r["driver_group"] for r in res["raw"]["survival_patients"]}
+    assert groups["PS01"] == "HER2 activating" and groups["PS03"] != "HER2 activating"   # S03: amplified only
+    assert any("not profiled for ERBB2 copy number" in w for w in s["warnings"])
+    res["_tmp"].cleanup()
+
+
+def test_cna_panel_column_restricts_profiling(tmp_path: Path):
+    d = make_cna_study(tmp_path / "study")
+    # cna column: S03 on SMALL (no ERBB2) -> its 2 is not counted; S05 NA; S10 SMALL; S12 not in the matrix
+    # (falls back to its non-NA value). Profiled: S01 S02 S06 S07 S09 S12 = 6; amplified S01 S07 S09 = 3.
+    cna_panel = {"S03": "SMALL", "S05": "NA", "S10": "SMALL", "S11": "NA"}
+    mut_panel = {"S09": "SMALL", "S10": "SMALL", "S11": "NA"}
+    _clinical(d / "data_gene_panel_matrix.txt", ["SAMPLE_ID", "mutations", "cna"],
+              [[f"S{i:02d}", mut_panel.get(f"S{i:02d}", "WES"), cna_panel.get(f"S{i:02d}", "WES")]
+               for i in range(1, 12)])
+    res = analyse(d, DuckDBEngine(), with_statistics=False)
+    s = res["summary"]
+    assert (s["cna_profiled_samples"], s["her2_amplified_samples"]) == (6, 3)
+    assert s["mutation_and_amplification_samples"] == 1
+    assert s["mutation_and_cna_profiled_samples"] == 4      # S01 S02 S06 S07
+    assert (s["profiled_samples"], s["her2_mutant_samples"]) == (8, 2)
+    res["_tmp"].cleanup()
+
+
+def test_cna_entrez_only_matrix(tmp_path: Path):
+    d = add_cna(make_study(tmp_path / "study"), gene_columns=("Entrez_Gene_Id",))
+    res = analyse(d, DuckDBEngine(), with_statistics=False)
+    assert (res["summary"]["cna_profiled_samples"], res["summary"]["her2_amplified_samples"]) == (9, 4)
+    res["_tmp"].cleanup()
+
+
+def test_cna_without_erbb2_row_is_not_assessed(tmp_path: Path):
+    d = add_cna(make_study(tmp_path / "study"), erbb2_ids=("MYC", "4609"))
+    res = analyse(d, DuckDBEngine(), with_statistics=False)
+    s = res["summary"]
+    assert s["cna_profiled_samples"] == 0 and s["amplification_assessed"] is False
+    assert s["her2_amplified_samples"] is None and s["amplification_prevalence"] is None
+    assert any("no ERBB2 row" in w for w in s["warnings"])
+    res["_tmp"].cleanup()
+
+
+@pytest.mark.parametrize("bad", ["3", "amp", "2.5"])
+def test_cna_bad_value_names_file_line_and_sample(tmp_path: Path, bad: str):
+    d = add_cna(make_study(tmp_path / "study"), {**CNA_ERBB2, "S05": bad})
+    with pytest.raises(StudyFileError) as err:
+        import_study(open_study(d), tmp_path / "pq")
+    assert err.value.line == 3 and "data_CNA.txt" in err.value.message and "S05" in err.value.message
+
+
+def test_cna_duplicate_erbb2_rows_rejected(tmp_path: Path):
+    d = add_cna(make_study(tmp_path / "study"))
+    with open(d / "data_CNA.txt", "a") as fh:
+        fh.write("\t".join(["ERBB2", "2064", *["0"] * len(CNA_ERBB2)]) + "\n")
+    with pytest.raises(StudyFileError, match="ERBB2 appears in 2 rows"):
+        import_study(open_study(d), tmp_path / "pq")
+
+
+def test_cna_report_and_cli(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from her2scope.cli import app
+
+    d = make_cna_study(tmp_path / "study")
+    out = CliRunner().invoke(app, ["cohort", "prevalence", str(d), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (doc["cna_profiled_samples"], doc["her2_amplified_samples"], doc["mutation_and_amplification_samples"]) \
+        == (9, 4, 1)
+    assert doc["amplification_ci95"] == pytest.approx(_wilson_by_hand(4, 9), abs=1e-12)
+    assert (doc["profiled_samples"], doc["her2_mutant_samples"]) == (8, 2)
+    html = tmp_path / "cohort.html"
+    res = CliRunner().invoke(app, ["cohort", "report", str(d), "-o", str(html)])
+    assert res.exit_code == 0, res.output
+    text = html.read_text()
+    assert "ERBB2 amplification (copy number; a separate alteration)" in text
+    assert "<b>4 / 9</b> samples profiled for ERBB2 copy number" in text
+    assert "HER2-positive" not in text.replace("&#x27;HER2-positive&#x27;", "")
+
+
+def test_old_import_schema_is_refused(tmp_path: Path):
+    pq = tmp_path / "pq"
+    import_study(open_study(make_study(tmp_path / "study")), pq)
+    m = json.loads((pq / "her2scope_cohort.json").read_text())
+    m["schema_version"] = 1
+    (pq / "her2scope_cohort.json").write_text(json.dumps(m))
+    with pytest.raises(StudyFileError, match="older her2scope"):
+        analyse(pq, DuckDBEngine())

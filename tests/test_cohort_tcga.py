@@ -118,6 +118,21 @@ def test_cli_prevalence_json_contract():
     assert doc["engine"] == "duckdb" and len(doc["ci95"]) == 2
     assert doc["ci95"][0] <= doc["prevalence"] <= doc["ci95"][1]
     assert "oncogenic or likely_oncogenic" in doc["definition"]
+    # the demo has no data_CNA.txt: amplification is not assessed (null), never 0
+    for key in ("cna_profiled_samples", "her2_amplified_samples", "amplification_prevalence",
+                "mutation_and_amplification_samples", "amplification_by"):
+        assert doc[key] is None, key
+    assert doc["amplification_ci95"] == [None, None] and doc["amplification_assessed"] is False
+    assert "not assessed" in doc["amplification_definition"]
+
+
+def test_demo_amplification_not_assessed(result):
+    assert not (DEMO / "data_CNA.txt").exists()
+    s = result["summary"]
+    assert s["cna_profiled_samples"] is None and s["her2_amplified_samples"] is None
+    assert s["amplification_prevalence"] is None and s["mutation_and_amplification_samples"] is None
+    assert result["raw"]["counts"][0]["profiled_cna_erbb2"] == 0
+    assert result["stats"]["amplification_overlap"] is None and result["stats"]["amplification_by"] == []
 
 
 def test_cli_report_is_self_contained(tmp_path: Path):
@@ -129,6 +144,7 @@ def test_cli_report_is_self_contained(tmp_path: Path):
     assert "http://" not in html and "https://" not in html
     assert html.count("data:image/png;base64,") == 4
     assert "n = 709" in html and "Activating HER2 mutation" in html
+    assert "ERBB2 amplification: <b>not assessed</b> (the study has no data_CNA.txt)" in html
     for name in ("lollipop", "spectrum", "oncoprint", "km"):
         assert (tmp_path / "figs" / f"{name}.png").stat().st_size > 1000
         assert (tmp_path / "figs" / f"{name}.svg").read_text().lstrip().startswith("<?xml")

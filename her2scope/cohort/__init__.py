@@ -24,6 +24,10 @@ Definitions used everywhere in this package:
 * **Profiled for a gene**: the sample's gene panel covers the gene (gene panel matrix), or the
   sample is in the study's ``cases_sequenced`` list (whole exome), or, without either, the
   sample has at least one row in the MAF. Unprofiled samples are never counted as wild type.
+* **ERBB2 amplification**: discrete copy number 2 (``data_CNA.txt``), among samples profiled for
+  ERBB2 copy number (a non-NA ERBB2 value and, when the gene panel matrix has a CNA column, a
+  panel covering ERBB2). A separate alteration from an activating mutation, never merged with it
+  ("HER2-positive" is not used); without ``data_CNA.txt`` amplification is *not assessed* (null).
 """
 
 ACTIVATING = ("oncogenic", "likely_oncogenic")
@@ -32,3 +36,11 @@ ACTIVATING_DEFINITION = ("Activating HER2 mutation = an ERBB2 variant classified
 PROFILED_DEFINITION = ("Profiled = the sample's gene panel covers ERBB2 (gene panel matrix), or the "
                        "sample is in cases_sequenced, or (without either) it has a row in the MAF. "
                        "Unprofiled samples are excluded from numerator and denominator.")
+AMPLIFICATION_DEFINITION = ("ERBB2 amplification = discrete copy number 2 (cBioPortal data_CNA.txt: "
+                            "-2 deep deletion .. 2 amplification) among samples profiled for ERBB2 copy number. "
+                            "A separate alteration from an activating HER2 mutation: counted and reported apart, "
+                            "never merged into one 'HER2-positive' group. Without data_CNA.txt: not assessed.")
+CNA_PROFILED_DEFINITION = ("Profiled for ERBB2 copy number = the sample has a non-NA ERBB2 value in data_CNA.txt "
+                           "and, when the gene panel matrix has a CNA column listing the sample, that panel "
+                           "covers ERBB2. Unprofiled samples are excluded from numerator and denominator, "
+                           "never counted as not amplified.")

@@ -7,11 +7,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ACTIVATING_DEFINITION, PROFILED_DEFINITION
+from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from . import queries as Q
 from .calls import CALL_COLUMNS, Erbb2Variant, call_all
 from .engines import Engine
-from .importer import import_study, is_imported, read_manifest
+from .errors import StudyFileError
+from .importer import SCHEMA_VERSION, import_study, is_imported, read_manifest
 from .studies import open_study
 
 
@@ -34,7 +35,11 @@ def import_if_needed(study: str | Path, clinical: str | Path | None = None,
     temporary folder)."""
     p = Path(str(study))
     if str(study) != "demo" and p.is_dir() and is_imported(p):
-        return p, read_manifest(p), None
+        manifest = read_manifest(p)
+        if manifest.get("schema_version", 1) < SCHEMA_VERSION:
+            raise StudyFileError(p, f"imported by an older her2scope (schema {manifest.get('schema_version', 1)}, "
+                                 f"need {SCHEMA_VERSION}); run 'her2scope cohort import' on the study again")
+        return p, manifest, None
     tmp = None
     if parquet is None:
         tmp = tempfile.TemporaryDirectory(prefix="her2scope-cohort-")
@@ -75,7 +80,33 @@ def prevalence_summary(raw: dict, engine_name: str, manifest: dict, calls: list[
         "erbb2_variants_called": len(calls),
         "erbb2_variants_with_errors": sum(1 for c in calls if c[-1]),
         "definition": ACTIVATING_DEFINITION, "profiled_definition": PROFILED_DEFINITION,
+        **amplification_summary(raw, manifest),
         "warnings": manifest.get("warnings", []),
+    }
+
+
+def amplification_summary(raw: dict, manifest: dict) -> dict:
+    """ERBB2 amplification, apart from activating mutations. Without data_CNA.txt (or without any
+    sample profiled for ERBB2 copy number) every number is null: not assessed, never 0."""
+    from .stats import wilson
+
+    has_cna = bool(manifest.get("files", {}).get("cna"))
+    a = (raw.get("amplification") or [None])[0]
+    n = int(a["cna_profiled"] or 0) if (has_cna and a) else None
+    assessed = bool(n)
+    k = int(a["amplified"] or 0) if assessed else None
+    low, high = wilson(k, n) if assessed else (None, None)
+    return {
+        "amplification_assessed": assessed,
+        "cna_profiled_samples": n,
+        "her2_amplified_samples": k,
+        "amplification_prevalence": (k / n) if assessed else None,
+        "amplification_ci95": [low, high],
+        "mutation_and_amplification_samples": int(a["mutation_and_amplification"] or 0) if assessed else None,
+        "mutation_and_cna_profiled_samples": int(a["both_profiled"] or 0) if assessed else None,
+        "amplification_definition": AMPLIFICATION_DEFINITION if has_cna else
+        "ERBB2 amplification not assessed: the study has no data_CNA.txt. " + AMPLIFICATION_DEFINITION,
+        "cna_profiled_definition": CNA_PROFILED_DEFINITION,
     }
 
 
@@ -87,6 +118,11 @@ def statistics(raw: dict) -> dict:
     for r in raw["prevalence_by"]:
         lo, hi = wilson(int(r["mutant"]), int(r["profiled"]))
         by.append({**r, "prevalence": r["mutant"] / r["profiled"] if r["profiled"] else None, "ci95": [lo, hi]})
+    amp_by = []
+    for r in raw.get("amplification_by") or []:
+        lo, hi = wilson(int(r["amplified"]), int(r["profiled"]))
+        amp_by.append({**r, "prevalence": r["amplified"] / r["profiled"] if r["profiled"] else None,
+                       "ci95": [lo, hi]})
     comut = []
     for r in raw["comutation"]:
         a, b, c, d = (int(r[k] or 0) for k in ("both_altered", "her2_only", "other_only", "neither"))
@@ -98,7 +134,15 @@ def statistics(raw: dict) -> dict:
     tested = [r for r in comut if r["assessed"]]
     for r, q in zip(tested, benjamini_hochberg([r["p"] for r in tested])):
         r["q_bh"] = q
-    out = {"prevalence_by": by, "comutation": comut, "km": [], "logrank": None, "logrank_her2_vs_rest": None,
+    overlap = None
+    amp = (raw.get("amplification") or [None])[0]
+    if amp and int(amp["both_profiled"] or 0):
+        cells = [int(amp[k] or 0) for k in ("mutation_and_amplification", "mutation_only", "amplification_only",
+                                            "neither")]
+        orr, pv = fisher(*cells)
+        overlap = {"n": sum(cells), "mutation_and_amplification": cells[0], "mutation_only": cells[1],
+                   "amplification_only": cells[2], "neither": cells[3], "odds_ratio": orr, "p": pv}
+    out = {"prevalence_by": by, "amplification_by": amp_by, "amplification_overlap": overlap, "comutation": comut, "km": [], "logrank": None, "logrank_her2_vs_rest": None,
            "cox": None}
     if raw.get("survival_counts"):
         out["km"] = [c.__dict__ for c in kaplan_meier(raw["survival_counts"])]

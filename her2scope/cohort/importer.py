@@ -4,7 +4,9 @@ Output folder (``her2scope_cohort.json`` marks it):
   mutations.parquet  sample_id, hugo, chrom, start_pos, end_pos, ref, alt, variant_class,
                      variant_type, protein_change, aa_pos, build, variant_key (ERBB2 rows only)
   samples.parquet    sample_id, patient_id, histology, in_maf, in_clinical, profile_source,
-                     p_<gene> (profiled for each gene), p_sv (profiled for fusions)
+                     p_<gene> (profiled for each gene), p_sv (profiled for fusions),
+                     in_cna (a column of data_CNA.txt), p_cna_erbb2 (profiled for ERBB2 copy number),
+                     erbb2_cna (discrete ERBB2 copy number -2..2; NULL unless p_cna_erbb2)
   patients.parquet   patient_id, sex, age, smoking_group, stage_group, os_months, os_event, brain_met
   sv.parquet         sample_id, gene1, gene2
 """
@@ -16,15 +18,18 @@ import shutil
 import time
 from pathlib import Path
 
-from . import ACTIVATING_DEFINITION, PROFILED_DEFINITION
+from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from .drivers import GENES
 from .errors import StudyFileError
-from .studies import WHOLE_EXOME_IDS, Study, TableFile, open_text
+from .studies import CNA_GENE_COLUMNS, WHOLE_EXOME_IDS, Study, TableFile, open_text
 
 MANIFEST = "her2scope_cohort.json"
 NA_TOKENS = ("", "NA", "N/A", "na", "[Not Available]", "[Unknown]", "[Not Applicable]",
              "[Not Evaluated]", "[Discrepancy]", "Unknown", "unknown", "null", "NULL")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2        # 2: samples gained in_cna, p_cna_erbb2, erbb2_cna (data_CNA.txt)
+ERBB2_ENTREZ = "2064"
+CNA_VALUES = frozenset({-2.0, -1.5, -1.0, 0.0, 1.0, 2.0})   # cBioPortal discrete CNA (-1.5: hemizygous, some studies)
+CNA_MATRIX_COLUMNS = ("cna", "gistic", "cna_discrete")     # gene panel matrix column of the CNA profile
 
 
 def _q(name: str) -> str:
@@ -102,6 +107,63 @@ def _is_int_or_empty(v: str) -> bool:
 def _duckdb_error(t: TableFile, exc: Exception) -> StudyFileError:
     return StudyFileError(t.path, f"cannot be parsed as a tab-separated table: {exc}".split("\n")[0]
                           + (" " + " ".join(str(exc).split("\n")[1:3]) if "\n" in str(exc) else ""))
+
+
+def _import_cna(con, t: TableFile, warnings: list[str]) -> None:
+    """Fill the temp table ``cna(sample_id, value)`` from the ERBB2 row of a discrete copy-number
+    matrix. DuckDB streams the file and keeps only that row; NA (or empty) = not profiled (NULL)."""
+    import duckdb
+
+    hugo = t.column("Hugo_Symbol")
+    entrez = t.column("Entrez_Gene_Id")
+    gene_cols = {c for c in t.columns if c.lower() in {g.lower() for g in CNA_GENE_COLUMNS}}
+    samples = [c for c in t.columns if c not in gene_cols]
+    if not samples:
+        raise StudyFileError(t.path, "no sample columns in the copy-number matrix", t.header_line)
+    if any(s == "" for s in samples):
+        raise StudyFileError(t.path, "empty sample name in the header", t.header_line)
+    is_erbb2 = []                      # Hugo_Symbol wins; Entrez_Gene_Id 2064 only where the symbol is empty
+    if hugo:
+        is_erbb2.append(f"upper(trim({_q(hugo)})) = 'ERBB2'")
+    if entrez:
+        is_erbb2.append(f"(trim({_q(entrez)}) = {_lit(ERBB2_ENTREZ)}"
+                        + (f" AND {_na(_q(hugo))} IS NULL" if hugo else "") + ")")
+    try:
+        rows = con.execute(f"SELECT {', '.join(_q(c) for c in samples)} FROM {_read(t)} "
+                           f"WHERE {' OR '.join(is_erbb2)}").fetchall()
+    except duckdb.Error as exc:
+        raise _duckdb_error(t, exc) from exc
+    def erbb2_lines(limit: int) -> list[tuple[int, str]]:        # slow path, error messages only
+        found = _find_bad_lines(t, hugo, lambda v: v.upper() != "ERBB2", limit) if hugo else []
+        if not found and entrez:
+            found = _find_bad_lines(t, entrez, lambda v: v != ERBB2_ENTREZ, limit)
+        return found
+
+    if len(rows) > 1:
+        lines = erbb2_lines(len(rows))
+        raise StudyFileError(t.path, f"ERBB2 appears in {len(rows)} rows (lines "
+                             + ", ".join(str(n) for n, _ in lines) + "); expected one",
+                             lines[1][0] if len(lines) > 1 else None)
+    if not rows:
+        warnings.append(f"{t.path.name} has no ERBB2 row: no sample is profiled for ERBB2 copy number "
+                        "(amplification not assessed)")
+        values: list[float | None] = [None] * len(samples)
+    else:
+        values = []
+        for name, raw in zip(samples, rows[0]):
+            v = None if raw is None or raw.strip() in NA_TOKENS else raw.strip()
+            if v is not None:
+                try:
+                    number = float(v)
+                except ValueError:
+                    number = None
+                if number is None or number not in CNA_VALUES:
+                    line = erbb2_lines(1)
+                    raise StudyFileError(t.path, f"ERBB2 copy number of sample {name!r} is {raw!r}; discrete "
+                                         "values are -2, -1, 0, 1, 2 (or NA)", line[0][0] if line else None)
+                v = number
+            values.append(v)
+    con.execute("INSERT INTO cna SELECT unnest(?::VARCHAR[]), unnest(?::DOUBLE[])", [samples, values])
 
 
 def connect(threads: int | None = None, memory_limit: str | None = None, temp: Path | None = None):
@@ -218,19 +280,25 @@ FROM ({union})) TO {_lit(p['mutations'])} (FORMAT parquet, COMPRESSION zstd)""")
     if matrix is not None:
         mcol = matrix.column("mutations")
         svcol = matrix.column("structural_variants", "fusion")
+        ccol = matrix.column(*CNA_MATRIX_COLUMNS)
         if mcol is None:
             raise StudyFileError(matrix.path, "gene panel matrix has no 'mutations' column", matrix.header_line)
         con.execute(f"""CREATE TEMP TABLE matrix AS SELECT trim({_q(matrix.column('SAMPLE_ID'))}) AS sample_id,
-  {_na(_q(mcol))} AS panel_id, {(_na(_q(svcol)) + ' IS NOT NULL') if svcol else 'NULL'} AS sv_profiled
+  {_na(_q(mcol))} AS panel_id, {(_na(_q(svcol)) + ' IS NOT NULL') if svcol else 'NULL'} AS sv_profiled,
+  {_na(_q(ccol)) if ccol else 'NULL'} AS cna_panel_id
   FROM {_read(matrix)}""")
-        for (pid_,) in con.execute("SELECT DISTINCT panel_id FROM matrix WHERE panel_id IS NOT NULL").fetchall():
+        for (pid_,) in con.execute("SELECT panel_id FROM matrix WHERE panel_id IS NOT NULL UNION "
+                                   "SELECT cna_panel_id FROM matrix WHERE cna_panel_id IS NOT NULL "
+                                   "ORDER BY 1").fetchall():
             genes = study.gene_panels.get(pid_)
             if genes is None and pid_.upper() not in WHOLE_EXOME_IDS:
                 raise StudyFileError(matrix.path, f"gene panel {pid_!r} is used but no gene panel file "
                                      "defines it (data_gene_panel_*.txt or gene_panels/*.txt)")
             panel_rows.append((pid_, genes is None, *[genes is None or g in genes for g in GENES]))
     else:
-        con.execute("CREATE TEMP TABLE matrix (sample_id VARCHAR, panel_id VARCHAR, sv_profiled BOOLEAN)")
+        ccol = None
+        con.execute("CREATE TEMP TABLE matrix (sample_id VARCHAR, panel_id VARCHAR, sv_profiled BOOLEAN, "
+                    "cna_panel_id VARCHAR)")
     gcols = ", ".join(f"g_{g.lower()} BOOLEAN" for g in GENES)
     con.execute(f"CREATE TEMP TABLE panel_flags (panel_id VARCHAR, whole BOOLEAN, {gcols})")
     if panel_rows:
@@ -241,6 +309,13 @@ FROM ({union})) TO {_lit(p['mutations'])} (FORMAT parquet, COMPRESSION zstd)""")
     has_matrix = matrix is not None
     has_cases = study.sequenced_case_list is not None
     has_sv = study.sv is not None
+    # ERBB2 copy number: a non-NA value in data_CNA.txt and, when the gene panel matrix has a CNA
+    # column and lists the sample, a CNA panel that covers ERBB2.
+    con.execute("CREATE TEMP TABLE cna (sample_id VARCHAR, value DOUBLE)")
+    if study.cna is not None:
+        _import_cna(con, study.cna, warnings)
+    cna_profiled = (f"coalesce(cn.value IS NOT NULL AND CASE WHEN m.sample_id IS NOT NULL AND "
+                    f"{str(ccol is not None).upper()} THEN coalesce(pc.g_erbb2, false) ELSE true END, false)")
     source = (f"CASE WHEN m.sample_id IS NOT NULL AND {str(has_matrix).upper()} THEN 'gene_panel_matrix' "
               f"WHEN {str(has_cases).upper()} THEN 'case_list' ELSE 'maf' END")
     base_profiled = (f"CASE WHEN m.sample_id IS NOT NULL AND {str(has_matrix).upper()} THEN m.panel_id IS NOT NULL "
@@ -252,17 +327,23 @@ FROM ({union})) TO {_lit(p['mutations'])} (FORMAT parquet, COMPRESSION zstd)""")
                    f"ELSE {base_profiled} END")
     con.execute(f"""COPY (
 WITH ms AS (SELECT DISTINCT sample_id FROM {mut}),
-alls AS (SELECT coalesce(c.sample_id, ms.sample_id) AS sample_id, coalesce(c.patient_id, ms.sample_id) AS patient_id,
+ids AS (SELECT sample_id FROM clin_s UNION SELECT sample_id FROM ms UNION SELECT sample_id FROM cna),
+alls AS (SELECT ids.sample_id, coalesce(c.patient_id, ids.sample_id) AS patient_id,
            c.histology, ms.sample_id IS NOT NULL AS in_maf, c.sample_id IS NOT NULL AS in_clinical
-         FROM clin_s c FULL OUTER JOIN ms ON c.sample_id = ms.sample_id)
+         FROM ids LEFT JOIN clin_s c ON c.sample_id = ids.sample_id LEFT JOIN ms ON ms.sample_id = ids.sample_id)
 SELECT s.sample_id, s.patient_id, s.histology, s.in_maf, s.in_clinical, {source} AS profile_source,
   {gene_profiled},
-  {sv_profiled} AS p_sv
+  {sv_profiled} AS p_sv,
+  cn.sample_id IS NOT NULL AS in_cna,
+  {cna_profiled} AS p_cna_erbb2,
+  CASE WHEN {cna_profiled} THEN cn.value END AS erbb2_cna
 FROM alls s
 LEFT JOIN ms ON ms.sample_id = s.sample_id
 LEFT JOIN matrix m ON m.sample_id = s.sample_id
 LEFT JOIN panel_flags pf ON pf.panel_id = m.panel_id
+LEFT JOIN panel_flags pc ON pc.panel_id = m.cna_panel_id
 LEFT JOIN case_list cl ON cl.sample_id = s.sample_id
+LEFT JOIN cna cn ON cn.sample_id = s.sample_id
 ) TO {_lit(p['samples'])} (FORMAT parquet)""")
 
     # 4. patients: attributes from the patient file, else from the sample file.
@@ -330,14 +411,27 @@ FROM raw) TO {_lit(p['patients'])} (FORMAT parquet)""")
                     f"WHERE false) TO {_lit(p['sv'])} (FORMAT parquet)")
 
     counts = dict(zip(("samples", "in_maf", "in_clinical", "profiled_erbb2", "maf_samples_unprofiled",
-                       "clinical_only"), con.execute(
+                       "clinical_only", "in_cna", "profiled_cna_erbb2", "maf_without_clinical",
+                       "cna_only"), con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE in_maf), count(*) FILTER (WHERE in_clinical), "
         f"count(*) FILTER (WHERE p_erbb2), count(*) FILTER (WHERE in_maf AND NOT p_erbb2), "
-        f"count(*) FILTER (WHERE NOT in_maf) FROM read_parquet({_lit(p['samples'])})").fetchone()))
+        f"count(*) FILTER (WHERE in_clinical AND NOT in_maf), count(*) FILTER (WHERE in_cna), "
+        f"count(*) FILTER (WHERE p_cna_erbb2), count(*) FILTER (WHERE in_maf AND NOT in_clinical), "
+        f"count(*) FILTER (WHERE in_cna AND NOT in_maf AND NOT in_clinical) "
+        f"FROM read_parquet({_lit(p['samples'])})").fetchone()))
     counts["mutation_rows"] = n_rows
-    if cs is not None and counts["samples"] > counts["in_clinical"]:
-        warnings.append(f"{counts['samples'] - counts['in_clinical']} MAF sample(s) have no row in "
+    if cs is not None and counts["maf_without_clinical"]:
+        warnings.append(f"{counts['maf_without_clinical']} MAF sample(s) have no row in "
                         f"{cs.path.name}: kept, with unknown clinical attributes")
+    if study.cna is not None:
+        if counts["cna_only"]:
+            warnings.append(f"{counts['cna_only']} sample(s) of {study.cna.path.name} are neither in the MAF nor "
+                            "in the clinical file: kept for copy number only (not profiled for mutations "
+                            "unless the gene panel matrix or case list says so)")
+        if counts["in_cna"] > counts["profiled_cna_erbb2"]:
+            warnings.append(f"{counts['in_cna'] - counts['profiled_cna_erbb2']} sample column(s) of "
+                            f"{study.cna.path.name} are not profiled for ERBB2 copy number (NA, or a CNA panel "
+                            "without ERBB2): excluded from the amplification numerator and denominator")
     if counts["maf_samples_unprofiled"]:
         warnings.append(f"{counts['maf_samples_unprofiled']} sample(s) with MAF rows are not profiled for "
                         "ERBB2 (gene panel / case list): excluded from ERBB2 numerator and denominator")
@@ -349,10 +443,12 @@ FROM raw) TO {_lit(p['patients'])} (FORMAT parquet)""")
                   "clinical_sample": cs.path.name if cs else None,
                   "clinical_patient": cp.path.name if cp else None,
                   "gene_panel_matrix": matrix.path.name if matrix else None,
-                  "sequenced_case_list": has_cases, "sv": study.sv.path.name if study.sv else None},
+                  "sequenced_case_list": has_cases, "sv": study.sv.path.name if study.sv else None,
+                  "cna": study.cna.path.name if study.cna else None},
         "meta": study.meta, "counts": counts, "warnings": warnings,
         "attributes": {k: (None if v == "NULL" else v) for k, v in exprs.items()},
-        "definitions": {"activating": ACTIVATING_DEFINITION, "profiled": PROFILED_DEFINITION},
+        "definitions": {"activating": ACTIVATING_DEFINITION, "profiled": PROFILED_DEFINITION,
+                        "amplification": AMPLIFICATION_DEFINITION, "cna_profiled": CNA_PROFILED_DEFINITION},
         "import_seconds": round(time.perf_counter() - t0, 3),
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")

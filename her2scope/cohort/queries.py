@@ -11,6 +11,9 @@ statistics are computed in Python, ``stats.py``), every ORDER BY is total, group
 COALESCEd to text (no NULL ordering differences).
 
 Tables: mutations, samples, patients, sv (``importer.py``) and erbb2_calls (``calls.py``).
+
+ERBB2 amplification (``her2_amp``: copy number 2 among samples profiled for ERBB2 copy number) is a
+column of its own next to ``her2`` (activating mutation); no query merges the two.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ SAMPLE_FLAGS = Query("sample_flags", f"""
 SELECT s.sample_id, s.patient_id, coalesce(s.histology, 'Unknown') AS histology,
   CASE WHEN s.p_erbb2 THEN coalesce(e.d_erbb2, 0) END AS her2,
   CASE WHEN s.p_erbb2 THEN coalesce(e.d_erbb2_any, 0) END AS her2_any,
+  CASE WHEN s.p_cna_erbb2 THEN CASE WHEN s.erbb2_cna = 2 THEN 1 ELSE 0 END END AS her2_amp,
   {", ".join(_flag(d) for d in ALL)},
   coalesce(p.sex, 'Unknown') AS sex,
   coalesce(p.smoking_group, 'Unknown') AS smoking,
@@ -103,6 +107,7 @@ SELECT count(*) AS samples,
   sum(CASE WHEN p_erbb2 THEN 1 ELSE 0 END) AS profiled_erbb2,
   sum(CASE WHEN NOT p_erbb2 THEN 1 ELSE 0 END) AS not_profiled_erbb2,
   sum(CASE WHEN p_sv THEN 1 ELSE 0 END) AS profiled_fusions,
+  sum(CASE WHEN p_cna_erbb2 THEN 1 ELSE 0 END) AS profiled_cna_erbb2,
   count(DISTINCT patient_id) AS patients
 FROM samples""")
 
@@ -114,6 +119,24 @@ _DIMS = ("histology", "sex", "smoking", "stage", "age_band")
 PREVALENCE_BY = Query("prevalence_by", "\nUNION ALL\n".join(
     f"SELECT '{d}' AS dimension, {d} AS level, count(*) AS profiled, sum(her2) AS mutant "
     f"FROM sample_flags WHERE her2 IS NOT NULL GROUP BY {d}" for d in _DIMS)
+    + "\nORDER BY dimension, level")
+
+# ERBB2 amplification (copy number 2): its own numerator and denominator (samples profiled for ERBB2
+# copy number), never merged with activating mutations. The overlap is counted among samples profiled
+# for both (her2 and her2_amp not NULL).
+AMPLIFICATION = Query("amplification", """
+SELECT count(*) AS cna_profiled,
+  coalesce(sum(her2_amp), 0) AS amplified,
+  coalesce(sum(CASE WHEN her2 IS NOT NULL THEN 1 ELSE 0 END), 0) AS both_profiled,
+  coalesce(sum(CASE WHEN her2 = 1 AND her2_amp = 1 THEN 1 ELSE 0 END), 0) AS mutation_and_amplification,
+  coalesce(sum(CASE WHEN her2 = 1 AND her2_amp = 0 THEN 1 ELSE 0 END), 0) AS mutation_only,
+  coalesce(sum(CASE WHEN her2 = 0 AND her2_amp = 1 THEN 1 ELSE 0 END), 0) AS amplification_only,
+  coalesce(sum(CASE WHEN her2 = 0 AND her2_amp = 0 THEN 1 ELSE 0 END), 0) AS neither
+FROM sample_flags WHERE her2_amp IS NOT NULL""")
+
+AMPLIFICATION_BY = Query("amplification_by", "\nUNION ALL\n".join(
+    f"SELECT '{d}' AS dimension, {d} AS level, count(*) AS profiled, sum(her2_amp) AS amplified "
+    f"FROM sample_flags WHERE her2_amp IS NOT NULL GROUP BY {d}" for d in _DIMS)
     + "\nORDER BY dimension, level")
 
 SPECTRUM = Query("spectrum", """
@@ -188,7 +211,7 @@ BRAIN = Query("brain_metastases", """
 SELECT driver_group, count(*) AS patients, count(brain_met) AS known, coalesce(sum(brain_met), 0) AS brain
 FROM patient_flags GROUP BY driver_group ORDER BY driver_group""")
 
-RESULTS = (COUNTS, PREVALENCE, PREVALENCE_BY, SPECTRUM, LOLLIPOP, ERBB2_ROWS, COMUT, ONCOPRINT,
+RESULTS = (COUNTS, PREVALENCE, PREVALENCE_BY, AMPLIFICATION, AMPLIFICATION_BY, SPECTRUM, LOLLIPOP, ERBB2_ROWS, COMUT, ONCOPRINT,
            SURVIVAL_COUNTS, SURVIVAL_MISSING, SURVIVAL_PATIENTS, BRAIN)
 FAST = (PREVALENCE, SPECTRUM, SURVIVAL_COUNTS)   # the benchmark's "prevalence + spectrum + KM"
 __all__ = ["Query", "VIEWS", "RESULTS", "FAST", "DISTINCT_ERBB2", "DRIVERS", "COMUTATION"]

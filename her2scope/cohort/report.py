@@ -9,7 +9,7 @@ import html
 import os
 from pathlib import Path
 
-from . import ACTIVATING_DEFINITION, PROFILED_DEFINITION
+from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from .drivers import ALL, DRIVERS
 
 CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
@@ -60,15 +60,18 @@ def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
              f"<p><b>{_e(ACTIVATING_DEFINITION)}</b> ERBB2 calls come from the her2scope interpretation engine "
              "(the same code as patient reports), from coordinates when present, else from the protein change.</p>",
              f"<p>{_e(PROFILED_DEFINITION)}</p>",
+             f"<p>{_e(AMPLIFICATION_DEFINITION)} {_e(CNA_PROFILED_DEFINITION)}</p>",
              "<p>Other drivers: coarse hotspot rules (her2scope/cohort/drivers.py, cited there): "
              + "; ".join(f"<b>{_e(d.label)}</b>: {_e(d.rule)}" for d in ALL) + ".</p>"]
     # Denominators and data quality
     c = raw["counts"][0]
     parts += ["<h2>Samples and denominators</h2>",
               _table(["samples", "patients", "profiled for ERBB2", "not profiled for ERBB2", "profiled for fusions",
-                      "MAF rows"],
+                      "profiled for ERBB2 copy number", "MAF rows"],
                      [[c["samples"], c["patients"], c["profiled_erbb2"], c["not_profiled_erbb2"],
-                       c["profiled_fusions"], m["counts"]["mutation_rows"]]], set(range(6)))]
+                       c["profiled_fusions"],
+                       c["profiled_cna_erbb2"] if s["cna_profiled_samples"] is not None else "not assessed",
+                       m["counts"]["mutation_rows"]]], set(range(7)))]
     for w in m.get("warnings", []):
         parts.append(f"<p class='warn'>{_e(w)}</p>")
     if not c["profiled_fusions"]:
@@ -83,6 +86,7 @@ def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
               _table(["dimension", "level", "activating HER2", "profiled (n)", "prevalence", "95% CI (Wilson)"],
                      [[r["dimension"], r["level"], r["mutant"], r["profiled"], _pct(r["prevalence"]),
                        _ci(r["ci95"])] for r in st["prevalence_by"]], {2, 3})]
+    parts += _amplification_section(s, st)
     # Spectrum
     figs["spectrum"] = plots.spectrum_bars(raw["spectrum"])
     figs["lollipop"] = plots.lollipop(raw["lollipop"], n)
@@ -162,6 +166,37 @@ def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
     doc = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>her2scope cohort report — "
            f"{_e(m['study'])}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
     return doc, figs
+
+
+def _amplification_section(s: dict, st: dict) -> list[str]:
+    """ERBB2 amplification: its own numerator and denominator, beside (never merged with) mutations."""
+    out = ["<h2>ERBB2 amplification (copy number; a separate alteration)</h2>"]
+    if not s["amplification_assessed"]:
+        why = ("the study has no data_CNA.txt" if s["cna_profiled_samples"] is None
+               else "no sample is profiled for ERBB2 copy number")
+        out.append(f"<p>ERBB2 amplification: <b>not assessed</b> ({_e(why)}). Reported as not assessed, "
+                   "never as 0 amplified samples.</p>")
+        return out
+    n, k = s["cna_profiled_samples"], s["her2_amplified_samples"]
+    out.append(f"<p><b>{k} / {n}</b> samples profiled for ERBB2 copy number are amplified (discrete copy "
+               f"number 2) = <b>{_pct(s['amplification_prevalence'])}</b> (Wilson 95% CI "
+               f"{_ci(s['amplification_ci95'])}). Both an activating HER2 mutation and ERBB2 amplification: "
+               f"<b>{s['mutation_and_amplification_samples']}</b> of {s['mutation_and_cna_profiled_samples']} "
+               "samples profiled for both. Amplification is not part of the activating-mutation prevalence "
+               "above, nor of the driver groups below.</p>")
+    ov = st.get("amplification_overlap")
+    if ov:
+        out.append(f"<h3>Activating mutation vs amplification (samples profiled for both, n = {ov['n']})</h3>")
+        out.append(_table(["activating mutation & amplified", "mutation only", "amplified only", "neither", "n",
+                           "odds ratio", "p (Fisher)"],
+                          [[ov["mutation_and_amplification"], ov["mutation_only"], ov["amplification_only"],
+                            ov["neither"], ov["n"], _num(ov["odds_ratio"]), _num(ov["p"])]], {0, 1, 2, 3, 4}))
+    if st.get("amplification_by"):
+        out.append(_table(["dimension", "level", "amplified", "profiled for copy number (n)", "prevalence",
+                           "95% CI (Wilson)"],
+                          [[r["dimension"], r["level"], r["amplified"], r["profiled"], _pct(r["prevalence"]),
+                            _ci(r["ci95"])] for r in st["amplification_by"]], {2, 3}))
+    return out
 
 
 def write_report(res: dict, output: Path, figures_dir: Path | None = None) -> None:

@@ -4,7 +4,8 @@ clinical TSV. Only headers are read here; the data are streamed by ``importer``.
 cBioPortal folder: ``meta_study.txt``; ``data_mutations*.txt[.gz]`` (MAF); optional
 ``data_clinical_sample.txt``, ``data_clinical_patient.txt``, ``data_gene_panel_matrix.txt`` with
 gene panel files (``stable_id:`` / ``gene_list:``), ``case_lists/*sequenced*.txt``,
-``data_sv.txt`` (fusions), ``data_CNA.txt``.
+``data_sv.txt`` (fusions), ``data_CNA.txt`` (discrete copy number: ``Hugo_Symbol`` and/or
+``Entrez_Gene_Id``, then one column per sample, values -2..2, ``NA`` = not profiled).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Study:
     gene_panels: dict[str, frozenset[str]] = field(default_factory=dict)
     sequenced_case_list: frozenset[str] | None = None
     sv: TableFile | None = None
+    cna: TableFile | None = None               # data_CNA.txt (discrete copy number, genes x samples)
     meta: dict[str, str] = field(default_factory=dict)
 
 
@@ -127,6 +129,7 @@ def _case_list(root: Path) -> frozenset[str] | None:
 
 
 MAF_REQUIRED = ("Hugo_Symbol", "Tumor_Sample_Barcode")
+CNA_GENE_COLUMNS = ("Hugo_Symbol", "Entrez_Gene_Id")     # non-sample columns of data_CNA.txt
 
 
 def open_study(path: str | Path, clinical: str | Path | None = None) -> Study:
@@ -159,6 +162,15 @@ def open_study(path: str | Path, clinical: str | Path | None = None) -> Study:
         pid, genes = _gene_panel(gp)
         panels[pid] = genes
     sv = p / "data_sv.txt"
+    cna = p / "data_CNA.txt"
+    if not cna.is_file() and (p / "data_CNA.txt.gz").is_file():
+        cna = p / "data_CNA.txt.gz"
+    cna_table = None
+    if cna.is_file():
+        cna_table = sniff_table(cna, ())
+        if cna_table.column(*CNA_GENE_COLUMNS) is None:
+            raise StudyFileError(cna, "a discrete copy-number matrix needs a Hugo_Symbol or Entrez_Gene_Id "
+                                 "column", cna_table.header_line)
     return Study(
         name=meta.get("cancer_study_identifier", p.name), root=p, kind="cbioportal",
         mutations=tuple(sniff_table(m, MAF_REQUIRED) for m in mafs),
@@ -166,4 +178,4 @@ def open_study(path: str | Path, clinical: str | Path | None = None) -> Study:
         clinical_patient=sniff_table(patient, ("PATIENT_ID",)) if patient.is_file() else None,
         gene_panel_matrix=sniff_table(matrix, ("SAMPLE_ID",)) if matrix.is_file() else None,
         gene_panels=panels, sequenced_case_list=_case_list(p),
-        sv=sniff_table(sv, ("Sample_Id",)) if sv.is_file() else None, meta=meta)
+        sv=sniff_table(sv, ("Sample_Id",)) if sv.is_file() else None, cna=cna_table, meta=meta)
