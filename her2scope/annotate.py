@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .consequence import Consequence, joined
-from .errors import ReferenceMismatchError
+from .errors import MalformedRecordError, ReferenceMismatchError
 from .genome.builds import Build
 from .genome.reference import ReferenceProvider
 from .genome.transcript import Transcript, TxPoint, erbb2
@@ -104,6 +104,11 @@ def annotate(allele: GenomicAllele, ref: ReferenceProvider, *, reference_checked
     build = allele.build
     norm = normalize(allele, ref, padding=padding)
     right = norm.right
+    if not right.ref and not right.alt:
+        # HGVS "=": nothing changed.  There is no edit to name (the empty allele would come out
+        # as an impossible range such as c.929_928dup), so this is not a variant record.
+        raise MalformedRecordError(
+            f"{allele}: REF and ALT describe the same sequence (no change to name)")
     hgvs_g = f"{build.chr17_accession}:g.{describe(right, ref, lambda i: str(i + 1))}"
     c_edit = describe(right, ref, lambda i: str(tx.to_cpos(_tx_point(tx, build, i))))
     effect = predict_effect(tx, right)
@@ -141,7 +146,9 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
         return ProteinEffect(frozenset(terms | {Consequence.UTR5}), None)
     if t0 >= tx.cds_end:
         return ProteinEffect(frozenset(terms | {Consequence.UTR3}), None)
-    if t0 < tx.cds_start + 3 and (t0 < tx.cds_start or not insertion):
+    if t0 < tx.cds_start + 3:
+        # Deletions/substitutions touching c.1..c.3, and insertions between c.1 and c.3
+        # (e.g. c.1dup, the 3'-shifted form of c.-1_1insA): Met1 changed -> p.(Met1?).
         alt_start = tx.mrna[:t0] + allele.alt + tx.mrna[t1:]
         if t0 < tx.cds_start or alt_start[tx.cds_start:tx.cds_start + 3] != "ATG":
             return ProteinEffect(frozenset(terms | {Consequence.START_LOST}),
@@ -149,13 +156,29 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
     alt_mrna = tx.mrna[:t0] + allele.alt + tx.mrna[t1:]
     ref_protein = tx.protein + "*"
     delta = len(allele.alt) - len(allele.ref)
+    if "N" in allele.alt.upper():
+        # An unknown base cannot establish a protein change: p.? (never "p.S310X", which
+        # reads as the legacy stop symbol), and no missense class.
+        return ProteinEffect(frozenset(terms | {Consequence.CODING_SEQUENCE}), None, unknown=True)
     alt_protein = _alt_protein(tx, alt_mrna, t0, t1, delta)
     if delta % 3 and t0 < tx.cds_end:
         change = frameshift(ref_protein, alt_protein)
-        terms.add(Consequence.FRAMESHIFT if change.kind != "ext" else Consequence.STOP_LOST)
+        if change.kind == "synonymous":
+            # The shifted frame still reads a stop at the stop codon: p.(Ter1256=).
+            terms.add(Consequence.STOP_RETAINED)
+        else:
+            terms.add(Consequence.FRAMESHIFT)
+            if change.kind == "nonsense":        # HGVS p.(Tyr4Ter), not p.(Tyr4TerfsTer1)
+                terms.add(Consequence.STOP_GAINED)
+            elif change.kind == "ext":           # the stop codon itself was read through
+                terms.add(Consequence.STOP_LOST)
         return ProteinEffect(frozenset(terms), change)
     change = compare(ref_protein, alt_protein, first_changed_codon=(t0 - tx.cds_start) // 3 + 1)
     terms.add(_consequence_of(change, delta))
+    if t1 > tx.cds_end - 3 and len(alt_protein) > len(ref_protein):
+        # An in-frame change that destroys the stop codon and lets translation run on
+        # (e.g. c.3764_3766del, named as a delins of the last residue): stop_lost as well.
+        terms.add(Consequence.STOP_LOST)
     return ProteinEffect(frozenset(terms), change)
 
 
@@ -219,9 +242,15 @@ def _intronic_effect(offsets: list[int], insertion: bool) -> ProteinEffect:
     else:
         core = any(abs(o) <= 2 for o in intronic)
     if core:
-        donor = any(o > 0 for o in intronic)
-        term = Consequence.SPLICE_DONOR if donor else Consequence.SPLICE_ACCEPTOR
-        return ProteinEffect(frozenset({term}), None, unknown=True)
+        if insertion:
+            donor, acceptor = intronic[0] > 0, intronic[0] < 0
+        else:
+            # A deletion can hit both dinucleotides (e.g. a whole intron): list each one hit.
+            donor = any(0 < o <= 2 for o in intronic)
+            acceptor = any(-2 <= o < 0 for o in intronic)
+        terms = ({Consequence.SPLICE_DONOR} if donor else set()) | (
+            {Consequence.SPLICE_ACCEPTOR} if acceptor else set())
+        return ProteinEffect(frozenset(terms), None, unknown=True)
     terms = {Consequence.INTRON}
     if any(abs(o) <= SPLICE_REGION_INTRONIC for o in intronic):
         terms.add(Consequence.SPLICE_REGION)

@@ -126,7 +126,8 @@ def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options
         padding = (obs.allele.start, obs.allele.ref[0])
     ann = annotate(allele, ref, reference_checked=ref_verified, padding=padding)
     change = ann.effect.change
-    cls = classify(change, ann.effect.consequences, kb, splice_unknown=ann.effect.unknown)
+    splice_site = bool(ann.effect.consequences & {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR})
+    cls = classify(change, ann.effect.consequences, kb, splice_unknown=ann.effect.unknown and splice_site)
     domain = kb.domain_at(change.start) if change and change.kind != "start_lost" else None
     callers = tuple(_compare(a, ann) for a in src.caller_annotations)
     for c in callers:

@@ -24,6 +24,10 @@ def describe(allele: GenomicAllele, ref: ReferenceProvider, pos: Callable[[int],
     if d:
         return f"{pos(start)}del" if len(d) == 1 else f"{pos(start)}_{pos(start + len(d) - 1)}del"
     before = ref.sequence(allele.build, start - len(i), start)
+    if before is None and _differs_in_known_bases(allele, ref):
+        # Some bases before the insertion are unknown (intronic, no --reference), but a known
+        # base already differs from the inserted copy: it cannot be a duplication.
+        return f"{pos(start - 1)}_{pos(start)}ins{i}"
     if before is None:
         raise NeedsReferenceError(
             f"naming the insertion {allele} needs the {len(i)} bases before it, outside the "
@@ -32,3 +36,16 @@ def describe(allele: GenomicAllele, ref: ReferenceProvider, pos: Callable[[int],
         a = start - len(i)
         return f"{pos(a)}dup" if len(i) == 1 else f"{pos(a)}_{pos(start - 1)}dup"
     return f"{pos(start - 1)}_{pos(start)}ins{i}"
+
+
+def _differs_in_known_bases(allele: GenomicAllele, ref: ReferenceProvider) -> bool:
+    """True when a known reference base just before the insertion differs from the matching
+    base of the inserted sequence (read right to left, up to the first unknown base)."""
+    start, inserted = allele.start, allele.alt
+    for k in range(1, len(inserted) + 1):
+        base = ref.sequence(allele.build, start - k, start - k + 1)
+        if not base:
+            return False
+        if base != inserted[-k]:
+            return True
+    return False

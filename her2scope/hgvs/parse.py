@@ -168,6 +168,7 @@ _P_PATTERNS = [
         rf"^(?P<a>{_AA})(?P<s>\d+)(?:_(?P<b>{_AA})(?P<e>\d+))?(?:delins|>)(?P<alt>{_SEQ})$")),
     ("subins", re.compile(rf"^(?P<a>{_AA})(?P<s>\d+)(?P<sub>{_AA})ins(?P<alt>{_SEQ})$")),
     ("fs", re.compile(rf"^(?P<a>{_AA})(?P<s>\d+)(?P<alt>{_AA})?fs(?:(?:\*|Ter|X)(?P<ter>\d+|\?)?)?$")),
+    ("ext", re.compile(rf"^(?P<a>{_AA})(?P<s>\d+)(?P<alt>{_AA})ext(?:\*|Ter|X)(?P<ter>\d+|\?)$")),
     ("multi", re.compile(rf"^(?P<a>{_AA})(?P<s>\d+)(?P<alt>(?:{_AA}){{2,}})$")),
 ]
 
@@ -240,6 +241,13 @@ def _apply(kind: str, m: re.Match, protein: str, text: str) -> ProteinChange:
         return _diff(protein, protein[:s - 1] + _seq1(m["alt"]) + protein[e:], s)
     if kind == "subins":
         return _diff(protein, protein[:s - 1] + _aa1(m["sub"]) + _seq1(m["alt"]) + protein[s:], s)
+    if kind == "ext":
+        # C-terminal extension (HGVS: p.Ter110GlnextTer17): only the stop codon can be extended.
+        if a != "*" or s != len(protein) + 1:
+            raise MalformedRecordError(f"{text}: an extension starts at the stop codon "
+                                       f"(Ter{len(protein) + 1})")
+        alt1, ter = _aa1(m["alt"]), m["ter"]
+        return ProteinChange("ext", s, s, "*", alt1, int(ter) if ter.isdigit() else None)
     if kind == "multi":
         return _diff(protein, protein[:s - 1] + _seq1(m["alt"]) + protein[s:], s)
     if kind == "fs":

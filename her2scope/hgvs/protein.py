@@ -141,5 +141,11 @@ def frameshift(ref: str, alt: str) -> ProteinChange:
     if p >= len(ref) or p >= len(alt):
         # The shifted frame happens to read the same residues up to and past the stop.
         return compare(ref, alt, first_changed_codon=p + 1)
+    if ref[p] == "*":
+        # The first changed codon is the stop codon itself: HGVS describes this as an
+        # extension (p.Ter1256GluextTer45), never as a frameshift; the count is the new stop's
+        # position minus the old one's, as for substitutions of the stop codon.
+        ter = alt.find("*", p)
+        return ProteinChange("ext", p + 1, p + 1, "*", alt[p], None if ter < 0 else ter - p)
     ter = alt.find("*", p)
     return ProteinChange("fs", p + 1, p + 1, ref[p], alt[p], None if ter < 0 else ter - p + 1)
