@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/her2scope demo -o demo-output/annotations.jsonl
 
 test: $(STAMP)
+	$(BIN)/ruff check her2scope tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

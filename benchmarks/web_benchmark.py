@@ -59,7 +59,7 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, int, str]:
             return proc, port, token
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("server did not start: " + (tmp / "server.log").read_text())
+                raise SystemExit("server did not start: " + (tmp / "server.log").read_text()) from None
             time.sleep(0.2)
 
 

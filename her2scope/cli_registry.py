@@ -32,7 +32,7 @@ def _open(db: str | None):
     except ImportError as exc:   # the extra is not installed
         typer.echo(f"her2scope: the registry needs the 'registry' extra (pip install 'her2scope[registry]'): {exc}",
                    err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     return Registry.open(db)
 
 
@@ -41,7 +41,7 @@ def _fail(exc: Exception) -> None:
 
     if isinstance(exc, Her2scopeError):
         typer.echo(f"her2scope: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     raise exc
 
 
@@ -50,17 +50,17 @@ def _actor(reg, user: str | None, token: str | None):
         info = reg.user_for_token(token)
         if info is None:
             typer.echo("her2scope: the token is not valid", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         return info
     if not user:
         typer.echo("her2scope: say who acts: --user NAME (password from HER2SCOPE_PASSWORD or a prompt) or --token",
                    err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     password = os.environ.get("HER2SCOPE_PASSWORD") or typer.prompt(f"password for {user}", hide_input=True)
     info = reg.authenticate(user, password)
     if info is None:
         typer.echo("her2scope: wrong user name or password", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     return info
 
 
@@ -130,7 +130,7 @@ def import_cmd(file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenO
                 bundle = json.loads(file.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 typer.echo(f"her2scope: {file}: not readable JSON: {exc}", err=True)
-                raise typer.Exit(2)
+                raise typer.Exit(2) from None
             rep = reg.import_fhir(bundle, actor, source=file.name)
         else:
             rep = reg.import_csv(file, actor)
@@ -168,7 +168,7 @@ def attach(patient: str, file: Path, db: DbOpt = None, user: UserOpt = None, tok
         r = reg.attach_ngs_result(patient, file, actor, sample_type=sample_type, assay=assay, build=build, resulted=day)
     except ValueError as exc:
         typer.echo(f"her2scope: {exc}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     finally:

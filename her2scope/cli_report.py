@@ -84,7 +84,7 @@ def report(
                                        ish_ratio=ish_ratio, ish_copies=ish_copies, copy_number=copy_number)
     except Her2scopeError as exc:
         typer.echo(f"her2scope: {exc.message}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for out in output:
         write_report(rep, out, paper)
         typer.echo(f"wrote {out}", err=True)
@@ -95,7 +95,7 @@ def report(
         changes = diff_reports(old, rep.as_dict())
         typer.echo("\n".join(changes) if changes else "no differences in the report's findings", err=False)
     if rep.picture.errors:
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 _OPTION_OF = {"case_id": "--case-id", "clinical.histology": "--histology", "clinical.stage": "--stage",

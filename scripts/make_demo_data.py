@@ -7,8 +7,6 @@ her2scope/demo_data/README.md), plus one deliberately broken file.
 from __future__ import annotations
 
 import gzip
-import os
-import shutil
 from pathlib import Path
 
 import pysam

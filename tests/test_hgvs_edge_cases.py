@@ -15,7 +15,6 @@ import pytest
 
 from her2scope import Build, MalformedRecordError, interpret_allele
 from her2scope.annotate import annotate
-from her2scope.genome.reference import BundledReference
 from her2scope.genome.transcript import erbb2
 from her2scope.hgvs.parse import dna_positions, parse_dna
 from her2scope.variant import GenomicAllele
