@@ -435,3 +435,22 @@ def test_truncated_indexed_file_reports_damage(tmp_path):
     assert (1, "p.S310F", None) in got
     assert [e for _, _, e in got if e] == ["corrupt_file"], got
     assert run.returncode == 1
+
+
+def test_csi_indexed_bcf_same_as_plain(tmp_path, batch_vcf, plain_result):
+    """A BCF with a CSI index jumps to chromosome 17 and still numbers records exactly."""
+    bcf = tmp_path / "batch_ix.bcf"
+    with pysam.VariantFile(str(batch_vcf)) as vin:
+        with pysam.VariantFile(str(bcf), "wb", header=vin.header) as vout:
+            for r in vin:
+                vout.write(r)
+    pysam.bcftools.index(str(bcf))          # CSI, as `bcftools index` writes it
+    assert (tmp_path / "batch_ix.bcf.csi").exists()
+    run = annotate(bcf)
+    assert_no_traceback(run)
+    assert run.returncode == 0, run.stderr
+    assert sorted(key_fields(d) for d in run.lines) == plain_result
+    summary = _summary_line(run.stderr, bcf)
+    assert "index used" in summary
+    lines = _data_lines(batch_vcf.read_text())
+    assert f"{len(lines)} records" in summary
