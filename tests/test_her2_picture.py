@@ -78,3 +78,35 @@ def test_no_ngs_is_not_tested_and_ihc_alone_triggers_broad_ngs():
     steps = [s.step_id for s in rep.steps.steps]
     assert "broad_ngs_before_first_line" in steps
     assert "IHC/ISH alone" in next(s.why for s in rep.steps.steps if s.step_id == "broad_ngs_before_first_line")
+
+
+def _cnv_case(tmp_path, spec, build=None):
+    from her2scope.case.schema import parse_case
+    from her2scope.report.model import report_for
+
+    ngs = {"sample_type": "tissue", "copy_number": spec}
+    if build:
+        ngs["build"] = build
+    case = parse_case({"case_id": "CN1", "clinical": {"histology": "adenocarcinoma", "stage": "IV",
+                                                       "region": "US"}, "ngs": [ngs]})
+    return report_for(case, tmp_path).picture
+
+
+def test_cnv_vcf_is_read_with_the_engines_reader_and_build_rules(tmp_path):
+    head = "##fileformat=VCFv4.2\n{ref}#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT\n"
+    rec = "chr17\t39000000\t.\tN\t<DUP>\t50\tPASS\tSVTYPE=DUP;END=40500000\tGT:CN\t./.:12\n"
+    (tmp_path / "cnv.vcf").write_text(head.format(ref="##reference=GRCh38\n") + rec)
+    (tmp_path / "nobuild.vcf").write_text(head.format(ref="") + rec)
+    pic = _cnv_case(tmp_path, {"vcf_file": "cnv.vcf"})
+    assert pic.amplification.status == "positive" and pic.copy_number.value == 12
+    unknown = _cnv_case(tmp_path, {"vcf_file": "nobuild.vcf"})
+    assert unknown.amplification.status == "failed"                 # never a guessed build
+    assert "genome build is not stated" in unknown.copy_number.evidence
+
+
+def test_segment_file_needs_a_stated_build(tmp_path):
+    (tmp_path / "seg.tsv").write_text("chrom\tstart\tend\tcopy_number\n17\t39600000\t39800000\t8\n")
+    assert _cnv_case(tmp_path, {"segment_file": "seg.tsv"}).amplification.status == "failed"
+    assert _cnv_case(tmp_path, {"segment_file": "seg.tsv"}, build="GRCh38").amplification.status == "positive"
+    # The same segment is not over ERBB2 on GRCh37 (ERBB2 is at 37.85 Mb there).
+    assert _cnv_case(tmp_path, {"segment_file": "seg.tsv"}, build="GRCh37").amplification.status == "negative"

@@ -62,7 +62,10 @@ def _overlaps(build: Build, chrom: str, start: int, end: int) -> bool:
 
 def _from_segments(path: Path, options) -> CopyNumberCall:
     """Tab-separated: chrom, start, end (1-based), then copy_number or log2 (header names it)."""
-    build = options.build or Build.GRCh38
+    build = options.build
+    if build is None:
+        # Segment files carry no build; guessing one would place ERBB2 wrongly.
+        raise InputError(f"{path}: a segment file does not state its genome build: give ngs[].build")
     try:
         lines = path.read_text().splitlines()
     except OSError as exc:
@@ -85,30 +88,26 @@ def _from_segments(path: Path, options) -> CopyNumberCall:
 
 
 def _from_vcf(path: Path, options) -> CopyNumberCall:
-    """A CNV/DUP record over ERBB2: FORMAT CN, or INFO CN, or an <AMP>/<DUP> call."""
-    from ..readers.compressed import open_bytes
+    """A CNV/DUP record over ERBB2 (FORMAT CN, INFO CN, or an <AMP>/<DUP> call), read with the
+    engine's own VCF reader: same build detection, same errors, no second parser."""
+    from ..readers.base import FileSummary, RecordError
+    from ..readers.dispatch import read_input
 
-    with open_bytes(str(path)) as fh:
-        text = fh.read().decode("utf-8", "replace")
-    build = options.build or (Build.GRCh37 if "81195210" in text or "GRCh37" in text else Build.GRCh38)
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.startswith("#") or not line.strip():
+    summary = FileSummary(input=str(path))
+    for item in read_input(str(path), options.build, summary):
+        if isinstance(item, RecordError) or not item.not_interpreted:
             continue
-        f = line.split("\t")
-        if len(f) < 8 or not f[4].startswith("<"):
-            continue
+        f = item.source.original.split("\t")
         info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in f[7].split(";"))
-        try:
-            start, end = int(f[1]), int(info.get("END", f[1]))
-        except ValueError:
-            raise InputError(f"{path} line {n}: POS/END are not integers") from None
-        if not _overlaps(build, f[0], start - 1, end):
-            continue
         cn = info.get("CN")
         if len(f) > 9 and "CN" in f[8].split(":"):
             cn = f[9].split(":")[f[8].split(":").index("CN")]
+        where = f"{f[4]} {f[0]}:{f[1]}-{info.get('END', f[1])} ({summary.build})"
         if cn not in (None, "", "."):
-            return _classify_cn(float(cn), f"{f[4]} {f[0]}:{start}-{end}")
+            try:
+                return _classify_cn(float(cn), where)
+            except ValueError:
+                raise InputError(f"{path} record {item.source.record}: CN {cn!r} is not a number") from None
         if f[4] in ("<DUP>", "<AMP>", "<DUP:TANDEM>"):
-            return CopyNumberCall("equivocal", None, f"{f[4]} over ERBB2 without a copy number (CN)")
-    return CopyNumberCall("negative", None, f"{path.name}: no CNV record over ERBB2")
+            return CopyNumberCall("equivocal", None, f"{where} over ERBB2 without a copy number (CN)")
+    return CopyNumberCall("negative", None, f"{path.name}: no CNV record over ERBB2 ({summary.build})")

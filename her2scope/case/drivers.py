@@ -64,6 +64,28 @@ def _variant_class(consequence: str, ref: str, alt: str) -> str:
     return "Other"
 
 
+def _build_or_none(text: str) -> str | None:
+    """The stated build, or None: coordinate rules (MET exon 14) then simply do not fire."""
+    from ..errors import Her2scopeError
+    from ..genome.builds import parse_build
+
+    try:
+        return parse_build(text).value if text else None
+    except Her2scopeError:
+        return None
+
+
+def _vcf_build(text: str, path: Path) -> str | None:
+    from ..errors import Her2scopeError
+    from ..readers.vcf_header import parse_header
+
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    try:
+        return parse_header(header, str(path)).resolve_build(None, str(path))[0].value
+    except Her2scopeError:
+        return None
+
+
 def collect_rows(files: list[Path], stated: list[str]) -> tuple[list[dict], list[dict]]:
     """(mutation rows, fusion rows) from MAF/VCF files and stated alterations."""
     from ..readers.compressed import open_bytes
@@ -82,7 +104,7 @@ def collect_rows(files: list[Path], stated: list[str]) -> tuple[list[dict], list
             for n, line in enumerate(lines[1:], 1):
                 row = dict(zip(header, (c.strip().strip('"') for c in line.split("\t"))))
                 p = row.get("HGVSp_Short") or row.get("Protein_Change") or ""
-                build = "GRCh38" if row.get("NCBI_Build", "").endswith("38") else "GRCh37"
+                build = _build_or_none(row.get("NCBI_Build", ""))
                 mutations.append(dict(hugo=row.get("Hugo_Symbol", ""), variant_class=row.get("Variant_Classification", ""),
                                       protein_change=p, aa_pos=_aa_pos(p), chrom=row.get("Chromosome", "").removeprefix("chr"),
                                       start_pos=int(row.get("Start_Position") or 0), end_pos=int(row.get("End_Position") or 0),
@@ -93,7 +115,7 @@ def collect_rows(files: list[Path], stated: list[str]) -> tuple[list[dict], list
             if not m:
                 continue
             fields = m.group(1).split("|")
-            build = "GRCh37" if re.search(r"GRCh37|hg19|b37|81195210", text[:20000]) else "GRCh38"
+            build = _vcf_build(text, path)
             for n, line in enumerate(lines[1:], 1):
                 cols = line.split("\t")
                 info = dict(kv.split("=", 1) for kv in cols[7].split(";") if "=" in kv) if len(cols) > 7 else {}

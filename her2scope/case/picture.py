@@ -95,7 +95,7 @@ def build_picture(case: Case, base: Path, options: Options = Options()) -> Her2P
         errors += errs
         per_test.append((test, found))
     mutation = _mutation(case, per_test, errors)
-    cn_calls = [(t, call_copy_number(t.copy_number, base, options)) for t in case.ngs if t.copy_number]
+    cn_calls = [(t, _copy_number(t, base, options)) for t in case.ngs if t.copy_number]
     cn = next((c for _, c in cn_calls if c.status == "positive"), cn_calls[0][1] if cn_calls else None)
     amplification = _amplification(case, cn)
     expression = _expression(case)
@@ -104,6 +104,18 @@ def build_picture(case: Case, base: Path, options: Options = Options()) -> Her2P
     plasma_only_negative = mutation.status == "not_detected"
     return Her2Picture(case.case_id, mutation, amplification, expression, tuple(variants), activating,
                        tuple(errors), plasma_only_negative, cn)
+
+
+def _copy_number(test: NgsTest, base: Path, options: Options) -> CopyNumberCall:
+    from ..errors import Her2scopeError
+    from ..genome.builds import Build
+
+    opts = Options(build=Build(test.build) if test.build else options.build,
+                   reference=options.reference, knowledge=options.knowledge)
+    try:
+        return call_copy_number(test.copy_number, base, opts)
+    except Her2scopeError as exc:   # unreadable copy-number input: say so, never guess
+        return CopyNumberCall("failed", None, f"copy number not interpreted: {exc.message}")
 
 
 def _describe(v: VariantResult) -> str:
