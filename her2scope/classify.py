@@ -43,8 +43,8 @@ def exon_residues(exon_number: int) -> tuple[int, int]:
     return first // 3 + 1, last // 3 + 1
 
 
-def alteration_class(change: ProteinChange | None, consequences: frozenset[Consequence],
-                     kb: KnowledgeBase, *, splice_unknown: bool = False) -> str:
+def alteration_class(change: ProteinChange | None, kb: KnowledgeBase, *,
+                     splice_unknown: bool = False) -> str:
     if splice_unknown:
         return "splice"
     if change is None:
@@ -62,7 +62,7 @@ def alteration_class(change: ProteinChange | None, consequences: frozenset[Conse
     if kind == "missense":
         if domain_id == "kinase":
             return "kinase_domain_missense"
-        if domain_id in ("extracellular",) or (domain and domain.id.startswith("extracellular")):
+        if domain_id and domain_id.startswith("extracellular"):
             return "extracellular_missense"
         if domain_id in ("transmembrane", "juxtamembrane"):
             return "transmembrane_juxtamembrane_missense"
@@ -90,7 +90,7 @@ def _hotspot_codes(change: ProteinChange, kb: KnowledgeBase) -> list[tuple[str, 
 
 def classify(change: ProteinChange | None, consequences: frozenset[Consequence],
              kb: KnowledgeBase, *, splice_unknown: bool = False) -> Classification:
-    cls = alteration_class(change, consequences, kb, splice_unknown=splice_unknown)
+    cls = alteration_class(change, kb, splice_unknown=splice_unknown)
     class_info = kb.classes.get(cls)
     computed: list[tuple[str, Evidence]] = []
     if change is not None:

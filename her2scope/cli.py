@@ -54,27 +54,26 @@ def main_options(version: Annotated[Optional[bool], typer.Option(
 
 
 def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | None,
-                 fmt: OutputFormat, output: Path | None, knowledge: Path | None) -> int:
+                 fmt: OutputFormat, output: Path | None, knowledge: Path | None,
+                 tee: list | None = None) -> int:
+    """Annotate, write, summarise on stderr; ``tee`` also collects every item written."""
+    from .errors import Her2scopeError
     from .genome.builds import Build
     from .pipeline import Options, annotate_inputs
     from .readers.base import FileSummary, RecordError
     from .render.records import write_jsonl, write_table, write_tsv
 
-    try:
-        options = Options(build=Build(build.value) if build else None,
-                          reference=str(reference) if reference else None,
-                          knowledge=str(knowledge) if knowledge else None)
-        if options.reference:
-            from .genome.reference import reference_for
+    options = Options(build=Build(build.value) if build else None,
+                      reference=str(reference) if reference else None,
+                      knowledge=str(knowledge) if knowledge else None)
+    if options.reference:
+        from .genome.reference import reference_for
 
-            reference_for(options.reference)  # fail early on an unusable FASTA
-    except Exception as exc:  # a usage problem: report it plainly, exit 2
-        from .errors import Her2scopeError
-
-        if isinstance(exc, Her2scopeError):
+        try:
+            reference_for(options.reference)  # fail early on an unusable FASTA: a usage problem
+        except Her2scopeError as exc:
             typer.echo(f"her2scope: {exc.message}", err=True)
             return 2
-        raise
     summaries: list[FileSummary] = []
     failed = 0
 
@@ -83,6 +82,8 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
         for item in items:
             if isinstance(item, RecordError):
                 failed += 1
+            if tee is not None:
+                tee.append(item)
             yield item
 
     items = counted(annotate_inputs(_with_progress(inputs), options, summaries))
@@ -187,30 +188,14 @@ def demo(
     inputs = sorted(str(p) for p in demo_dir.iterdir()
                     if p.name.startswith(("patient", "bad")) and not p.name.endswith((".tbi", ".csi")))
     output.parent.mkdir(parents=True, exist_ok=True)
-    code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None)
+    items: list = []
+    code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None, tee=items)
     typer.echo(f"wrote {output}", err=True)
-    with open(output, encoding="utf-8") as fh:
-        import json
+    from dataclasses import replace
 
-        from .readers.base import RecordError
-        from .render.records import write_table
+    from .render.records import write_table
 
-        rows = [json.loads(line) for line in fh]
-
-    class _Row:
-        def __init__(self, d):
-            self._d = d
-
-        def as_dict(self):
-            return self._d
-
-    items = [RecordError(os.path.basename(r["input"]), r["record"], r["error"], r["message"])
-             if "error" in r else _Row(r)
-             for r in rows]
-    for item in items:
-        if isinstance(item, _Row):
-            item._d["input"] = os.path.basename(item._d["input"])
-    write_table(items, sys.stdout)
+    write_table([replace(i, input=os.path.basename(i.input)) for i in items], sys.stdout)
     typer.echo("demo: exit status 1 is expected here (bad_truncated.vcf.gz is broken on purpose)"
                if code == 1 else "demo: done", err=True)
     _demo_reports(demo_dir / "cases", output.parent / "reports")

@@ -236,12 +236,16 @@ def _compare(caller: CallerAnnotation, ann: Annotation) -> CallerComparison:
     ours_c = ann.hgvs_c.split(":", 1)[1]
     theirs_c = _strip(caller.hgvs_c)
     differs = bool(theirs_c) and theirs_c != ours_c
-    same: bool | None = True
+    # Same event only when something shows it: an identical c. name, or the same protein
+    # change below. A differently spelled c. alone proves nothing either way.
+    same: bool | None = True if theirs_c == ours_c else None
     if caller.hgvs_p:
         try:
             acc, body = split_reference(caller.hgvs_p)
             change = parse_protein(None if acc and acc.startswith("ENSP") else acc, body).change
-            if change.short != ann.protein_change:
+            if change.short == ann.protein_change:
+                same = True
+            else:
                 ours = ann.effect.change
                 # A bare "p.R1230fs" names the codon where the caller placed the indel, not
                 # the first changed residue: the two cannot be compared.

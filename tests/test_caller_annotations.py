@@ -57,3 +57,12 @@ def test_snpeff_ann_calling_a_different_protein_change_is_flagged(tmp_path):
     caller = d["caller_annotations"][0]
     assert caller["same_event"] is False and caller["naming_differs"] is True
     assert any("a different event" in n for n in d["notes"])
+
+
+def test_a_different_c_name_alone_does_not_claim_the_same_event(tmp_path):
+    # Only HGVSc, spelled differently: her2scope cannot tell from text alone; it must not say "same".
+    csq = "ATACGTGATGGC|inframe_insertion|MODERATE|ERBB2|NM_004448.4|NM_004448.4:c.2312_2313insATACGTGATGGC|"
+    d = _run(tmp_path, CSQ_HEAD, f"chr17\t39724730\t.\tC\tCATACGTGATGGC\t.\tPASS\tCSQ={csq}")[0]
+    caller = d["caller_annotations"][0]
+    assert caller["naming_differs"] is True and caller["same_event"] is None
+    assert any("cannot tell" in n for n in d["notes"])

@@ -17,13 +17,18 @@ from .vcf import read_vcf
 _INLINE = re.compile(r"^(?:[A-Za-z0-9_.]+[: ]\s*)?[cgp]\.|^[A-Z][a-z]{0,2}\d+[A-Z*]")
 
 
+def looks_like_hgvs(text: str) -> bool:
+    """Whether an input that is not a file is read as an inline HGVS expression."""
+    return bool(_INLINE.match(text.strip()))
+
+
 class FileNotFound(InputError):
     code = "file_not_found"
 
 
 def read_input(path: str, build: Build | None, summary: FileSummary) -> Iterator:
     if not os.path.exists(path):
-        if _INLINE.match(path.strip()):
+        if looks_like_hgvs(path):
             summary.format = "HGVS"
             yield from read_hgvs_lines([path], path, build, summary)
             return

@@ -96,8 +96,9 @@ def _records(lines, header: VcfHeader, build: Build, name: str,
         if relevant and erbb2().exonic_sequence(build, relevant[0].allele.start,
                                                 relevant[0].allele.end) == relevant[0].allele.ref:
             verified_here += 1
-        if relevant or not observations:
-            summary.erbb2_records += 1 if relevant or _overlaps_line(line, build) else 0
+        # A record counts as ERBB2 when it overlaps ERBB2, even if no sample carries it (0/0).
+        if relevant or (not observations and _overlaps_line(line, build)):
+            summary.erbb2_records += 1
         yield from relevant
     yield from _other_build_verdict(other_build_hits, verified_here, build, name, summary)
 

@@ -84,11 +84,11 @@ def check_expression(text: str) -> str:
     The engine reads an input as a file when a file of that name exists; an expression is
     therefore refused if it contains a path separator or control character, does not look like
     HGVS (the engine's own test), or happens to name an existing file."""
-    from ..readers.dispatch import _INLINE  # the engine's own test for "this is HGVS, not a path"
+    from ..readers.dispatch import looks_like_hgvs  # the engine's own test: HGVS, not a path
 
     text = text.strip()
     if not text or len(text) > MAX_EXPRESSION_CHARS or any(c in text for c in "/\\\0\r\n") \
-            or not _INLINE.match(text) or os.path.lexists(text):
+            or not looks_like_hgvs(text) or os.path.lexists(text):
         raise CaseRejected(f"not an HGVS expression: {text[:60]!r}")
     return text
 
