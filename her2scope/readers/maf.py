@@ -30,7 +30,8 @@ def looks_like_maf(head: bytes) -> bool:
     return False
 
 
-def _clean(value: str | None) -> str:
+def clean_cell(value: str | None) -> str:
+    """A MAF cell without surrounding blanks and quotes."""
     return (value or "").strip().strip('"').strip()
 
 
@@ -57,7 +58,7 @@ def read_maf(path: str, name: str, build: Build | None, summary: FileSummary) ->
         record += 1
         summary.records += 1
         cols = line.split("\t")
-        row = dict(zip(header, (_clean(c) for c in cols)))
+        row = dict(zip(header, (clean_cell(c) for c in cols)))
         if not _is_erbb2(row, build):
             continue
         summary.erbb2_records += 1
