@@ -4,6 +4,7 @@
     ├── InputError                      the input cannot be read as it stands
     │   ├── MalformedRecordError        a line/row/expression breaks its format's rules
     │   ├── EmptyInputError             a file with no data records at all
+    │   ├── UnknownSampleError          the named sample is not in the file
     │   └── CorruptFileError            truncated or damaged compressed data
     ├── BuildError                      the genome build is unknown or contradictory
     │   ├── UnknownBuildError
@@ -39,6 +40,20 @@ class MalformedRecordError(InputError):
 
 class EmptyInputError(InputError):
     code = "empty_input"
+
+
+class UnknownSampleError(InputError):
+    """A sample name (VCF column, MAF barcode) that the file does not have. Filtering by it would
+    find nothing and read as "no variant": a false negative. The message names the file's samples."""
+
+    code = "unknown_sample"
+
+    def __init__(self, path: str, sample: str, available: tuple[str, ...]) -> None:
+        names = ", ".join(available)
+        super().__init__(f"{path}: no sample named {sample!r} in the file; its samples are: {names}")
+        self.path = path
+        self.sample = sample
+        self.available = available
 
 
 class CorruptFileError(InputError):
