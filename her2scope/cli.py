@@ -61,6 +61,7 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     from .genome.builds import Build
     from .pipeline import Options, annotate_inputs
     from .readers.base import FileSummary, RecordError
+    from .render.outputs import open_output
     from .render.records import write_jsonl, write_table, write_tsv
 
     options = Options(build=Build(build.value) if build else None,
@@ -89,27 +90,13 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     items = counted(annotate_inputs(_with_progress(inputs), options, summaries))
     writer = {OutputFormat.jsonl: write_jsonl, OutputFormat.tsv: write_tsv,
               OutputFormat.table: write_table}[fmt]
-    if output is not None:
-        # Written to a temporary name and renamed: a crash never leaves half a file behind.
-        tmp = output.with_name(f".{output.name}.partial")
-        try:
-            fh = open(tmp, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:   # e.g. the directory does not exist: a usage problem
-            typer.echo(f"her2scope: cannot write {output}: {exc.strerror or exc}", err=True)
-            return 2
-        try:
-            with fh:
-                writer(items, fh)
-            os.replace(tmp, output)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    else:
-        writer(items, sys.stdout)
-        sys.stdout.flush()
+    try:
+        out = open_output(output)   # None or "-": stdout; see render/outputs.py for the rest
+    except OSError as exc:   # e.g. the directory does not exist: a usage problem
+        typer.echo(f"her2scope: cannot write {output}: {exc.strerror or exc}", err=True)
+        return 2
+    with out as fh:
+        writer(items, fh)
     _print_summary(summaries, failed)
     return 1 if failed else 0
 

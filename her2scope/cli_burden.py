@@ -8,8 +8,6 @@ Exit status: 0 done, 2 usage error (an invalid option value, named in the messag
 from __future__ import annotations
 
 import enum
-import os
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -72,15 +70,15 @@ def burden(
 
     from .burden.render import write_json, write_table
 
+    from .render.outputs import open_output
+
     writer = write_json if fmt is BurdenFormat.json else write_table
-    if output is not None:
-        tmp = output.with_name(f".{output.name}.partial")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            writer(result, fh)
-        os.replace(tmp, output)
-    else:
-        writer(result, sys.stdout)
-        sys.stdout.flush()
+    try:
+        out = open_output(output)   # None or "-": stdout
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    with out as fh:
+        writer(result, fh)
     if chart is not None:
         try:
             from .burden.chart import render_chart

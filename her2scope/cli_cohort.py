@@ -125,11 +125,12 @@ def report(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     from .cohort.report import write_report
+    from .render.outputs import write_output
 
     write_report(res, output, figures)
     if json_out:
-        json_out.write_text(json.dumps(_clean({k: v for k, v in res.items() if k != "calls"}), indent=1,
-                                       default=str), encoding="utf-8")
+        write_output(json_out, json.dumps(_clean({k: v for k, v in res.items() if k != "calls"}), indent=1,
+                                          default=str))
     if res.get("_tmp"):
         res["_tmp"].cleanup()
     s = res["summary"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -24,20 +23,20 @@ def _format_of(path: Path) -> str:
 
 
 def write_report(report, output: Path, paper: str = "a4") -> None:
+    from .render.outputs import open_output, write_output
     from .report.fhir import render_fhir
     from .report.html import render_html, render_pdf
 
     fmt = _format_of(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.partial")   # never leave half a report behind
     if fmt == "pdf":
-        render_pdf(report, str(tmp), paper=paper)
+        with open_output(output, binary=True) as fh:   # never half a report; devices written in place
+            render_pdf(report, fh, paper=paper)
     else:
         text = {"html": lambda: render_html(report, paper=paper),
                 "json": lambda: json.dumps(report.as_dict(), indent=2, ensure_ascii=False),
                 "fhir": lambda: json.dumps(render_fhir(report), indent=2, ensure_ascii=False)}[fmt]()
-        tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, output)
+        write_output(output, text)
 
 
 def report(
@@ -86,7 +85,11 @@ def report(
         typer.echo(f"her2scope: {exc.message}", err=True)
         raise typer.Exit(1) from None
     for out in output:
-        write_report(rep, out, paper)
+        try:
+            write_report(rep, out, paper)
+        except OSError as exc:   # a directory, no permission: name the output, no traceback
+            typer.echo(f"her2scope: cannot write {out}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
         typer.echo(f"wrote {out}", err=True)
     if previous is not None:
         from .report.diff import diff_reports

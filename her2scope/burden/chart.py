@@ -18,6 +18,8 @@ def render_chart(result: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
+    from ..render.outputs import open_output
+
     adv = "her2_mutant_advanced_cases" in result["world"]
     key, rkey = (("her2_mutant_advanced_cases", "her2_mutant_advanced_range") if adv
                  else ("her2_mutant_cases", "her2_mutant_range"))
@@ -48,5 +50,6 @@ def render_chart(result: dict[str, Any], path: Path) -> None:
                  f"{result['monte_carlo']['draws']:,} draws, seed {result['monte_carlo']['seed']}\n"
                  "Lung cancer incidence: GLOBOCAN 2022, IARC Global Cancer Observatory "
                  "(Bray F et al., CA Cancer J Clin 2024). Regions: UN M49.", fontsize=10)
-    fig.savefig(path, format=path.suffix.lstrip(".").lower())
+    with open_output(path, binary=True) as fh:   # atomic for files; devices and FIFOs in place
+        fig.savefig(fh, format=path.suffix.lstrip(".").lower())
     plt.close(fig)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import os
 from pathlib import Path
 
+from ..render.outputs import write_output
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from .drivers import ALL, DRIVERS
 
@@ -202,9 +202,7 @@ def _amplification_section(s: dict, st: dict) -> list[str]:
 def write_report(res: dict, output: Path, figures_dir: Path | None = None) -> None:
     doc, figs = build(res)
     output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.partial")
-    tmp.write_text(doc, encoding="utf-8")
-    os.replace(tmp, output)
+    write_output(output, doc)   # atomic for files; devices, FIFOs and "-" written in place
     if figures_dir:
         figures_dir.mkdir(parents=True, exist_ok=True)
         for name, (png, svg) in figs.items():
