@@ -98,6 +98,15 @@ def report(
         changes = diff_reports(old, rep.as_dict())
         typer.echo("\n".join(changes) if changes else "no differences in the report's findings", err=False)
     if rep.picture.errors:
+        # The report is written and shows each problem; the exit status and stderr say so too.
+        shown = rep.picture.errors[:5]
+        for e in shown:
+            where = f"{Path(e.input).name}" + (f" record {e.record}" if e.record is not None else "")
+            typer.echo(f"her2scope: {where}: {e.error}: {e.message.replace(e.input, Path(e.input).name)}", err=True)
+        if len(rep.picture.errors) > len(shown):
+            typer.echo(f"her2scope: ... and {len(rep.picture.errors) - len(shown)} more", err=True)
+        typer.echo(f"her2scope: the report shows the ERBB2 mutation result as {rep.picture.mutation.status.value}"
+                   " (see its reason)", err=True)
         raise typer.Exit(1) from None
 
 

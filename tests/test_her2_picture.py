@@ -108,5 +108,7 @@ def test_segment_file_needs_a_stated_build(tmp_path):
     (tmp_path / "seg.tsv").write_text("chrom\tstart\tend\tcopy_number\n17\t39600000\t39800000\t8\n")
     assert _cnv_case(tmp_path, {"segment_file": "seg.tsv"}).amplification.status == "failed"
     assert _cnv_case(tmp_path, {"segment_file": "seg.tsv"}, build="GRCh38").amplification.status == "positive"
-    # The same segment is not over ERBB2 on GRCh37 (ERBB2 is at 37.85 Mb there).
-    assert _cnv_case(tmp_path, {"segment_file": "seg.tsv"}, build="GRCh37").amplification.status == "negative"
+    # The same segment is not over ERBB2 on GRCh37 (ERBB2 is at 37.85 Mb there): the segments
+    # did not measure ERBB2, which is "not assessed", never "no amplification".
+    grch37 = _cnv_case(tmp_path, {"segment_file": "seg.tsv"}, build="GRCh37").amplification
+    assert grch37.status == "not_assessed" and "no segment over ERBB2" in grch37.reason

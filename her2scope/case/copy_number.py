@@ -7,6 +7,7 @@ every call so a lab can see and override them (a stated ``lab_call`` always wins
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +22,21 @@ FOLD_AMPLIFIED = 2.0
 
 @dataclass(frozen=True)
 class CopyNumberCall:
-    status: str                # positive | equivocal | negative | failed
+    status: str                # positive | equivocal | negative | failed | not_assessed
     value: float | None
     evidence: str
+    code: str | None = None    # why failed / not_assessed (an errors.py code, or "not_covered")
+
+
+def _number(text: str, where: str) -> float:
+    """A copy number, log2 ratio or fold change as written; inf, nan and words are errors, never a call."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(f"{where}: {text!r} is not a finite number")
+    return value
 
 
 def _classify_cn(cn: float, source: str) -> CopyNumberCall:
@@ -67,24 +80,36 @@ def _from_segments(path: Path, options) -> CopyNumberCall:
         # Segment files carry no build; guessing one would place ERBB2 wrongly.
         raise InputError(f"{path}: a segment file does not state its genome build: give ngs[].build")
     try:
-        lines = path.read_text().splitlines()
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
         raise InputError(f"{path}: cannot read segment file: {exc}") from None
+    if not lines:
+        raise InputError(f"{path}: the segment file is empty")
     header = [h.strip().lower() for h in lines[0].split("\t")]
     value_col = next((i for i, h in enumerate(header) if h in ("copy_number", "cn", "total_cn")), None)
     log2_col = next((i for i, h in enumerate(header) if h in ("log2", "log2_ratio", "seg.mean")), None)
     if value_col is None and log2_col is None:
         raise InputError(f"{path} line 1: need a copy_number or log2 column")
     for n, line in enumerate(lines[1:], 2):
+        if not line.strip():
+            continue
         f = line.split("\t")
         try:
             chrom, start, end = f[0].strip(), int(f[1]), int(f[2])
         except (IndexError, ValueError):
             raise InputError(f"{path} line {n}: expected chrom, start, end") from None
         if _overlaps(build, chrom, start - 1, end):
-            cn = float(f[value_col]) if value_col is not None else 2 * 2 ** float(f[log2_col])
+            col = value_col if value_col is not None else log2_col
+            if col >= len(f):
+                raise InputError(f"{path} line {n}: no value in column {col + 1}")
+            value = _number(f[col], f"{path} line {n}")
+            if value_col is not None and value < 0:
+                raise InputError(f"{path} line {n}: a negative copy number ({f[col]})")
+            cn = value if value_col is not None else 2 * 2 ** min(value, 64.0)
             return _classify_cn(round(cn, 2), f"segment {chrom}:{start}-{end} ({build.value})")
-    return CopyNumberCall("negative", None, f"{path.name}: no segment over ERBB2 ({build.value})")
+    # Segments cover what the assay measured: none over ERBB2 means it was not measured there.
+    return CopyNumberCall("not_assessed", None, f"{path.name}: no segment over ERBB2 ({build.value}): "
+                                                "copy number was not measured there", "not_covered")
 
 
 def _from_vcf(path: Path, options) -> CopyNumberCall:
@@ -98,16 +123,17 @@ def _from_vcf(path: Path, options) -> CopyNumberCall:
         if isinstance(item, RecordError) or not item.not_interpreted:
             continue
         f = item.source.original.split("\t")
-        info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in f[7].split(";"))
+        info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in f[7].split(";")) if len(f) > 7 else {}
         cn = info.get("CN")
-        if len(f) > 9 and "CN" in f[8].split(":"):
-            cn = f[9].split(":")[f[8].split(":").index("CN")]
+        keys, values = (f[8].split(":"), f[9].split(":")) if len(f) > 9 else ([], [])
+        if "CN" in keys and keys.index("CN") < len(values):
+            cn = values[keys.index("CN")]
         where = f"{f[4]} {f[0]}:{f[1]}-{info.get('END', f[1])} ({summary.build})"
         if cn not in (None, "", "."):
-            try:
-                return _classify_cn(float(cn), where)
-            except ValueError:
-                raise InputError(f"{path} record {item.source.record}: CN {cn!r} is not a number") from None
+            value = _number(cn, f"{path} record {item.source.record}: CN")
+            if value < 0:
+                raise InputError(f"{path} record {item.source.record}: a negative CN ({cn})")
+            return _classify_cn(value, where)
         if f[4] in ("<DUP>", "<AMP>", "<DUP:TANDEM>"):
             return CopyNumberCall("equivocal", None, f"{where} over ERBB2 without a copy number (CN)")
     return CopyNumberCall("negative", None, f"{path.name}: no CNV record over ERBB2 ({summary.build})")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..knowledge import load_knowledge
 from ..knowledge.guidance import Guidance, TrialList
 from ..result import VariantResult
-from .picture import Her2Picture
+from .picture import Her2Picture, Status
 from .schema import Case
 
 
@@ -126,7 +126,8 @@ def _label_verdict(label: dict, case: Case, pic: Her2Picture) -> Option:
         if pic.mutation.status != "positive":
             ok = False
             reasons.append(f"needs an activating HER2 mutation; mutation status is "
-                           f"{pic.mutation.status.replace('_', ' ')}")
+                           f"{pic.mutation.status.replace('_', ' ')}"
+                           + (f" ({pic.mutation.reason})" if pic.mutation.reason else ""))
         elif label["variant_scope"] == "tkd_activating":
             tkd = [v for v in pic.activating if _in_kinase_domain(v)]
             outside = [v for v in pic.activating if not _in_kinase_domain(v)]
@@ -212,9 +213,13 @@ def _steps(case: Case, pic: Her2Picture, g: Guidance) -> list[Step]:
         s = g.step(step_id)
         out.append(Step(step_id, s["text"], why, tuple(s["citations"])))
 
-    if pic.mutation.status in ("not_tested", "failed") and clinical.advanced and clinical.histology.non_squamous:
-        why = ("no usable NGS result" + (": HER2 IHC/ISH alone cannot show an ERBB2 mutation"
-                                         if case.ihc or case.ish else ""))
+    if not pic.mutation.status.tested and clinical.advanced and clinical.histology.non_squamous:
+        # not_tested, not_assessed (panel without ERBB2) or failed: ERBB2 is still unknown.
+        why = {Status.not_assessed: "ERBB2 was not assessed: " + pic.mutation.reason,
+               Status.failed: "the NGS result failed: " + pic.mutation.reason}.get(
+            pic.mutation.status, "no usable NGS result")
+        if case.ihc or case.ish:
+            why += ": HER2 IHC/ISH alone cannot show an ERBB2 mutation"
         add("broad_ngs_before_first_line", why)
     if pic.mutation.status == "not_detected":
         add("reflex_tissue_after_negative_plasma", "plasma NGS did not detect an ERBB2 mutation")

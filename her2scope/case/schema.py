@@ -84,10 +84,29 @@ class NgsTest(_Model):
     sample: str | None = Field(None, description="which VCF sample / MAF barcode is the tumour")
     build: Literal["GRCh37", "GRCh38"] | None = None
     status: Literal["resulted", "failed"] = "resulted"
-    genes_covered: list[str] | None = Field(None, description="genes the assay covers (default: broad panel)")
+    no_variant_reported: bool = Field(
+        False, description="the laboratory's report states that no ERBB2 variant was found; only "
+                           "without files and variants (without it, a test with neither is 'not assessed')")
+    genes_covered: list[str] | None = Field(
+        None, description="genes the assay covers; without ERBB2 (or HER2) ERBB2 was not tested "
+                          "(default: a broad panel that covers ERBB2)")
     copy_number: CopyNumber | None = None
     other_alterations: list[str] = Field(
         default_factory=list, description='other reported alterations, e.g. "EGFR p.L858R", "ALK fusion"')
+
+    @field_validator("genes_covered", "other_alterations")
+    @classmethod
+    def _no_blank_entries(cls, value):
+        if value is not None and any(not str(v).strip() for v in value):
+            raise ValueError("entries must not be blank")
+        return value
+
+    @model_validator(mode="after")
+    def _no_variant_means_no_data(self):
+        if self.no_variant_reported and (self.files or self.variants):
+            raise ValueError("no_variant_reported is for a result given without files or variants; "
+                             "with them, the files and variants say what was found")
+        return self
 
 
 class Ihc(_Model):
@@ -182,10 +201,34 @@ def load_case(path: str | Path) -> tuple[Case, Path]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CaseError(f"{path}: cannot read case file: {exc}") from None
+    kind = "JSON" if path.suffix == ".json" else "YAML"
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if kind == "JSON" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise CaseError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+        raise CaseError(f"{path}: not valid {kind}: {exc}") from None
+    except RecursionError:   # the parsers recurse once per nesting level
+        raise CaseError(f"{path}: not a case file: {kind} nested too deeply") from None
     if not isinstance(data, dict):
         raise CaseError(f"{path}: a case file must be a mapping of fields")
+    _check_shape(data, str(path))
     return parse_case(data, str(path)), path.parent
+
+
+# A case is a few levels deep and a few hundred values; far more is not a case (YAML aliases
+# can also expand a short file into billions of values). Checked without recursion.
+MAX_DEPTH = 32
+MAX_VALUES = 100_000
+
+
+def _check_shape(data, where: str) -> None:
+    stack = [(data, 1)]
+    seen = 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if depth > MAX_DEPTH:
+            raise CaseError(f"{where}: not a case file: values nested more than {MAX_DEPTH} levels deep")
+        if seen > MAX_VALUES:
+            raise CaseError(f"{where}: not a case file: more than {MAX_VALUES:,} values")
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, depth + 1) for child in children)

@@ -69,13 +69,21 @@ def _variant(v, subject, oid) -> dict:
             "component": comps, "note": note}
 
 
-def _biomarker(oid, subject, text, value, method=None) -> dict:
+def _biomarker(oid, subject, text, value, method=None, note=None) -> dict:
     out = {"resourceType": "Observation", "id": oid, "meta": {"profile": [GRIG + "molecular-biomarker"]},
            "status": "final", "category": _LAB, "code": {"text": text}, "subject": subject,
            "valueCodeableConcept": {"text": value}}
     if method:
         out["method"] = {"text": method}
+    if note:
+        out["note"] = [{"text": note}]
     return out
+
+
+def _dimension_note(dim) -> str | None:
+    """The summary, and for not_assessed / failed the reason: a receiving system must not read
+    an absent answer as a negative one."""
+    return dim.summary + (f" Reason: {dim.reason}" if dim.reason and dim.reason not in dim.summary else "")
 
 
 def render_fhir(report: Report) -> dict:
@@ -104,8 +112,14 @@ def render_fhir(report: Report) -> dict:
     if pic.amplification.status != "not_tested":
         amp_id = _id(case_id, "amplification")
         entries.append(_biomarker(amp_id, subject, "ERBB2 amplification (NGS copy number / ISH)",
-                                  pic.amplification.status, "; ".join(pic.amplification.evidence)))
+                                  pic.amplification.status.value, "; ".join(pic.amplification.evidence),
+                                  _dimension_note(pic.amplification)))
         results.append({"reference": f"urn:uuid:{amp_id}"})
+    if pic.mutation.status != "not_tested":
+        mut_id = _id(case_id, "mutation-status")
+        entries.append(_biomarker(mut_id, subject, "ERBB2 mutation status (DNA sequencing)",
+                                  pic.mutation.status.value, pic.mutation.assay, _dimension_note(pic.mutation)))
+        results.append({"reference": f"urn:uuid:{mut_id}"})
     for o in report.steps.options:
         if o.verdict != "on_label":
             continue

@@ -58,6 +58,9 @@ class Report:
         if self.drivers.findings:
             parts.append("Other driver(s) found: " + ", ".join(f.detail for f in self.drivers.findings)
                          + " - co-occurrence with a HER2 alteration is rare and changes next steps.")
+        if self.drivers.not_interpreted:
+            parts.append("Stated in the result, not interpreted by her2scope: "
+                         + "; ".join(repr(s.text) for s in self.drivers.not_interpreted) + ".")
         steps = [STEP_LABELS.get(s.step_id, s.step_id.replace("_", " ")) for s in self.steps.steps]
         if steps:
             parts.append("Next steps: " + "; ".join(steps) + ".")
@@ -74,6 +77,7 @@ class Report:
             "clinical": self.case.clinical.model_dump(mode="json"),
             "summary": self.headline(),
             "her2": {d.name: d.as_dict() for d in pic.dimensions},
+            "ngs_tests": [t.as_dict() for t in pic.tests],
             "variants": [v.as_dict() for v in pic.variants],
             "activating_variants": [v.protein_change for v in pic.activating],
             "copy_number": None if pic.copy_number is None else {

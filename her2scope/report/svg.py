@@ -16,7 +16,8 @@ _DOMAIN_COLOURS = {"signal_peptide": "#d9d9d9", "extracellular": "#9ecae1",
                    "transmembrane": "#fdae6b", "juxtamembrane": "#fdd0a2", "kinase": "#a1d99b",
                    "c_terminal_tail": "#dadaeb"}
 STATUS_COLOURS = {"positive": "#b2182b", "equivocal": "#e08214", "negative": "#4d9221",
-                  "not_detected": "#8073ac", "not_tested": "#9e9e9e", "failed": "#525252"}
+                  "not_detected": "#8073ac", "not_tested": "#9e9e9e", "not_assessed": "#9e9e9e",
+                 "failed": "#525252"}
 
 
 def _residue(short: str | None) -> int | None:
