@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..case.picture import Dimension, build_picture
-from ..case.schema import Case, Clinical, Histology, Ihc, Ish, NgsTest, Region, SampleType
+from ..case.schema import Histology, Region, parse_case
 from ..knowledge import load_knowledge
+from ..errors import Her2scopeError
 from ..pipeline import Options
+from ..readers.base import RecordError
 from ..result import VariantResult
 
 TEST_TYPES = ("ngs_tissue", "ngs_plasma", "ihc", "ish")
@@ -19,7 +21,7 @@ NGS_TYPES = ("ngs_tissue", "ngs_plasma")
 DEFAULT_SCORING = "not stated"
 # The picture does not depend on the clinical block; a placeholder keeps the case valid when
 # the registry holds no diagnosis for the patient yet.
-_PLACEHOLDER = dict(histology=Histology.nsclc_nos, stage="IV", region=Region.EU)
+_PLACEHOLDER = {"histology": Histology.nsclc_nos.value, "stage": "IV", "region": Region.EU.value}
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,50 @@ class TestResult:
     errors: tuple                       # RecordError items from the engine
 
 
-def _clinical(histology: str | None, stage: str | None) -> Clinical:
+def _clinical(histology: str | None, stage: str | None) -> dict:
     if histology and stage:
-        return Clinical(histology=histology, stage=stage, region=Region.EU)
-    return Clinical(**_PLACEHOLDER)
+        return {"histology": histology, "stage": stage, "region": Region.EU.value}
+    return dict(_PLACEHOLDER)
+
+
+def variant_text_problem(path: str | Path, build: str | None = None, shown: int = 3) -> str | None:
+    """Why a text file cannot stand as an NGS result, or None.
+
+    A file the engine reads as HGVS text (not VCF, BCF or MAF: the engine's own content test)
+    must hold at least one line its HGVS parser reads as a variant. A clinic letter, a report's
+    prose or a list of typos holds none: stored, it would count as "NGS done" with nothing
+    behind it. Files with some good lines pass; their bad lines are reported per line later."""
+    from ..genome.builds import Build
+    from ..readers.base import FileSummary
+    from ..readers.compressed import GZIP_MAGIC, open_bytes, sniff
+    from ..readers.dispatch import read_input
+    from ..readers.maf import looks_like_maf
+
+    path = str(path)
+    try:
+        head = sniff(path)
+        if head.startswith((b"BCF", b"##fileformat=VCF", GZIP_MAGIC)):
+            return None              # VCF/BCF, or damaged compressed data the engine reports
+        with open_bytes(path) as fh:
+            if looks_like_maf(fh.read(65536)):
+                return None
+    except Exception:  # noqa: BLE001 - unreadable or damaged: the engine reports it as it reads
+        return None
+    summary = FileSummary(path)
+    bad = []
+    try:
+        for item in read_input(path, Build(build) if build else None, summary):
+            if summary.format != "HGVS" or not isinstance(item, RecordError):
+                return None          # a variant (or not text at all)
+            bad.append(item)
+    except (Her2scopeError, ValueError):
+        return None                  # file-level problems are the engine's to report
+    name = Path(path).name
+    lines = "; ".join(f"line {e.record}: {e.message}" for e in bad[:shown])
+    more = f"; and {len(bad) - shown} more line(s)" if len(bad) > shown else ""
+    return (f"{name}: no line is a variant her2scope can read, so this is not a result file (a letter or "
+            "report text is not one: give the lab's VCF/BCF/MAF, or a text file with one HGVS expression "
+            "per line)" + (f": {lines}{more}" if bad else ": the file holds no expression"))
 
 
 def _variant_dict(v: VariantResult) -> dict:
@@ -50,22 +92,15 @@ def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None,
                    build: str | None = None, scoring_system: str | None = None, sample: str | None = None,
                    histology: str | None = None, stage: str | None = None,
                    options: Options = Options()) -> TestResult:
-    """Raises ``CaseError`` (an InputError) when a value is invalid, e.g. an IHC score of 4+."""
-    clinical = _clinical(histology, stage)
-    if test_type in NGS_TYPES:
-        ngs = NgsTest(sample_type=SampleType.tissue if test_type == "ngs_tissue" else SampleType.plasma,
-                      assay=assay, date=resulted, files=list(files), variants=list(variants),
-                      build=build, sample=sample)
-        case = Case(case_id=patient_id, clinical=clinical, ngs=[ngs])
-    elif test_type == "ihc":
-        case = Case(case_id=patient_id, clinical=clinical,
-                    ihc=Ihc(score=value, scoring_system=scoring_system or DEFAULT_SCORING, date=resulted))
-    elif test_type == "ish":
-        case = Case(case_id=patient_id, clinical=clinical,
-                    ish=Ish(her2_cep17_ratio=float(value), date=resulted))
-    else:
-        raise ValueError(f"unknown test type {test_type!r}")
-    picture = build_picture(case, Path("."), options)
+    """Raises ``CaseError`` (an InputError) when a value is invalid, e.g. an IHC score of 4+,
+    and ``UnknownSampleError`` (an InputError) when ``sample`` is not a sample of the file: the
+    registry refuses such a result instead of storing a negative."""
+    # Built through parse_case, so an invalid value is a CaseError naming the field, never a 500.
+    case = parse_case(_case_data(patient_id, test_type, resulted=resulted, assay=assay, value=value,
+                                 variants=variants, files=files, build=build, scoring_system=scoring_system,
+                                 sample=sample, clinical=_clinical(histology, stage)),
+                      f"{patient_id} {test_type}")
+    picture = build_picture(case, Path("."), options, strict=True)
     dim: Dimension = {"ihc": picture.expression, "ish": picture.amplification}.get(test_type, picture.mutation)
     stored_value = case.ihc.score if test_type == "ihc" else (value if test_type == "ish" else None)
     data = {"mutation": picture.mutation.as_dict(), "amplification": picture.amplification.as_dict(),
@@ -74,5 +109,21 @@ def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None,
             "activating": [v.protein_change for v in picture.activating],
             "errors": [{**e.as_dict(), "input": Path(e.input).name} for e in picture.errors]}
     kb = load_knowledge(options.knowledge)
-    return TestResult(dim.status, dim.summary, stored_value, data, picture.variants, kb.version,
+    return TestResult(str(dim.status), dim.summary, stored_value, data, picture.variants, kb.version,
                       picture.errors)
+
+
+def _case_data(patient_id: str, test_type: str, *, resulted, assay, value, variants, files, build,
+               scoring_system, sample, clinical: dict) -> dict:
+    data: dict = {"case_id": patient_id, "clinical": clinical}
+    if test_type in NGS_TYPES:
+        data["ngs"] = [{"sample_type": "tissue" if test_type == "ngs_tissue" else "plasma", "assay": assay,
+                        "date": resulted, "files": list(files), "variants": list(variants), "build": build,
+                        "sample": sample}]
+    elif test_type == "ihc":
+        data["ihc"] = {"score": value, "scoring_system": scoring_system or DEFAULT_SCORING, "date": resulted}
+    elif test_type == "ish":
+        data["ish"] = {"her2_cep17_ratio": value, "date": resulted}
+    else:
+        raise ValueError(f"unknown test type {test_type!r}")
+    return data

@@ -22,7 +22,7 @@ from .auth import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, new_token, tok
 from .db import make_engine, migrate, normalize_url
 from .dto import AuditEntry, ImportReport, PatientDetail, PatientSummary, ResultInfo, UserInfo, WorklistRow
 from .importing import run_import, store_result
-from .interpret import NGS_TYPES, interpret_test
+from .interpret import NGS_TYPES, interpret_test, variant_text_problem
 from .models import ApiToken, AuditLog, Decision, Patient, Result, Test, User
 from .roles import Action, NotFound, PermissionDenied, RegistryError, Role, require
 from .rows import PSEUDONYM
@@ -184,7 +184,11 @@ class Registry:
                           sample: str | None = None) -> ResultInfo:
         """Interpret a VCF/BCF/MAF/HGVS file with the engine (through the HER2 picture) and store
         it as the result of the patient's oldest pending NGS test of that sample type, or of a
-        new test. Attaching the same file again replaces that result (no duplicate)."""
+        new test. Attaching the same file again replaces that result (no duplicate).
+
+        Refused (RegistryError / InputError, nothing stored): text in which no line is a variant,
+        a ``sample`` the file does not have (the message names the file's samples), an unknown
+        build, a file that cannot be read at all."""
         test_type = f"ngs_{sample_type}"
         if test_type not in NGS_TYPES:
             raise RegistryError(f"sample_type must be tissue or plasma (got {sample_type!r})")
@@ -193,6 +197,9 @@ class Registry:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
             raise RegistryError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+        problem = variant_text_problem(path, build)
+        if problem:        # text without a single variant (a letter) is not an NGS result
+            raise RegistryError(problem)
         resulted = resulted or dt.date.today()
         with self._tx() as s:
             user = self._actor(s, actor, Action.attach)

@@ -13,6 +13,13 @@ from sqlalchemy.orm import Session
 from .models import Decision, Diagnosis, Patient, Result, Test
 
 
+# Result statuses that mean ERBB2 was actually looked at (the HER2 picture's "tested" statuses).
+# failed, not_assessed (panel without ERBB2, named sample absent, damaged file ...) and any status
+# added later are not: such a test never counts as "NGS done" on a worklist or in the yield.
+TESTED = frozenset({"positive", "negative", "not_detected", "equivocal"})
+PENDING = ("ordered", "received")
+
+
 @dataclass
 class TestRow:
     id: int
@@ -27,6 +34,24 @@ class TestRow:
     her2_status: str | None
     value: str | None
     knowledge_version: str | None
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING
+
+    @property
+    def assessed(self) -> bool:
+        """Resulted, and the result says something about ERBB2."""
+        return self.status == "resulted" and self.her2_status in TESTED
+
+    @property
+    def unusable(self) -> bool:
+        """Done but no answer: the test failed, or its result is failed / not assessed."""
+        return self.status == "failed" or (self.status == "resulted" and not self.assessed)
+
+    @property
+    def label(self) -> str:
+        return self.test_type.replace("_", " ")
 
 
 @dataclass
@@ -48,6 +73,10 @@ class PatientRow:
 
     def ngs(self) -> list[TestRow]:
         return [t for t in self.tests if t.test_type.startswith("ngs_")]
+
+    def ngs_done_or_pending(self, test_type: str | None = None) -> bool:
+        """An NGS test (of ``test_type``, or any) that assessed ERBB2 or is still pending."""
+        return any((t.assessed or t.pending) for t in self.ngs() if test_type in (None, t.test_type))
 
     @property
     def her2_mutant(self) -> bool:

@@ -64,15 +64,16 @@ def expected_prevalence() -> dict:
 
 
 def her2_yield(patients: list[PatientRow]) -> dict:
-    """Patients with at least one resulted NGS test, and how many of them are HER2-mutant."""
-    tested = [p for p in patients if any(t.status == "resulted" for t in p.ngs())]
+    """Patients with at least one NGS test that assessed ERBB2 (a failed or not-assessed result
+    is not a test), and how many of them are HER2-mutant."""
+    tested = [p for p in patients if any(t.assessed for t in p.ngs())]
     mutant = sum(1 for p in tested if p.her2_mutant)
     n = len(tested)
     ci = wilson(mutant, n)
     exp = expected_prevalence()
     low, high = exp["range"]
     if ci is None:
-        verdict = "no patient with a resulted NGS test yet"
+        verdict = "no patient with an NGS test that assessed ERBB2 yet"
     elif ci[1] < low:
         verdict = "below the expected range (check for untested or missed patients)"
     elif ci[0] > high:

@@ -28,25 +28,34 @@ def _days(since: dt.date | None, today: dt.date) -> int | None:
 
 
 def advanced_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
-    """Advanced NSCLC (stage IIIB-IVB) without a resulted NGS test (tissue or plasma)."""
+    """Advanced NSCLC (stage IIIB-IVB) without an NGS test (tissue or plasma) that assessed
+    ERBB2: a failed test, or a result that is failed or not assessed (damaged file, panel
+    without ERBB2, ...), does not count as tested."""
     out = []
     for p in patients:
         if not p.advanced:
             continue
         ngs = p.ngs()
-        if any(t.status == "resulted" for t in ngs):
+        if any(t.assessed for t in ngs):
             continue
-        pending = [t for t in ngs if t.status in ("ordered", "received")]
-        failed = [t for t in ngs if t.status == "failed"]
+        pending = [t for t in ngs if t.pending]
+        unusable = [t for t in ngs if t.unusable]
         if pending:
             t = pending[0]
-            reason = f"{t.test_type.replace('_', ' ')} ordered {t.ordered or t.received}, no result yet"
-        elif failed:
-            reason = f"{failed[-1].test_type.replace('_', ' ')} failed {failed[-1].failed}; repeat testing needed"
+            reason = f"{t.label} ordered {t.ordered or t.received}, no result yet"
+        elif unusable:
+            reason = _unusable_reason(unusable[-1])
         else:
             reason = "advanced NSCLC with no NGS ordered"
         out.append(WorklistRow(p.pseudonym, reason, p.diagnosis_date, _days(p.diagnosis_date, today)))
     return out
+
+
+def _unusable_reason(t) -> str:
+    if t.status == "failed":
+        return f"{t.label} failed {t.failed}; repeat testing needed"
+    status = (t.her2_status or "no result").replace("_", " ")
+    return f"{t.label} resulted {t.resulted} but ERBB2 {status}; repeat (or broader) NGS needed"
 
 
 def pending_too_long(patients: list[PatientRow], today: dt.date, pending_days: int = 14, **_) -> list[WorklistRow]:
@@ -65,14 +74,13 @@ def pending_too_long(patients: list[PatientRow], today: dt.date, pending_days: i
 
 def plasma_not_detected_without_tissue(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
     """Plasma NGS resulted 'not detected' (no ERBB2 variant; not the same as negative), no
-    activating ERBB2 mutation found elsewhere, and no tissue NGS resulted or pending."""
+    activating ERBB2 mutation found elsewhere, and no tissue NGS that assessed ERBB2 or is
+    pending (a failed or not-assessed tissue test does not count)."""
     out = []
     for p in patients:
         plasma = [t for t in p.ngs() if t.test_type == "ngs_plasma" and t.status == "resulted"
                   and t.her2_status == "not_detected"]
-        if not plasma or p.her2_mutant:
-            continue
-        if any(t.test_type == "ngs_tissue" and t.status != "failed" for t in p.tests):
+        if not plasma or p.her2_mutant or p.ngs_done_or_pending("ngs_tissue"):
             continue
         since = plasma[-1].resulted
         out.append(WorklistRow(p.pseudonym, f"plasma NGS {since}: ERBB2 not detected; no tissue NGS",
@@ -81,12 +89,13 @@ def plasma_not_detected_without_tissue(patients: list[PatientRow], today: dt.dat
 
 
 def ihc_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
-    """HER2 IHC (or ISH) resulted but no NGS resulted or pending: IHC measures protein, it
-    does not find ERBB2 mutations (the classic mix-up)."""
+    """HER2 IHC (or ISH) resulted but no NGS that assessed ERBB2 or is pending: IHC measures
+    protein, it does not find ERBB2 mutations (the classic mix-up). A failed or not-assessed
+    NGS does not count."""
     out = []
     for p in patients:
         ihc = [t for t in p.tests if t.test_type in ("ihc", "ish") and t.status == "resulted"]
-        if not ihc or any(t.status != "failed" for t in p.ngs()):
+        if not ihc or p.ngs_done_or_pending():
             continue
         t = ihc[-1]
         what = f"HER2 IHC {t.value}" if t.test_type == "ihc" else f"HER2 ISH ratio {t.value}"

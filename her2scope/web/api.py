@@ -69,7 +69,8 @@ def annotate_file(request: Request, user=Depends(api_user),
     with private_folder() as tmp:
         folder = Path(tmp)
         with scrubbed(folder):
-            saved = save_upload(file.file, file.filename, state(request).settings.max_upload_bytes, folder)
+            saved = save_upload(file.file, file.filename, state(request).settings.max_upload_bytes, folder,
+                                build)
             return _annotation(annotate_upload(saved, build))
 
 
@@ -134,7 +135,7 @@ def attach_test(request: Request, patient_id: Annotated[str, StringConstraints(m
     with private_folder() as tmp:
         folder = Path(tmp)
         with scrubbed(folder):
-            saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, folder)
+            saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, folder, build)
             return st.registry.attach_ngs_result(patient_id, saved.path, user, sample_type=sample_type,
                                                  assay=assay, build=build, resulted=resulted,
                                                  sample=sample).as_dict()

@@ -19,9 +19,22 @@ HISTOLOGIES = ("adenocarcinoma", "squamous", "adenosquamous", "large_cell", "nsc
 STAGES = ("I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB")
 REGIONS = ("US", "EU", "JP", "CN")
 BUILDS = ("", "GRCh37", "GRCh38")
+SAMPLE_TYPES = ("tissue", "plasma")
 CHOICES = {"histologies": HISTOLOGIES, "stages": STAGES, "regions": REGIONS, "builds": BUILDS,
-           "ihc_scores": ("", "0", "1+", "2+", "3+"), "sample_types": ("tissue", "plasma"),
+           "ihc_scores": ("", "0", "1+", "2+", "3+"), "sample_types": SAMPLE_TYPES,
            "brain": ("unknown", "yes", "no"), "lab_calls": ("", "amplified", "not_amplified", "failed")}
+# Form fields that reach the engine before the case schema checks them: a value outside the
+# choices (a crafted or stale form) is refused here with a message, never a 500 further down.
+# The values are not echoed (they may be anything).
+FIELD_CHOICES = {"build": (BUILDS, "GRCh37, GRCh38, or empty (the build is read from the file)"),
+                 "sample_type": (SAMPLE_TYPES, "tissue or plasma")}
+
+
+def invalid_choices(**fields: str) -> str | None:
+    """A message naming each field whose value is not one of its choices, or None."""
+    bad = [f"{name}: unknown value; choose {FIELD_CHOICES[name][1]}"
+           for name, value in fields.items() if value not in FIELD_CHOICES[name][0]]
+    return "; ".join(bad) or None
 
 
 def _set_session(response: Response, request: Request, session) -> None:
@@ -99,25 +112,37 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
     from .services import annotate_upload, report_from_upload
     from .uploads import private_folder, save_upload
 
+    from ..errors import Her2scopeError
+    from .services import CaseRejected
+    from .uploads import UploadRejected, scrubbed
+
     st = state(request)
     form = {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines,
             "sample_type": sample_type, "build": build, "sample": sample, "assay": assay, "case_id": case_id}
+
+    def again(status: int, message: str):
+        return render(request, "upload.html", status=status, choices=CHOICES, error=message, form=form)
+
+    invalid = invalid_choices(build=build, sample_type=sample_type)
+    if invalid:
+        return again(422, invalid)
     with private_folder() as tmp:
         from pathlib import Path
 
-        saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, Path(tmp))
-        annotation = annotate_upload(saved, build or None)
+        folder = Path(tmp)
         try:
-            built = report_from_upload(
-                saved, {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines},
-                case_id=case_id or "UPLOAD", sample_type=sample_type, assay=assay or None,
-                sample=sample or None, build=build or None)
-        except Exception as exc:
-            from ..errors import Her2scopeError
-
-            if not isinstance(exc, Her2scopeError):
-                raise
-            return render(request, "upload.html", status=422, choices=CHOICES, error=exc.message, form=form)
+            with scrubbed(folder):
+                saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, folder,
+                                    build or None)
+                annotation = annotate_upload(saved, build or None)
+                built = report_from_upload(
+                    saved, {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines},
+                    case_id=case_id or "UPLOAD", sample_type=sample_type, assay=assay or None,
+                    sample=sample or None, build=build or None)
+        except UploadRejected as exc:
+            return again(exc.status, exc.message)
+        except (Her2scopeError, CaseRejected) as exc:
+            return again(422, exc.message)
     key = st.reports.put(StoredReport(user.username, time.monotonic(), saved.display_name, built, annotation))
     return RedirectResponse(f"/reports/{key}/view", status_code=303)
 

@@ -80,25 +80,37 @@ def attach_result(request: Request, patient_id: str, user=Depends(page_user), fi
                   sample_type: str = Form("tissue"), assay: str = Form("", max_length=200),
                   build: str = Form(""), resulted: str = Form(""), sample: str = Form("", max_length=128)):
     from ..errors import Her2scopeError
+    from .pages import invalid_choices
+    from .uploads import UploadRejected
 
     st = state(request)
+    # Checked before the file is read: each bad field gets its own message (a 422, never a 500).
+    invalid = invalid_choices(build=build, sample_type=sample_type)
+    try:
+        day = dt.date.fromisoformat(resulted) if resulted else None
+    except ValueError:
+        day, invalid = None, "; ".join(filter(None, (invalid, "resulted: a date YYYY-MM-DD")))
+    if invalid:
+        return _patient_again(request, patient_id, user, error=invalid, status=422)
     with private_folder() as tmp:
         folder = Path(tmp)
         try:
             with scrubbed(folder):
-                saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, folder)
-                day = dt.date.fromisoformat(resulted) if resulted else None
+                saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, folder,
+                                    build or None)
                 res = st.registry.attach_ngs_result(patient_id, saved.path, user, sample_type=sample_type,
                                                     assay=assay or None, build=build or None, resulted=day,
                                                     sample=sample or None)
-        except ValueError:
-            return _patient_again(request, patient_id, user, error="resulted: a date YYYY-MM-DD", status=422)
+        except UploadRejected as exc:
+            return _patient_again(request, patient_id, user, error=exc.message, status=exc.status)
         except Her2scopeError as exc:
             if exc.code in ("permission_denied", "not_found"):
                 raise
             return _patient_again(request, patient_id, user, error=exc.message, status=422)
+    skipped = len((res.picture or {}).get("errors") or ())
+    note = f"; {skipped} record(s) not interpreted (listed with the result)" if skipped else ""
     return _patient_again(request, patient_id, user,
-                          message=f"result attached from {saved.display_name}: {res.summary}")
+                          message=f"result attached from {saved.display_name}: {res.summary}{note}")
 
 
 @router.post("/patients/{patient_id}/decisions", dependencies=[Depends(csrf_protect)])

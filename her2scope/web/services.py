@@ -54,7 +54,10 @@ def _options(build: str | None):
     from ..genome.builds import Build
     from ..pipeline import Options
 
-    return Options(build=Build(build) if build else None)
+    try:
+        return Options(build=Build(build) if build else None)
+    except ValueError:
+        raise CaseRejected(f"build: unknown value; choose {' or '.join(b.value for b in Build)}") from None
 
 
 def annotate_paths(paths: list, folder: Path | None, build: str | None = None) -> Annotation:
@@ -158,7 +161,13 @@ def report_from_upload(saved: SavedUpload, clinical: dict, *, case_id: str, samp
     if build:
         ngs["build"] = build
     case = parse_case({"case_id": case_id, "clinical": clinical, "ngs": [ngs]}, "upload form")
-    return build_report(case, saved.path.parent)
+    built = build_report(case, saved.path.parent)
+    # A sample name the file does not have: the picture marks the test failed; a form that
+    # names the sample itself is refused instead (422), the message naming the file's samples.
+    unknown = [e for e in built.report.picture.errors if e.error == "unknown_sample"]
+    if unknown:
+        raise CaseRejected(_scrub(unknown[0].message, saved.path.parent))
+    return built
 
 
 def to_json(obj: Any) -> str:

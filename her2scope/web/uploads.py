@@ -1,6 +1,7 @@
 """Uploaded files: streamed to a private temporary folder under a size limit, then accepted only
 if their *content* is VCF, BCF, MAF or HGVS text (the library's own sniffing decides the reader;
-this check keeps other content - archives, PDFs, HTML, binaries - out before the engine sees it).
+this check keeps other content - archives, PDFs, HTML, binaries, and text in which the engine's
+HGVS parser finds no variant - out before the engine sees it).
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ def display_name(name: str | None) -> str:
     return (_SAFE_NAME.sub("_", base).strip("._") or "upload")[:80]
 
 
-def sniff_kind(path: Path) -> str:
-    """The content kind, or UploadRejected(415)."""
+def sniff_kind(path: Path, build: str | None = None) -> str:
+    """The content kind, or UploadRejected(415). ``build`` is the one the user chose (for
+    chr17:g. lines in HGVS text, which need it)."""
     from ..readers.compressed import sniff
     from ..readers.maf import looks_like_maf
 
@@ -73,6 +75,13 @@ def sniff_kind(path: Path) -> str:
         raise UploadRejected(415, "HTML, XML, JSON, PDF or archive content is not a variant file")
     if any(len(line) > 2000 for line in text.splitlines()[:200]):
         raise UploadRejected(415, "lines too long for HGVS text, and not VCF or MAF")
+    from ..registry.interpret import variant_text_problem
+
+    # Any UTF-8 text would otherwise pass as "HGVS text": the engine's own parser decides
+    # whether a line is a variant, and text with none (a clinic letter) is not a result file.
+    problem = variant_text_problem(path, build)
+    if problem:
+        raise UploadRejected(415, problem)
     return "HGVS text"
 
 
@@ -92,12 +101,13 @@ def _copy(stream, target: Path, max_bytes: int) -> int:
     return size
 
 
-def save_upload(stream, filename: str | None, max_bytes: int, folder: Path) -> SavedUpload:
+def save_upload(stream, filename: str | None, max_bytes: int, folder: Path,
+                build: str | None = None) -> SavedUpload:
     """Copy ``stream`` (a binary file object) into ``folder`` under ``max_bytes``, named by the
     client's file name reduced to safe characters (the registry records that name)."""
     target = folder / display_name(filename)
     size = _copy(stream, target, max_bytes)
-    return SavedUpload(target, target.name, sniff_kind(target), size)
+    return SavedUpload(target, target.name, sniff_kind(target, build), size)
 
 
 def private_folder() -> tempfile.TemporaryDirectory:
