@@ -17,6 +17,7 @@ from ..hgvs.parse import parse_protein, split_reference
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
 from .base import FileSummary, RecordError, read_until_damage
 from .compressed import decompression_errors, open_bytes
+from .fields import count, fraction
 
 PROTEIN_COLUMNS = ("HGVSp_Short", "HGVSp", "Protein_Change", "amino_acid_change", "AAChange")
 Item = Observation | RecordError
@@ -66,7 +67,9 @@ def read_maf(path: str, name: str, build: Build | None, summary: FileSummary) ->
             if len(cols) != len(header):
                 raise MalformedRecordError(
                     f"{name} record {record}: {len(cols)} columns, the header has {len(header)}")
-            yield _observation(row, record, name, build, line, summary)
+            observation = _observation(row, record, name, build, line, summary)
+            if observation is not None:
+                yield observation
         except Her2scopeError as exc:
             summary.errors += 1
             yield RecordError.of(name, record, exc)
@@ -87,8 +90,10 @@ def _is_erbb2(row: dict, build: Build | None) -> bool:
     if not is_chr17(chrom) and chrom != "17":
         return False
     try:
-        start = int(row.get("Start_Position", ""))
-    except ValueError:
+        start = count(row.get("Start_Position"), "Start_Position", "", whole_floats=True)
+    except MalformedRecordError:
+        return False   # not known to be ERBB2; a damaged ERBB2 row names its gene
+    if start is None:
         return False
     builds = [build] if build else list(Build)
     return any(overlaps_erbb2(b, start - 1, start) for b in builds)
@@ -111,18 +116,21 @@ def _row_build(row: dict, requested: Build | None, where: str) -> Build:
 
 
 def _observation(row: dict, record: int, name: str, build: Build | None, line: str,
-                 summary: FileSummary) -> Observation:
+                 summary: FileSummary) -> Observation | None:
+    """The row's tumour call, or None when its own counts say the tumour lacks the allele."""
     where = f"{name} record {record}"
     caller = _caller_annotation(row)
-    depth = _int(row.get("t_depth"))
-    vaf = _float(row.get("t_vaf"))
-    if vaf is None and depth and _int(row.get("t_alt_count")) is not None:
-        vaf = round(_int(row["t_alt_count"]) / depth, 4)
-    source = SourceRecord(name, record, line.rstrip("\r\n"), row.get("Tumor_Sample_Barcode") or None,
+    depth, alt_reads, vaf = _tumour_counts(row, where)
+    sample = row.get("Tumor_Sample_Barcode") or None
+    if alt_reads == 0:
+        summary.warnings.append(f"{where}: t_alt_count is 0: no read in tumour sample {sample} "
+                                "carries the allele; not attributed to it")
+        return None
+    source = SourceRecord(name, record, line.rstrip("\r\n"), sample,
                           None, depth, vaf, row.get("FILTER") or None, None,
                           (caller,) if caller else ())
-    has_coords = row.get("Start_Position", "").isdigit() and row.get("Reference_Allele")
-    if has_coords:
+    start = _position(row, "Start_Position", where)
+    if start is not None and row.get("Reference_Allele"):
         use = _row_build(row, build, where)
         summary.build = summary.build or use.value
         return Observation(source, use, allele=_allele(row, use, where))
@@ -135,9 +143,31 @@ def _observation(row: dict, record: int, name: str, build: Build | None, line: s
     raise MalformedRecordError(f"{where}: neither coordinates nor a protein change to interpret")
 
 
+def _tumour_counts(row: dict, where: str) -> tuple[int | None, int | None, float | None]:
+    """Tumour depth, alt reads and allele fraction (t_vaf, else t_alt_count over t_depth, else
+    over t_alt_count + t_ref_count, as the GDC MAF writes them)."""
+    depth = count(row.get("t_depth"), "t_depth", where, whole_floats=True)
+    alt = count(row.get("t_alt_count"), "t_alt_count", where, whole_floats=True)
+    ref = count(row.get("t_ref_count"), "t_ref_count", where, whole_floats=True)
+    vaf = fraction(row.get("t_vaf"), "t_vaf", where)
+    total = depth if depth is not None else (alt + ref if alt is not None and ref is not None else None)
+    if alt is not None and total is not None and alt > total:
+        raise MalformedRecordError(f"{where}: t_alt_count {alt} exceeds the tumour depth {total}")
+    if vaf is None and alt is not None and total:
+        vaf = round(alt / total, 4)
+    return depth, alt, vaf
+
+
+def _position(row: dict, column: str, where: str) -> int | None:
+    value = count(row.get(column), column, where, whole_floats=True)
+    if value == 0:
+        raise MalformedRecordError(f"{where}: {column} 0 is not a 1-based position")
+    return value
+
+
 def _allele(row: dict, build: Build, where: str) -> GenomicAllele:
-    start = int(row["Start_Position"])
-    end = _int(row.get("End_Position")) or start
+    start = _position(row, "Start_Position", where)
+    end = _position(row, "End_Position", where) or start
     ref = row["Reference_Allele"].upper()
     t1, t2 = row.get("Tumor_Seq_Allele1", "").upper(), row.get("Tumor_Seq_Allele2", "").upper()
     alt = t2 if t2 and t2 != ref else t1
@@ -163,17 +193,3 @@ def _caller_annotation(row: dict) -> CallerAnnotation | None:
     if not (c or p):
         return None
     return CallerAnnotation("MAF", c, p, row.get("Variant_Classification") or None)
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(float(text)) if text not in (None, "", ".", "NA") else None
-    except ValueError:
-        return None
-
-
-def _float(text: str | None) -> float | None:
-    try:
-        return float(text) if text not in (None, "", ".", "NA") else None
-    except ValueError:
-        return None

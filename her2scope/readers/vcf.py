@@ -15,6 +15,7 @@ from ..variant import Observation
 from . import bgzf
 from .base import FileSummary, RecordError
 from .compressed import decompression_errors, is_gzip, open_bytes
+from .fields import plain_int
 from .vcf_header import VcfHeader, parse_header
 from .vcf_index import index_path, read_index
 from .vcf_record import parse_record
@@ -85,7 +86,7 @@ def _records(lines, header: VcfHeader, build: Build, name: str,
             continue
         try:
             observations = parse_record(line, header=header, build=build, input_name=name,
-                                        record=record_no)
+                                        record=record_no, warnings=summary.warnings)
         except Her2scopeError as exc:
             summary.erbb2_records += 1
             summary.errors += 1
@@ -124,16 +125,18 @@ def _other_build_verdict(hits, verified_here: int, build: Build, name: str,
 
 def _clearly_after(line: str, hi: int) -> bool:
     cols = line.split("\t", 2)
-    return len(cols) > 2 and cols[1].isdigit() and int(cols[1]) - 1 >= hi
+    pos = plain_int(cols[1]) if len(cols) > 2 else None
+    return pos is not None and pos - 1 >= hi
 
 
 def _fits_other_build(line: str, build: Build, record_no: int) -> tuple[int, str] | None:
     """A record outside ERBB2 on the file's build that lands in an ERBB2 exon on the other
     build with a matching REF: most likely the header names the wrong build."""
     cols = line.split("\t", 5)
-    if len(cols) < 5 or not cols[1].isdigit() or not cols[3].isalpha() or not cols[4][:1].isalpha():
+    pos = plain_int(cols[1]) if len(cols) >= 5 else None
+    if pos is None or not _is_bases(cols[3]) or not _is_bases(cols[4][:1]):
         return None
-    start = int(cols[1]) - 1
+    start = pos - 1
     ref = cols[3].upper()
     other = build.other
     tx = erbb2()
@@ -150,33 +153,44 @@ def _clearly_before(line: str, lo: int) -> bool:
     """Cheap test for a well-formed record that ends before ERBB2 starts (0-based ``lo``):
     most chr17 lines in the scan window are such, and need no full parse."""
     cols = line.split("\t", 8)
-    if len(cols) < 8 or not cols[1].isdigit():
+    pos = plain_int(cols[1]) if len(cols) >= 8 else None
+    if pos is None:
         return False
-    end = int(cols[1]) - 1 + len(cols[3])
+    end = pos - 1 + len(cols[3])
     if "<" in cols[4] or "[" in cols[4] or "]" in cols[4]:
-        for item in cols[7].split(";"):
-            if item.startswith("END=") and item[4:].isdigit():
-                end = max(end, int(item[4:]))
-                break
-        else:
+        info_end = _info_end(cols[7])
+        if info_end is None:
             return False
+        end = max(end, info_end)
     return end <= lo
+
+
+def _info_end(info: str) -> int | None:
+    """INFO END as a plain integer, or None (absent or not a plain integer)."""
+    for item in info.split(";"):
+        if item.startswith("END="):
+            return plain_int(item[4:])
+    return None
+
+
+def _is_bases(text: str) -> bool:
+    return bool(text) and text.isascii() and text.isalpha()
 
 
 def _end(obs: Observation) -> int:
     allele = obs.allele
     if obs.not_interpreted:
-        for item in obs.source.original.split("\t")[7].split(";"):
-            if item.startswith("END=") and item[4:].isdigit():
-                return int(item[4:])
+        cols = obs.source.original.split("\t")
+        end = _info_end(cols[7]) if len(cols) > 7 else None
+        if end is not None:
+            return end
     return allele.end
 
 
 def _overlaps_line(line: str, build: Build) -> bool:
     cols = line.split("\t")
-    try:
-        pos = int(cols[1])
-    except (IndexError, ValueError):
+    pos = plain_int(cols[1]) if len(cols) > 3 else None
+    if pos is None:
         return False
     return overlaps_erbb2(build, pos - 1, pos - 1 + len(cols[3]))
 
@@ -203,7 +217,8 @@ def _beyond(hi: int):
     def past(block: bytes) -> bool:
         end = block.rfind(b"\n", 0, len(block) - 1) + 1
         cols = block[end:].split(b"\t", 2)
-        return len(cols) > 2 and cols[1].isdigit() and int(cols[1]) > hi
+        pos = plain_int(cols[1].decode("latin-1")) if len(cols) > 2 else None
+        return pos is not None and pos > hi
     return past
 
 

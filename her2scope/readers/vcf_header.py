@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..errors import BuildConflictError, MalformedRecordError, UnknownBuildError
 from ..genome.builds import (CHR17_NAMES, Build, build_from_accession, build_from_chr17_length,
                              build_from_reference_line)
+from .fields import plain_int
 
 _CONTIG = re.compile(r"^##contig=<(.*)>\s*$")
 _KV = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,]*)')
@@ -78,7 +79,7 @@ def parse_header(lines: list[str], where: str) -> VcfHeader:
                 raise MalformedRecordError(f"{where}: header line {n}: malformed ##contig line")
             attrs = {k: v.strip('"') for k, v in _KV.findall(m.group(1))}
             cid = attrs.get("ID")
-            length = int(attrs["length"]) if attrs.get("length", "").isdigit() else None
+            length = plain_int(attrs.get("length", ""))
             if cid is None:
                 raise MalformedRecordError(f"{where}: header line {n}: ##contig without ID")
             contigs[cid] = length

@@ -8,7 +8,9 @@ from urllib.parse import unquote
 from ..errors import BuildConflictError, MalformedRecordError
 from ..genome.builds import Build, build_from_accession
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
+from .fields import plain_int, real
 from .vcf_header import VcfHeader
+from .vcf_sample import Allele, sample_calls, site_call
 
 _BASES = re.compile(r"^[ACGTNacgtn]+$")
 _ERBB2_TX = ("NM_004448", "ENST00000269571")
@@ -22,15 +24,6 @@ def _info(text: str) -> dict[str, str]:
         key, _, value = item.partition("=")
         out[key] = value
     return out
-
-
-def _num(text: str | None, kind=float):
-    if text in (None, "", "."):
-        return None
-    try:
-        return kind(text)
-    except ValueError:
-        return None
 
 
 def _caller_annotations(info: dict[str, str], header: VcfHeader, ref: str, alt: str,
@@ -61,7 +54,10 @@ def _caller_annotations(info: dict[str, str], header: VcfHeader, ref: str, alt: 
 
 
 def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
-                 record: int) -> list[Observation]:
+                 record: int, warnings: list[str] | None = None) -> list[Observation]:
+    """Observations for the samples carrying each ALT (see vcf_sample for the rule).
+    ``warnings`` receives notes about fields that are doubtful but not needed (e.g. QUAL)."""
+    warnings = [] if warnings is None else warnings
     where = f"{input_name} record {record}"
     text = line.rstrip("\r\n")
     cols = text.split("\t")
@@ -70,16 +66,17 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
         raise MalformedRecordError(
             f"{where}: {len(cols)} tab-separated columns, expected {n_expected}"
             + (" (spaces instead of tabs?)" if len(cols) < 8 and " " in text else ""))
-    chrom, pos_s, _id, ref, alts_s, _qual, filt, info_s = cols[:8]
+    chrom, pos_s, _id, ref, alts_s, qual, filt, info_s = cols[:8]
     by_name = build_from_accession(chrom)
     if by_name is not None and by_name is not build:
         raise BuildConflictError(f"{where}: contig {chrom} is {by_name.value}, but the file is "
                                  f"being read as {build.value}")
-    if not pos_s.isdigit() or int(pos_s) < 1:
-        raise MalformedRecordError(f"{where}: POS {pos_s!r} is not a positive integer")
-    pos = int(pos_s)
+    pos = plain_int(pos_s)
+    if pos is None or pos < 1:
+        raise MalformedRecordError(f"{where}: POS {pos_s[:40]!r} is not a positive integer")
     if not _BASES.match(ref):
-        raise MalformedRecordError(f"{where}: REF {ref!r} is not a DNA sequence (A, C, G, T, N)")
+        raise MalformedRecordError(f"{where}: REF {ref[:40]!r} is not a DNA sequence (A, C, G, T, N)")
+    _check_qual(qual, where, warnings)
     ref = ref.upper()
     alts = alts_s.split(",")
     info = _info(info_s)
@@ -91,12 +88,14 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
             continue  # no ALT, or an overlapping deletion described by another record
         symbolic = alt.startswith("<") or "[" in alt or "]" in alt
         if not symbolic and not _BASES.match(alt):
-            raise MalformedRecordError(f"{where}: ALT {alt!r} is not a DNA sequence or symbolic allele")
+            raise MalformedRecordError(f"{where}: ALT {alt[:40]!r} is not a DNA sequence or symbolic allele")
         annotations = () if symbolic else _caller_annotations(info, header, ref, alt.upper(), len(alts))
-        carriers = _carriers(header, fmt, sample_values, index, len(alts), info, where)
-        for sample, genotype, depth, vaf, phase_set in carriers:
-            source = SourceRecord(input_name, record, text, sample, genotype, depth, vaf,
-                                  filt, phase_set, annotations)
+        allele = Allele(ref, alt.upper(), index, len(alts), info, where)
+        calls = (sample_calls(header.samples, fmt, sample_values, allele, warnings)
+                 if header.samples else [site_call(allele)])
+        for call in calls:
+            source = SourceRecord(input_name, record, text, call.sample, call.genotype, call.depth,
+                                  call.vaf, filt, call.phase_set, annotations)
             if symbolic:
                 reason = (f"symbolic/structural allele {alt} (SVTYPE={info.get('SVTYPE', '?')}, "
                           f"END={info.get('END', '?')}) is passed through, not interpreted")
@@ -108,39 +107,9 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
     return observations
 
 
-def _carriers(header, fmt, sample_values, index, n_alts, info, where):
-    """(sample, GT, depth, VAF, phase set) for each sample carrying ALT number ``index``."""
-    if not header.samples:
-        af = info.get("AF", "").split(",")
-        vaf = _num(af[index - 1]) if len(af) == n_alts else None
-        return [(None, None, _num(info.get("DP"), int), vaf, None)]
-    out = []
-    for sample, values in zip(header.samples, sample_values):
-        field = dict(zip(fmt, values))
-        gt = field.get("GT")
-        alleles = re.split(r"[/|]", gt) if gt else []
-        called = [a for a in alleles if a != "."]
-        if any(not a.isdigit() or int(a) > n_alts for a in called):
-            raise MalformedRecordError(f"{where}: sample {sample}: GT {gt!r} is not valid for "
-                                       f"{n_alts} ALT allele(s)")
-        ad = [_num(x, int) for x in field.get("AD", "").split(",")] if field.get("AD") else []
-        af = field.get("AF", "").split(",") if field.get("AF") else []
-        vaf = _num(af[index - 1]) if len(af) == n_alts else None
-        if vaf is None and len(ad) == n_alts + 1 and all(x is not None for x in ad) and sum(ad):
-            vaf = round(ad[index] / sum(ad), 4)
-        depth = _num(field.get("DP"), int)
-        if depth is None and ad and all(x is not None for x in ad):
-            depth = sum(ad)
-        if called:
-            carries = str(index) in called
-        elif len(ad) == n_alts + 1 and ad[index] is not None:
-            carries = ad[index] > 0
-        else:
-            carries = vaf is None or vaf > 0
-        if carries:
-            phased = gt is not None and "|" in gt
-            ps = field.get("PS") if field.get("PS") not in (None, ".") else None
-            pid = field.get("PID") if field.get("PID") not in (None, ".") else None
-            phase_set = pid or (f"PS:{ps}" if phased and ps else None)
-            out.append((sample, gt, depth, vaf, phase_set))
-    return out
+def _check_qual(qual: str, where: str, warnings: list[str]) -> None:
+    """QUAL is not used; a value that is not a finite number is worth a warning, not a failure."""
+    try:
+        real(qual, "QUAL", where)
+    except MalformedRecordError as exc:
+        warnings.append(f"{exc.message}; ignored (QUAL is not used)")

@@ -1,0 +1,235 @@
+"""Which samples of a VCF record carry an ALT allele, with depth and allele fraction, read the
+way each caller writes its FORMAT fields.
+
+A sample carries ALT number ``i`` when
+- it has a GT (Mutect2, VarDict, DRAGEN, Ion Torrent, freebayes, VarScan ...): GT names allele
+  ``i``, and the sample's allele count for it (below), when written, is not zero.  GT ``0/0``
+  and the no-call ``./.`` never carry it; a zero count overrides a GT that names the allele
+  (Mutect2 writes 0/1 for every sample as a placeholder, whatever its reads say);
+- it has no GT (Strelka2 somatic): its allele count is above zero.  Strelka2's normal column is
+  judged by the caller's own genotype of the normal, INFO ``NT``: ``ref`` means the normal does
+  not carry the allele, even with a few noise reads (the VCF's own example has 3 of 95);
+- nothing says either way: it is reported, with a warning (never silently dropped).
+
+Allele counts, first found: AD (Number=R; VarScan's single-value AD with RD), Ion Torrent flow
+counts FAO/FDP, read counts AO/RO (Ion Torrent, freebayes), Strelka2 tier-1 counts (indels
+TIR vs TAR, SNVs {ALT}U vs {REF}U), VarDict VD/DP, Platypus NV/NR.
+The allele fraction is the caller's own when written (AF, VAF, VF for Illumina Pisces, FREQ
+in percent for VarScan), otherwise alt / total of the counts above, rounded to 4 places
+(Strelka2's documented formula: tier1 alt / (tier1 alt + tier1 ref)).
+
+A field holding a value that is not a plausible number (inf, nan, 1e400, negative, 1.5 reads,
+a fraction above 1) makes the record an error naming sample and field: the sample's call can
+then not be trusted either way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import MalformedRecordError
+from .fields import count, counts, fraction
+
+NT_CARRIES = {"het": True, "hom": True, "ref": False}   # Strelka2 INFO NT; "conflict": counts decide
+
+
+@dataclass(frozen=True, slots=True)
+class SampleCall:
+    """One sample carrying one ALT allele."""
+
+    sample: str | None
+    genotype: str | None
+    depth: int | None
+    vaf: float | None
+    phase_set: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """Reads for the ALT allele and the total the fraction is taken over."""
+
+    alt: int
+    total: int
+    fields: str
+
+
+@dataclass(frozen=True, slots=True)
+class Allele:
+    """The allele being attributed and its record."""
+
+    ref: str
+    alt: str
+    index: int          # 1-based ALT number
+    n_alts: int
+    info: dict[str, str]
+    where: str
+
+
+def sample_calls(samples: tuple[str, ...], fmt: list[str], values: list[list[str]],
+                 allele: Allele, warnings: list[str]) -> list[SampleCall]:
+    """The samples that carry ``allele``, in column order."""
+    fields = [dict(zip(fmt, v)) for v in values]
+    where = [f"{allele.where}: sample {name}" for name in samples]
+    support = [_support(f, allele, w) for f, w in zip(fields, where)]
+    freq = [_frequency(f, allele, w) for f, w in zip(fields, where)]
+    carries = [_carries(f, s, q, allele, w) for f, s, q, w in zip(fields, support, freq, where)]
+    normal = _strelka_normal(samples, fmt, allele.info)
+    if normal is not None:
+        carries[normal] = _strelka_normal_carries(normal, carries, support, allele.info)
+    out = []
+    for i, name in enumerate(samples):
+        if carries[i] is False:
+            continue
+        if carries[i] is None:
+            warnings.append(f"{where[i]}: neither a genotype (GT) nor allele counts say whether "
+                            "it carries ALT " + allele.alt + ": reported as carrying it")
+        out.append(SampleCall(name, fields[i].get("GT"), _depth(fields[i], support[i], where[i]),
+                              freq[i] if freq[i] is not None else _ratio(support[i]),
+                              _phase_set(fields[i])))
+    return out
+
+
+def site_call(allele: Allele) -> SampleCall:
+    """A sites-only record (no samples): sample None, depth and fraction from INFO."""
+    af = allele.info.get("AF")
+    values = af.split(",") if af else []
+    vaf = (fraction(values[allele.index - 1], "INFO AF", allele.where)
+           if len(values) == allele.n_alts else None)
+    return SampleCall(None, None, count(allele.info.get("DP"), "INFO DP", allele.where), vaf, None)
+
+
+def _carries(field: dict[str, str], support: Support | None, freq: float | None,
+             allele: Allele, where: str) -> bool | None:
+    if all(v in ("", ".") for v in field.values()):
+        return False   # an empty sample column: no data, no call
+    if "GT" in field:
+        called = _called_alleles(field["GT"], allele.n_alts, where)
+        if str(allele.index) not in called:
+            return False   # 0/0, another ALT, or the no-call ./.
+        return support is None or support.alt > 0
+    if support is not None:
+        return support.alt > 0
+    if freq is not None:
+        return freq > 0
+    return None
+
+
+def _called_alleles(gt: str, n_alts: int, where: str) -> list[str]:
+    called = [a for a in re.split(r"[/|]", gt) if a != "."]
+    if any(not (a.isascii() and a.isdigit()) or len(a) > 6 or int(a) > n_alts for a in called):
+        raise MalformedRecordError(f"{where}: GT {gt[:40]!r} is not valid for {n_alts} ALT allele(s)")
+    return called
+
+
+def _strelka_normal(samples: tuple[str, ...], fmt: list[str], info: dict[str, str]) -> int | None:
+    """The normal column of a Strelka2 somatic record (INFO NT and SGT, no GT), or None.
+    Strelka2 writes NORMAL then TUMOR; a renamed pair keeps that order."""
+    if "GT" in fmt or "NT" not in info or "SGT" not in info or len(samples) != 2:
+        return None
+    named = [i for i, s in enumerate(samples) if s.upper() == "NORMAL"]
+    return named[0] if named else 0
+
+
+def _strelka_normal_carries(normal: int, carries: list, support: list, info: dict) -> bool | None:
+    said = NT_CARRIES.get(info["NT"])
+    if said is None:
+        return carries[normal]
+    tumour = 1 - normal
+    if not said and _ratio(support[normal]) is not None and _ratio(support[tumour]) is not None \
+            and _ratio(support[normal]) > _ratio(support[tumour]):
+        # The "normal" holds more of the allele than the tumour: the columns are probably
+        # not in Strelka2's order, so do not trust NT for this column; counts decide.
+        return carries[normal]
+    return said
+
+
+def _support(field: dict[str, str], allele: Allele, where: str) -> Support | None:
+    i, n = allele.index, allele.n_alts
+    ad = counts(field.get("AD"), "AD", where)
+    if ad is not None and None not in ad:
+        if len(ad) == n + 1:
+            return Support(ad[i], sum(ad), "AD")
+        rd = count(field.get("RD"), "RD", where) if n == 1 and len(ad) == 1 else None
+        if rd is not None:   # VarScan: AD and RD are single counts of the alt and ref reads
+            return Support(ad[0], ad[0] + rd, "AD/RD")
+    for alt_key, total_key in (("FAO", "FDP"), ("AO", "RO"), ("NV", "NR")):
+        alts = counts(field.get(alt_key), alt_key, where)
+        other = counts(field.get(total_key), total_key, where)
+        if alts is None or other is None or None in alts or None in other or len(alts) != n:
+            continue
+        if alt_key == "AO":       # RO counts the reference only
+            total = other[0] + sum(alts) if len(other) == 1 else None
+        else:                     # FDP, NR: the depth itself (NR is Number=A in Platypus)
+            total = other[0] if len(other) == 1 else (other[i - 1] if len(other) == n else None)
+        if total is not None:
+            return _checked(Support(alts[i - 1], total, f"{alt_key}/{total_key}"), where)
+    return _strelka(field, allele, where) or _vardict(field, allele, where)
+
+
+def _strelka(field: dict[str, str], allele: Allele, where: str) -> Support | None:
+    """Strelka2 somatic tier-1 counts (the first of each "tier1,tier2" pair)."""
+    if allele.n_alts != 1:
+        return None
+    if "TIR" in field and "TAR" in field:
+        keys = ("TIR", "TAR")
+    elif len(allele.ref) == len(allele.alt) == 1 and f"{allele.alt}U" in field and f"{allele.ref}U" in field:
+        keys = (f"{allele.alt}U", f"{allele.ref}U")
+    else:
+        return None
+    alt, ref = (counts(field[k], k, where) for k in keys)
+    if not alt or not ref or alt[0] is None or ref[0] is None:
+        return None
+    return Support(alt[0], alt[0] + ref[0], f"{keys[0]}/{keys[1]} tier 1")
+
+
+def _vardict(field: dict[str, str], allele: Allele, where: str) -> Support | None:
+    vd, dp = count(field.get("VD"), "VD", where), count(field.get("DP"), "DP", where)
+    if allele.n_alts != 1 or vd is None or dp is None:
+        return None
+    return _checked(Support(vd, dp, "VD/DP"), where)
+
+
+def _checked(support: Support, where: str) -> Support:
+    if support.alt > support.total:
+        raise MalformedRecordError(f"{where}: {support.fields}: {support.alt} reads for the allele "
+                                   f"out of a total of {support.total}")
+    return support
+
+
+def _frequency(field: dict[str, str], allele: Allele, where: str) -> float | None:
+    """The caller's own allele fraction for this ALT, or None."""
+    i, n = allele.index, allele.n_alts
+    for key in ("AF", "VAF"):
+        if key in field and field[key] not in ("", "."):
+            values = [fraction(v, key, where) for v in field[key].split(",")]
+            if len(values) == n:          # Number=A
+                return values[i - 1]
+            if len(values) == n + 1:      # Number=R (the reference first)
+                return values[i]
+    if n == 1 and field.get("VF") not in (None, "", "."):
+        return fraction(field["VF"], "VF", where)
+    if n == 1 and field.get("FREQ") not in (None, "", "."):
+        return fraction(field["FREQ"], "FREQ", where, percent=True)
+    return None
+
+
+def _ratio(support: Support | None) -> float | None:
+    if support is None or support.total == 0:
+        return None
+    return round(support.alt / support.total, 4)
+
+
+def _depth(field: dict[str, str], support: Support | None, where: str) -> int | None:
+    depth = count(field.get("DP"), "DP", where)
+    if depth is None and support is not None and support.fields == "AD":
+        depth = support.total
+    return depth
+
+
+def _phase_set(field: dict[str, str]) -> str | None:
+    gt = field.get("GT")
+    ps = field.get("PS") if field.get("PS") not in (None, ".") else None
+    pid = field.get("PID") if field.get("PID") not in (None, ".") else None
+    phased = gt is not None and "|" in gt
+    return pid or (f"PS:{ps}" if phased and ps else None)
