@@ -117,9 +117,14 @@ def _case_data(patient_id: str, test_type: str, *, resulted, assay, value, varia
                scoring_system, sample, clinical: dict) -> dict:
     data: dict = {"case_id": patient_id, "clinical": clinical}
     if test_type in NGS_TYPES:
-        data["ngs"] = [{"sample_type": "tissue" if test_type == "ngs_tissue" else "plasma", "assay": assay,
-                        "date": resulted, "files": list(files), "variants": list(variants), "build": build,
-                        "sample": sample}]
+        ngs = {"sample_type": "tissue" if test_type == "ngs_tissue" else "plasma", "assay": assay,
+               "date": resulted, "files": list(files), "variants": list(variants), "build": build,
+               "sample": sample}
+        if not files and not variants:
+            # An import row resulted with no ERBB2 variant listed: the lab reported none found
+            # (docs/registry-import.md), not "no data".
+            ngs["no_variant_reported"] = True
+        data["ngs"] = [ngs]
     elif test_type == "ihc":
         data["ihc"] = {"score": value, "scoring_system": scoring_system or DEFAULT_SCORING, "date": resulted}
     elif test_type == "ish":

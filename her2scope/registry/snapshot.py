@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..case.picture import TESTED_STATUSES
 from .models import Decision, Diagnosis, Patient, Result, Test
 
 
-# Result statuses that mean ERBB2 was actually looked at (the HER2 picture's "tested" statuses).
-# failed, not_assessed (panel without ERBB2, named sample absent, damaged file ...) and any status
-# added later are not: such a test never counts as "NGS done" on a worklist or in the yield.
-TESTED = frozenset({"positive", "negative", "not_detected", "equivocal"})
+# Result statuses that mean ERBB2 was actually looked at: the HER2 picture's own "tested" set.
+# failed, not_assessed (panel without ERBB2, damaged file ...) and any other stored value are
+# not: such a test never counts as "NGS done" on a worklist or in the yield.
+TESTED = frozenset(s.value for s in TESTED_STATUSES)
 PENDING = ("ordered", "received")
 
 
