@@ -112,3 +112,31 @@ def test_segment_file_needs_a_stated_build(tmp_path):
     # did not measure ERBB2, which is "not assessed", never "no amplification".
     grch37 = _cnv_case(tmp_path, {"segment_file": "seg.tsv"}, build="GRCh37").amplification
     assert grch37.status == "not_assessed" and "no segment over ERBB2" in grch37.reason
+
+
+def test_status_vocabulary_is_an_enum_of_the_stored_strings():
+    import json
+
+    from her2scope.case.picture import TESTED_STATUSES, Status
+
+    assert [s.value for s in Status] == ["positive", "negative", "not_detected", "equivocal", "not_tested",
+                                         "not_assessed", "failed"]
+    assert {s.value for s in TESTED_STATUSES} == {"positive", "negative", "not_detected", "equivocal"}
+    assert not any(Status(s).tested for s in ("not_tested", "not_assessed", "failed"))
+    assert json.dumps({"s": Status.not_assessed}) == '{"s": "not_assessed"}' and f"{Status.failed}" == "failed"
+
+
+def test_an_erbb2_record_that_cannot_be_interpreted_blocks_a_negative(tmp_path):
+    # The YVMA record with a REF that is not the reference base (C at GRCh38 chr17:39724730).
+    from conftest import rec, write_vcf
+
+    from her2scope.case.picture import build_picture
+    from her2scope.case.schema import parse_case
+
+    write_vcf(tmp_path, "bad_ref.vcf", [rec("chr17", 39724730, ".", "G", "GATACGTGATGGC", 60, "PASS", ".",
+                                            "GT", "0/1")], samples=("T",))
+    case = parse_case({"case_id": "R1", "clinical": {"histology": "adenocarcinoma", "stage": "IV", "region": "US"},
+                       "ngs": [{"sample_type": "tissue", "files": ["bad_ref.vcf"]}]})
+    mutation = build_picture(case, tmp_path).mutation
+    assert mutation.status == "failed" and mutation.reason_code == "uninterpreted_records"
+    assert "ref_mismatch" not in mutation.reason and "reference" in mutation.reason.lower()
