@@ -14,7 +14,8 @@ def mutation_status(tests: list[tuple[str, str, str | None]]) -> str:
     of its NGS tests; the per-test statuses are the HER2 picture's own."""
     ngs = [(tt, st, rs) for tt, st, rs in tests if tt in NGS]
     results = {rs for _, st, rs in ngs if st == "resulted" and rs}
-    for status in ("positive", "equivocal", "negative", "not_detected", "not_assessed", "failed"):
+    # The picture's order when tests disagree: found, then a trustworthy answer, then why there is none.
+    for status in ("positive", "equivocal", "negative", "not_detected", "failed", "not_assessed"):
         if status in results:
             return status
     if any(st in ("ordered", "received") for _, st, _ in ngs):

@@ -86,6 +86,17 @@ def test_upload_page_and_annotate_api_refuse_a_letter(web):
     assert r.status_code == 415
 
 
+def test_genomic_lines_need_the_build_the_user_gives(web):
+    """chr17:g. names no build: with the form's build it is a variant; without it the refusal says so."""
+    app, reg, _users = web
+    c, h = client(app), bearer(reg, "viewer")
+    text = b"chr17:g.39724731C>T\n"
+    r = c.post("/api/v1/annotate", headers=h, data={"build": "GRCh38"}, files={"file": ("g.txt", text, "text/plain")})
+    assert r.status_code == 200, r.text
+    r = c.post("/api/v1/annotate", headers=h, files={"file": ("g.txt", text, "text/plain")})
+    assert r.status_code == 415 and "genome build" in r.json()["detail"]
+
+
 def test_registry_attach_refuses_a_letter(web, tmp_path):
     """The registry itself (the CLI's ``registry attach``), not only the web layer."""
     from her2scope.registry import RegistryError
