@@ -110,6 +110,6 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
 def _check_qual(qual: str, where: str, warnings: list[str]) -> None:
     """QUAL is not used; a value that is not a finite number is worth a warning, not a failure."""
     try:
-        real(qual, "QUAL", where)
+        real(qual, "QUAL", where, minimum=0)
     except MalformedRecordError as exc:
         warnings.append(f"{exc.message}; ignored (QUAL is not used)")

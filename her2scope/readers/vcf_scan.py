@@ -165,10 +165,10 @@ def scan(stream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: Sc
             nl = block.find(b"\n", h + 1)
             tab1 = block.find(b"\t", h + 1, nl)
             tab2 = block.find(b"\t", tab1 + 1, nl) if tab1 >= 0 else -1   # never past this line
-            try:
-                pos = int(block[tab1 + 1:tab2 if tab2 >= 0 else nl]) if tab1 >= 0 else lo
-            except ValueError:
-                pos = lo  # malformed POS: let the record parser report it
+            field = block[tab1 + 1:tab2 if tab2 >= 0 else nl] if tab1 >= 0 else b""
+            # Only a plain decimal is a position; anything else ("-5", "+5", " 5", "inf") is
+            # handed to the record parser, which reports it.
+            pos = int(field) if field.isdigit() and len(field) <= 18 else lo
             if low <= pos <= hi:
                 yield line_no, block[h + 1:nl].decode("utf-8", "replace")
         state.data_records += block.count(b"\n") - 1
