@@ -214,6 +214,9 @@ def build_picture(case: Case, base: Path, options: Options = Options(), *, stric
 
 
 def _copy_number(test: NgsTest, base: Path, options: Options) -> CopyNumberCall:
+    if test.status == "failed":    # a failed test's numbers are not a result
+        return CopyNumberCall("failed", None, f"{_what(test)}: the laboratory reported the assay as failed",
+                              "assay_failed")
     opts = Options(build=Build(test.build) if test.build else options.build,
                    reference=options.reference, knowledge=options.knowledge)
     try:
@@ -302,11 +305,11 @@ def _mutation(case: Case, outcomes: list[tuple[TestReading, _Outcome]]) -> Dimen
     reason = "; ".join(dict.fromkeys(o.reason for _, o in chosen if o.reason))
     code = next((o.code for _, o in chosen if o.code), None)
     assay = "; ".join(sorted({(r.test.assay or "NGS") + f" ({r.test.sample_type.value})" for r, _ in outcomes}))
-    summary = _mutation_summary(status, chosen, reason)
+    summary = _mutation_summary(status, chosen, reason, code)
     return Dimension("mutation", label, status, summary, tuple(evidence), assay, reason, code)
 
 
-def _mutation_summary(status: Status, chosen, reason: str) -> str:
+def _mutation_summary(status: Status, chosen, reason: str, code: str | None) -> str:
     if status is Status.positive:
         found = [(r.test, v) for r, _ in chosen for v in r.variants if _is_activating(v)]
         names = ", ".join(dict.fromkeys(v.protein_change or v.hgvs_c for _, v in found))
@@ -327,8 +330,15 @@ def _mutation_summary(status: Status, chosen, reason: str) -> str:
     if status is Status.not_assessed:
         return (f"ERBB2 mutation status: not assessed: {reason}. This is not a negative result; "
                 "broad NGS covering ERBB2 is needed.")
-    return (f"ERBB2 mutation status: NGS failed: {reason}. This is not a negative result; the "
-            "result must be repeated or the file re-exported.")
+    action = _ACTIONS.get(code or "", "obtain a complete, readable result file or repeat the test")
+    return f"ERBB2 mutation status: NGS failed: {reason}. This is not a negative result; {action}."
+
+
+# What the reader of a failed mutation result should do, by reason code.
+_ACTIONS = {"assay_failed": "repeat testing is needed",
+            "unknown_sample": "correct the sample name (or attach the right file)",
+            "uninterpreted_records": "review the records that could not be interpreted",
+            "corrupt_file": "re-export the complete file from the pipeline"}
 
 
 def _stated_amplification(case: Case) -> list[tuple[Status, str]]:
