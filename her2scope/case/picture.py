@@ -205,7 +205,7 @@ def build_picture(case: Case, base: Path, options: Options = Options(), *, stric
                               o.reason, o.code) for r, o in outcomes)
     cn_calls = [(t, _copy_number(t, base, options)) for t in case.ngs if t.copy_number]
     cn = next((c for _, c in cn_calls if c.status == "positive"), cn_calls[0][1] if cn_calls else None)
-    amplification = _amplification(case, cn)
+    amplification = _amplification(case, [c for _, c in cn_calls])
     expression = _expression(case)
     activating = tuple(v for v in variants if _is_activating(v))
     plasma_only_negative = mutation.status == "not_detected"
@@ -372,12 +372,12 @@ def _ish(ish) -> tuple[Status, str]:
 _AMPLIFICATION_ORDER = (Status.positive, Status.equivocal, Status.negative, Status.failed, Status.not_assessed)
 
 
-def _amplification(case: Case, cn: CopyNumberCall | None) -> Dimension:
+def _amplification(case: Case, cn_calls: list[CopyNumberCall]) -> Dimension:
     label = "ERBB2 amplification (NGS copy number / ISH)"
     found: list[tuple[Status, str, str | None]] = []    # (status, evidence, reason code)
     assays = []
-    if cn is not None:
-        found.append((Status(cn.status), cn.evidence, cn.code))
+    found += [(Status(cn.status), cn.evidence, cn.code) for cn in cn_calls]
+    if cn_calls:
         assays.append("NGS copy number")
     stated = _stated_amplification(case)
     found += [(s, e, None) for s, e in stated]
