@@ -91,7 +91,7 @@ class Her2Picture:
     plasma_only_negative: bool
     copy_number: CopyNumberCall | None
     notes: tuple[str, ...] = field(default=())
-    tests: tuple[TestVerdict, ...] = ()          # each NGS test's own verdict, in case order
+    tests: tuple[NgsVerdict, ...] = ()          # each NGS test's own verdict, in case order
 
     @property
     def dimensions(self) -> tuple[Dimension, Dimension, Dimension]:
@@ -103,7 +103,7 @@ class Her2Picture:
 
 
 @dataclass(frozen=True)
-class TestReading:
+class NgsReading:
     """One NGS test as read: its ERBB2 variants (of the named sample), errors and notes."""
 
     test: NgsTest
@@ -120,7 +120,7 @@ class _Outcome:
 
 
 @dataclass(frozen=True)
-class TestVerdict:
+class NgsVerdict:
     """One NGS test's own verdict, shown next to the combined mutation status."""
 
     test: str                  # e.g. "Oncomine Dx on tissue, 2026-10-02"
@@ -159,11 +159,11 @@ def _resolve(base: Path, name: str) -> str:
     return name if Path(name).is_absolute() else str((base / name).resolve())
 
 
-def read_test(test: NgsTest, base: Path, options: Options, *, strict: bool = False) -> TestReading:
+def read_test(test: NgsTest, base: Path, options: Options, *, strict: bool = False) -> NgsReading:
     """Annotate one NGS test's files and variants. An unknown sample is an error record (the
     file is not read) or, with ``strict``, raises ``UnknownSampleError``."""
     if test.status == "failed":
-        return TestReading(test, (), ())
+        return NgsReading(test, (), ())
     errors: list[RecordError] = []
     notes: list[str] = []
     inputs: list[str] = []
@@ -180,7 +180,7 @@ def read_test(test: NgsTest, base: Path, options: Options, *, strict: bool = Fal
         inputs.append(path)
     inputs += list(test.variants)
     if not inputs:
-        return TestReading(test, (), tuple(errors), tuple(notes))
+        return NgsReading(test, (), tuple(errors), tuple(notes))
     opts = Options(build=Build(test.build) if test.build else options.build,
                    reference=options.reference, knowledge=options.knowledge)
     results = []
@@ -189,7 +189,7 @@ def read_test(test: NgsTest, base: Path, options: Options, *, strict: bool = Fal
             errors.append(item)
         elif test.sample is None or item.sample in (None, test.sample):
             results.append(item)
-    return TestReading(test, tuple(results), tuple(errors), tuple(notes))
+    return NgsReading(test, tuple(results), tuple(errors), tuple(notes))
 
 
 def build_picture(case: Case, base: Path, options: Options = Options(), *, strict: bool = False) -> Her2Picture:
@@ -201,7 +201,7 @@ def build_picture(case: Case, base: Path, options: Options = Options(), *, stric
     variants = [v for r in readings for v in r.variants]
     errors = [e for r in readings for e in r.errors]
     mutation = _mutation(case, outcomes)
-    tests = tuple(TestVerdict(_what(r.test), o.status, not any(e.record is None for e in r.errors),
+    tests = tuple(NgsVerdict(_what(r.test), o.status, not any(e.record is None for e in r.errors),
                               o.reason, o.code) for r, o in outcomes)
     cn_calls = [(t, _copy_number(t, base, options)) for t in case.ngs if t.copy_number]
     cn = next((c for _, c in cn_calls if c.status == "positive"), cn_calls[0][1] if cn_calls else None)
@@ -247,7 +247,7 @@ def _messages(errors) -> str:
     return "; ".join(dict.fromkeys(e.message.replace(e.input, Path(e.input).name) for e in errors))
 
 
-def _assess(r: TestReading) -> _Outcome:
+def _assess(r: NgsReading) -> _Outcome:
     """The rule, for one test: negative (or not_detected) only when the assay covered ERBB2, the
     named sample is in the file, every file was read to its end and every ERBB2 record was
     interpreted. A positive found before damage stays positive, marked incomplete."""
@@ -282,7 +282,7 @@ def _assess(r: TestReading) -> _Outcome:
     return _Outcome(Status.not_detected)
 
 
-def _mutation(case: Case, outcomes: list[tuple[TestReading, _Outcome]]) -> Dimension:
+def _mutation(case: Case, outcomes: list[tuple[NgsReading, _Outcome]]) -> Dimension:
     label = "ERBB2 mutation (DNA sequencing)"
     if not case.ngs:
         return Dimension("mutation", label, Status.not_tested,
