@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from .consequence import Consequence, joined
 from .errors import MalformedRecordError, ReferenceMismatchError
 from .genome.builds import Build
-from .genome.reference import ReferenceProvider
+from .genome.reference import ReferenceProvider, is_derived
 from .genome.transcript import Transcript, TxPoint, erbb2
 from .genome.translate import reverse_complement, translate
 from .hgvs.dna import describe
-from .hgvs.protein import ProteinChange, compare, frameshift
+from .hgvs.protein import ProteinChange, compare, ends_at_new_stop, frameshift
 from .normalize import Normalized, normalize
 from .variant import GenomicAllele
 
@@ -36,6 +36,7 @@ class Annotation:
     exon: int | None
     intron: int | None
     reference_checked: bool
+    notes: tuple[str, ...] = ()
 
     @property
     def hgvs_p(self) -> str | None:
@@ -89,6 +90,9 @@ def check_reference(allele: GenomicAllele, ref: ReferenceProvider, alt: str, *,
     for delta, label in ((-1, "one base to the left"), (1, "one base to the right")):
         if ref.sequence(allele.build, allele.start + delta, allele.end + delta) == allele.ref.upper():
             causes.append(f"off by one: REF matches {label} (0-based coordinates?)")
+    if is_derived(ref, allele.build, allele.start, allele.end):
+        causes.append("the GRCh37 intronic reference here is derived from GRCh38 by liftover, "
+                      "not verified: pass --reference GENOME.fa (GRCh37) to check against it")
     if not causes:
         causes.append("no simple explanation: check the genome build, the reference FASTA "
                       "and the caller's output")
@@ -110,16 +114,44 @@ def annotate(allele: GenomicAllele, ref: ReferenceProvider, *, reference_checked
         raise MalformedRecordError(
             f"{allele}: REF and ALT describe the same sequence (no change to name)")
     hgvs_g = f"{build.chr17_accession}:g.{describe(right, ref, lambda i: str(i + 1))}"
-    c_edit = describe(right, ref, lambda i: str(tx.to_cpos(_tx_point(tx, build, i))))
-    effect = predict_effect(tx, right)
-    first = right.start if right.ref else right.start - 1
+
+    def c_pos(i: int) -> str:
+        return str(tx.to_cpos(_tx_point(tx, build, i)))
+
+    c_edit = describe(right, ref, c_pos)
+    placed, notes = right, ()
+    if not _keeps_introns(tx, right) and _keeps_introns(tx, norm.left):
+        # The 3' rule (HGVS) moved an exonic indel across the exon/intron border, e.g. a
+        # deletion at an exon end whose bases repeat at the intron start.  The changed sequence
+        # is the same wherever the edit is placed, and with an exonic placement the whole intron,
+        # splice site included, is still there: the protein is the exonic edit's (as VEP
+        # predicts it), with splice_region_variant for the changed exon edge.
+        placed = norm.left
+        notes = (f"the 3' rule names this c.{c_edit}, across the exon/intron border; the "
+                 f"changed sequence equals c.{describe(placed, ref, c_pos)}, which keeps the "
+                 "splice site intact, so the protein change is predicted from that placement",)
+        effect = predict_effect(tx, placed)
+        effect = ProteinEffect(effect.consequences | {Consequence.SPLICE_REGION}, effect.change,
+                               effect.unknown)
+    else:
+        effect = predict_effect(tx, right)
+    first = placed.start if placed.ref else placed.start - 1
     exon = tx.exon_at(build, first)
     return Annotation(
         build=build, normalized=norm, hgvs_g=hgvs_g, hgvs_c=f"{tx.accession}:c.{c_edit}",
         effect=effect, exon=exon.number if exon else None,
         intron=None if exon else tx.intron_at(build, first),
-        reference_checked=reference_checked,
+        reference_checked=reference_checked, notes=notes,
     )
+
+
+def _keeps_introns(tx: Transcript, allele: GenomicAllele) -> bool:
+    """True when this placement changes only exonic bases: every deleted base is exonic, or an
+    insertion has an exonic base on at least one side (between two exonic bases, or exactly at
+    an exon/intron junction, where the intron stays whole beside the new bases)."""
+    if not allele.ref:
+        return any(tx.exon_at(allele.build, g) for g in (allele.start - 1, allele.start))
+    return all(tx.exon_at(allele.build, g) for g in range(allele.start, allele.end))
 
 
 def _tx_point(tx: Transcript, build: Build, g: int) -> TxPoint:
@@ -135,11 +167,18 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
     genomic = [allele.start - 1, allele.start] if insertion else list(range(allele.start, allele.end))
     points = [_tx_point(tx, build, g) for g in genomic]
     offsets = [p.offset for p in points]
-    if any(offsets):
+    junction = insertion and offsets in ([0, 1], [-1, 0])
+    if junction:
+        # Inserted exactly between an exon's edge base and its intron: the whole intron, splice
+        # dinucleotide included, stays intact beside the new bases, so they join the exon
+        # (c.2307_2307+1insA lengthens exon 19 by one base).
+        index = points[0].index + 1 if offsets == [0, 1] else points[1].index
+        points = [TxPoint(index - 1), TxPoint(index)]
+    elif any(offsets):
         return _intronic_effect(offsets, insertion)
     first, last = points[0].index, points[-1].index
     terms: set[Consequence] = set()
-    if _near_exon_edge(tx, first) or _near_exon_edge(tx, last):
+    if junction or _near_exon_edge(tx, first) or _near_exon_edge(tx, last):
         terms.add(Consequence.SPLICE_REGION)
     t0, t1 = (last, last) if insertion else (first, last + 1)
     if t1 <= tx.cds_start or (insertion and t0 <= tx.cds_start):
@@ -173,7 +212,8 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
             elif change.kind == "ext":           # the stop codon itself was read through
                 terms.add(Consequence.STOP_LOST)
         return ProteinEffect(frozenset(terms), change)
-    change = compare(ref_protein, alt_protein, first_changed_codon=(t0 - tx.cds_start) // 3 + 1)
+    change = compare(ref_protein, alt_protein, first_changed_codon=(t0 - tx.cds_start) // 3 + 1,
+                     new_stop=ends_at_new_stop(ref_protein, alt_protein, delta // 3))
     terms.add(_consequence_of(change, delta))
     if t1 > tx.cds_end - 3 and len(alt_protein) > len(ref_protein):
         # An in-frame change that destroys the stop codon and lets translation run on

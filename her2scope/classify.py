@@ -50,8 +50,8 @@ def alteration_class(change: ProteinChange | None, kb: KnowledgeBase, *,
     if change is None:
         return "other"
     kind = change.kind
-    if kind in ("nonsense", "fs"):
-        return "truncating"
+    if kind in ("nonsense", "fs") or (kind == "delins" and change.alt.endswith("*")):
+        return "truncating"        # a delins ending in Ter (p.Leu755_Arg756delinsSerTer) too
     if kind == "synonymous":
         return "synonymous"
     lo, hi = exon_residues(20)
@@ -66,7 +66,9 @@ def alteration_class(change: ProteinChange | None, kb: KnowledgeBase, *,
             return "extracellular_missense"
         if domain_id in ("transmembrane", "juxtamembrane"):
             return "transmembrane_juxtamembrane_missense"
-    if kind == "del" and domain_id == "kinase":
+    if domain_id == "kinase" and (kind == "del" or (kind == "delins" and change.length_change < 0)):
+        # A net in-frame loss that replaces the deleted stretch (p.Leu755_Glu757delinsSer,
+        # p.Met774_Gly776delinsIle) is an in-frame kinase deletion as much as p.L755_T759del.
         return "kinase_domain_inframe_deletion"
     return "other"
 

@@ -2,7 +2,7 @@
 
 ERBB2 lies on the + strand, so the HGVS 3' rule on NM_004448.4 is the genomic
 right-most placement. Bases come from a ReferenceProvider; when a shift needs a base the
-provider does not know (an intron without --reference), NeedsReferenceError says so
+provider does not know (outside the bundled ERBB2 locus, no --reference), NeedsReferenceError says so
 instead of stopping early and returning a possibly wrong position.
 """
 
@@ -43,7 +43,7 @@ def _base(ref: ReferenceProvider, allele: GenomicAllele, pos: int) -> str:
     if not base:
         raise NeedsReferenceError(
             f"normalizing {allele} needs the base at chr17:{pos + 1} ({allele.build.value}), which "
-            "is outside the bundled ERBB2 exons: rerun with --reference GENOME.fa")
+            "is outside the bundled ERBB2 locus: rerun with --reference GENOME.fa")
     return base
 
 
@@ -96,6 +96,6 @@ def normalize(allele: GenomicAllele, ref: ReferenceProvider, *,
         pad = padding[1]
     if not pad:
         raise NeedsReferenceError(
-            f"the VCF padding base before {left} is outside the bundled ERBB2 exons: "
+            f"the VCF padding base before {left} is outside the bundled ERBB2 locus: "
             "rerun with --reference GENOME.fa")
     return Normalized(left, right, left.start, pad + left.ref, pad + left.alt)

@@ -11,7 +11,8 @@ from .classify import classify
 from .consequence import Consequence, joined
 from .errors import Her2scopeError, NeedsReferenceError, ReferenceMismatchError
 from .genome.builds import Build
-from .genome.reference import ReferenceProvider, reference_for
+from .genome.locus import DERIVED_NOTE
+from .genome.reference import ReferenceProvider, TrackedReference, is_derived, reference_for
 from .genome.transcript import erbb2
 from .hgvs.parse import dna_positions, parse_protein, split_reference
 from .hgvs.protein import ProteinChange
@@ -114,17 +115,23 @@ def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options
     if obs.protein is not None:
         return _protein_result(obs, obs.protein, kb, extra, common)
     allele = obs.allele
+    tracked = TrackedReference(ref)       # did any base used come from the derived GRCh37 locus?
     if obs.dna is not None:
-        allele, ref_verified, note = _dna_allele(obs, ref)
+        allele, ref_verified, note = _dna_allele(obs, tracked)
         if note:
             extra.append(note)
     if not ref_verified:
-        extra.append("REF could not be checked: the bases lie outside the bundled ERBB2 exons "
+        extra.append("REF could not be checked: the bases lie outside the bundled ERBB2 locus "
                      "(pass --reference GENOME.fa to check them)")
     padding = None
     if obs.allele is not None and obs.allele.ref:
         padding = (obs.allele.start, obs.allele.ref[0])
-    ann = annotate(allele, ref, reference_checked=ref_verified, padding=padding)
+    ann = annotate(allele, tracked, reference_checked=ref_verified, padding=padding)
+    extra.extend(ann.notes)
+    checked_on_derived = obs.allele is not None and is_derived(
+        ref, obs.allele.build, obs.allele.start, obs.allele.end)
+    if tracked.derived_used or checked_on_derived:
+        extra.append(DERIVED_NOTE)
     change = ann.effect.change
     splice_site = bool(ann.effect.consequences & {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR})
     cls = classify(change, ann.effect.consequences, kb, splice_unknown=ann.effect.unknown and splice_site)
@@ -165,7 +172,7 @@ def _dna_allele(obs: Observation, ref: ReferenceProvider) -> tuple[GenomicAllele
         return GenomicAllele(build, b, "", expr.alt), True, note
     if seq is None:
         raise NeedsReferenceError(f"{where}: the reference bases at {expr.first}_{expr.last} lie "
-                                  "outside the bundled ERBB2 exons: rerun with --reference GENOME.fa")
+                                  "outside the bundled ERBB2 locus: rerun with --reference GENOME.fa")
     if expr.ref and expr.ref != seq:
         raise ReferenceMismatchError(f"{where}: the stated bases {expr.ref} are {seq} in the reference",
                                      expected=seq, observed=expr.ref)
@@ -203,7 +210,9 @@ _KIND_CONSEQUENCE = {
 
 def _protein_result(obs: Observation, change: ProteinChange, kb: KnowledgeBase, extra: list,
                     common: dict) -> VariantResult:
-    if change.kind == "delins":
+    if change.kind == "delins" and change.alt.endswith("*"):
+        term = Consequence.STOP_GAINED          # p.Leu755_Arg756delinsSerTer: a truncation
+    elif change.kind == "delins":
         term = (Consequence.INFRAME_INSERTION if change.length_change > 0 else
                 Consequence.INFRAME_DELETION if change.length_change < 0 else Consequence.MISSENSE)
     else:

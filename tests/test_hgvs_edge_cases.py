@@ -5,8 +5,10 @@ Reference facts used below (from the bundled NM_004448.4):
   start: ...G C A C C | A T G G A G...   (c.-5..c.-1 | c.1..c.6)
   stop:  ...G T G | T G A | A C C A G...  (c.3763..c.3765 = Val1255 | c.3766..c.3768 = Ter1256 | c.*1..)
   exon 19 ends at c.2307 (C); exon 20 starts at c.2308 (G).
-Intronic bases are not bundled; tests that need them use a small in-memory provider with a
-synthetic intron 19 (donor GTAAGT..., acceptor ...TTCCCAG), N elsewhere.
+Tests marked "synthetic" use a small in-memory provider with a synthetic intron 19 (donor
+GTAAGT..., acceptor ...TTCCCAG), N elsewhere.  The real intron 19 is bundled (GRCh38 locus,
+GRCh37 by liftover): donor ...TTAGAC|gtaagcccct (c.2307|c.2307+1), acceptor
+cccttgtccccag|GAAGCATACGTG (c.2308-1|c.2308).
 """
 
 from __future__ import annotations
@@ -261,7 +263,10 @@ def test_frameshift_with_immediate_stop_is_nonsense_and_stop_gained(build):
     assert a.hgvs_p == "NP_004439.2:p.(Leu768Ter)"
     terms = a.consequence.split("&")
     assert "stop_gained" in terms and "frameshift_variant" in terms
-    assert expression("NM_004448.4:c.2303_2307del", build)["error"] == "needs_reference"
+    # With the bundled intron 19 (c.2307+1 is g, not the first deleted base T) the 3' rule
+    # leaves it in place: named without --reference.
+    d = expression("NM_004448.4:c.2303_2307del", build)
+    assert (d["hgvs_c"], d["hgvs_p"]) == ("NM_004448.4:c.2303_2307del", "NP_004439.2:p.(Leu768Ter)")
 
 
 # ------------------------------------------------------------------------ repeats, delins, MNV
@@ -294,12 +299,22 @@ def test_mnv_across_two_codons_is_a_protein_delins(build):
 
 # ------------------------------------------------------------------------ exon/intron edges
 @BOTH
-def test_exonic_indel_at_exon_edge_needs_reference_without_fasta(build):
-    # Whether the 3' rule moves c.2307del / c.2308dup into the intron depends on intronic
-    # bases: without them the tool must say needs_reference, never guess.
-    for text in ("NM_004448.4:c.2307del", "NM_004448.4:c.2308dup", "NM_004448.4:c.2307_2307+1insT",
-                 "NM_004448.4:c.2306_2307+2del", "NM_004448.4:c.74_225del"):
-        assert expression(text, build)["error"] == "needs_reference", text
+def test_exonic_indel_at_exon_edge_is_named_with_the_bundled_intron(build):
+    # Whether the 3' rule moves an indel at an exon edge into the intron depends on intronic
+    # bases; the bundled ERBB2 locus has them (issue 8 item 10), so no --reference is needed.
+    # Exon 19 ends ...TTAGAC|gtaagc; exon 20 starts cccag|GAAGCA; exon 2 is c.74_225,
+    # ...ccag|TGTG...CAG|gtgagg.  Expected names follow from those bases by hand:
+    expected = {
+        "NM_004448.4:c.2307del": "NM_004448.4:c.2307del",              # C then g: no shift
+        "NM_004448.4:c.2308dup": "NM_004448.4:c.2308dup",              # G then A: no shift
+        "NM_004448.4:c.2307_2307+1insT": "NM_004448.4:c.2307_2307+1insT",  # C|T|g: stays
+        "NM_004448.4:c.2306_2307+2del": "NM_004448.4:c.2307_2307+3del",    # ACgt|a -> CGTA
+        "NM_004448.4:c.74_225del": "NM_004448.4:c.74_225del",          # T... then g: stays
+    }
+    for text, name in expected.items():
+        d = expression(text, build)
+        assert d.get("hgvs_c") == name, (text, d)
+        assert (build is Build.GRCh37) == any("derived from GRCh38" in n for n in d["notes"]), d
 
 
 @BOTH
@@ -315,11 +330,14 @@ def test_deletion_spanning_exon_intron_boundary_is_donor_and_p_unknown(build):
 
 @BOTH
 def test_insertion_exactly_at_exon_end(build):
-    # c.2307_2307+1insA: between the last exonic base and the intron; the donor GT is intact.
+    # c.2307_2307+1insA: between the last exonic base and the intron.  The donor GT and the
+    # whole intron stay intact right after the new base, so it joins exon 19: ...GAC A|GAA GCA
+    # reads Asp769 then AGA (Arg) in place of Glu770, a frameshift (issue 8: the translation of
+    # the edited CDS), plus splice_region_variant for the changed exon edge.
     a = _with_intron("c.2307_2307+1insA", build)
     assert a.hgvs_c == "NM_004448.4:c.2307_2307+1insA"
-    assert a.hgvs_p is None
-    assert "splice_region_variant" in a.consequence.split("&")
+    assert a.hgvs_p == "NP_004439.2:p.(Glu770ArgfsTer104)"
+    assert set(a.consequence.split("&")) == {"frameshift_variant", "splice_region_variant"}
 
 
 @BOTH
@@ -365,10 +383,12 @@ def test_synonymous_change_in_last_three_exonic_bases_is_splice_region(build):
 
 
 @BOTH
-def test_intronic_snv_without_reference_is_named_unchecked(build):
+def test_intronic_snv_is_checked_against_the_bundled_intron(build):
+    # c.2307+5 is the g of gtaaGc: checked now that intron 19 is bundled; a wrong base is caught.
     d = expression("NM_004448.4:c.2307+5G>A", build)
-    assert d["hgvs_c"] == "NM_004448.4:c.2307+5G>A" and d["reference_checked"] is False
+    assert d["hgvs_c"] == "NM_004448.4:c.2307+5G>A" and d["reference_checked"] is True
     assert d["consequence"] == "splice_region_variant&intron_variant"
+    assert expression("NM_004448.4:c.2307+5C>A", build)["error"] == "ref_mismatch"
 
 
 # ------------------------------------------------------------------------ long insertion
@@ -395,10 +415,12 @@ def test_exon20_twelve_nt_insertion_near_exon_start_is_named(build):
 
 
 @BOTH
-def test_insertion_that_may_copy_intronic_bases_still_needs_reference(build):
-    # c.2308_2309insCAGG: the known exonic base before it (c.2308 G) matches the inserted copy's
-    # last base, so whether it duplicates c.2308-3_2308 depends on intron 19: never guess.
-    assert expression("NM_004448.4:c.2308_2309insCAGG", build)["error"] == "needs_reference"
+def test_insertion_copying_intronic_bases_is_a_dup_with_the_bundled_intron(build):
+    # c.2308_2309insCAGG: the four bases before it are c.2308-3_2308 = cag|G, the same as the
+    # inserted copy, so HGVS names it a duplication; the exon gains 4 nt -> frameshift.
+    d = expression("NM_004448.4:c.2308_2309insCAGG", build)
+    assert d["hgvs_c"] == "NM_004448.4:c.2308-3_2308dup", d
+    assert "frameshift_variant" in d["consequence"].split("&")
 
 
 @pytest.mark.parametrize("text", ["ERBB2 p.Ter1256SerextTer10", "ERBB2 p.*1256Sext*10",

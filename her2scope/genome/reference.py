@@ -1,9 +1,12 @@
 """Where reference bases come from.
 
 ``BundledReference`` knows the ERBB2 exons on both builds (the exonic genome equals the
-NM_004448.4 mRNA: every UTA exon alignment is gapless and mismatch-free) plus the few
-GRCh37 slices in the bundle.  ``FastaReference`` reads an indexed genome FASTA given with
-``--reference`` and supplies intronic context for the build it belongs to.
+NM_004448.4 mRNA: every UTA exon alignment is gapless and mismatch-free), the few native
+GRCh37 slices in the bundle, and the whole ERBB2 locus with its introns (``locus.py``):
+verified on GRCh38, derived by one liftover offset on GRCh37.  ``FastaReference`` reads an
+indexed genome FASTA given with ``--reference`` for anything else (and for native GRCh37
+intronic bases).  ``TrackedReference`` remembers whether an answer rested on derived bases,
+so a result can say so.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Protocol
 
 from ..errors import UnknownBuildError, UnsupportedReferenceError
 from .builds import CHR17_NAMES, Build, build_from_chr17_length
+from .locus import erbb2_locus
 from .transcript import erbb2
 
 
@@ -25,7 +29,7 @@ class ReferenceProvider(Protocol):
 
 
 class BundledReference:
-    name = "bundled NM_004448.4 exons"
+    name = "bundled ERBB2 locus"
 
     def __init__(self) -> None:
         self._tx = erbb2()
@@ -39,6 +43,20 @@ class BundledReference:
     def sequence(self, build: Build, start: int, end: int) -> str | None:
         if end <= start:
             return ""
+        seq = self._native(build, start, end)
+        if seq is not None:
+            return seq
+        # Introns: the locus is read only now, so commands that never need an intronic base
+        # (and CLI start-up) never load it.
+        return erbb2_locus().sequence(build, start, end)
+
+    def derived(self, build: Build, start: int, end: int) -> bool:
+        """True when serving [start, end) uses GRCh37 bases derived by liftover."""
+        return (build is Build.GRCh37 and end > start and self._native(build, start, end) is None
+                and erbb2_locus().sequence(build, start, end) is not None)
+
+    def _native(self, build: Build, start: int, end: int) -> str | None:
+        """Exonic bases (either build) or a native GRCh37 slice: never derived."""
         seq = self._tx.exonic_sequence(build, start, end)
         if seq is not None:
             return seq.upper()
@@ -96,6 +114,37 @@ class LayeredReference:
             if seq is not None:
                 return seq
         return None
+
+    def derived(self, build: Build, start: int, end: int) -> bool:
+        for provider in self._providers:
+            if provider.sequence(build, start, end) is not None:
+                return is_derived(provider, build, start, end)
+        return False
+
+
+def is_derived(provider: ReferenceProvider, build: Build, start: int, end: int) -> bool:
+    """Whether ``provider`` answers [start, end) from derived (unverified) bases; providers
+    without a ``derived`` method (a genome FASTA, test doubles) serve their own bases."""
+    derived = getattr(provider, "derived", None)
+    return bool(derived and derived(build, start, end))
+
+
+class TrackedReference:
+    """Forwards to a provider and remembers whether any answer used derived bases."""
+
+    def __init__(self, inner: ReferenceProvider) -> None:
+        self._inner = inner
+        self.name = inner.name
+        self.derived_used = False
+
+    def sequence(self, build: Build, start: int, end: int) -> str | None:
+        seq = self._inner.sequence(build, start, end)
+        if seq and not self.derived_used and build is Build.GRCh37:
+            self.derived_used = is_derived(self._inner, build, start, end)
+        return seq
+
+    def derived(self, build: Build, start: int, end: int) -> bool:
+        return is_derived(self._inner, build, start, end)
 
 
 def reference_for(fasta: str | None) -> ReferenceProvider:

@@ -25,13 +25,13 @@ def describe(allele: GenomicAllele, ref: ReferenceProvider, pos: Callable[[int],
         return f"{pos(start)}del" if len(d) == 1 else f"{pos(start)}_{pos(start + len(d) - 1)}del"
     before = ref.sequence(allele.build, start - len(i), start)
     if before is None and _differs_in_known_bases(allele, ref):
-        # Some bases before the insertion are unknown (intronic, no --reference), but a known
+        # Some bases before the insertion are unknown (outside the locus, no --reference), but a known
         # base already differs from the inserted copy: it cannot be a duplication.
         return f"{pos(start - 1)}_{pos(start)}ins{i}"
     if before is None:
         raise NeedsReferenceError(
             f"naming the insertion {allele} needs the {len(i)} bases before it, outside the "
-            "bundled ERBB2 exons: rerun with --reference GENOME.fa")
+            "bundled ERBB2 locus: rerun with --reference GENOME.fa")
     if before == i:  # the inserted copy repeats what precedes it: a duplication
         a = start - len(i)
         return f"{pos(a)}dup" if len(i) == 1 else f"{pos(a)}_{pos(start - 1)}dup"

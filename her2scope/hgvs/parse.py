@@ -260,11 +260,11 @@ def _apply(kind: str, m: re.Match, protein: str, text: str) -> ProteinChange:
 
 
 def _diff(protein: str, alt: str, first: int) -> ProteinChange:
-    if "*" in alt:
-        alt = alt[:alt.index("*") + 1]
-    else:
-        alt = alt + "*"
-    return compare(protein + "*", alt, first_changed_codon=first)
+    # A stop inside the stated residues is a new stop (a truncation); otherwise the changed
+    # protein keeps the reference stop after the reference residues that follow the change.
+    truncated = "*" in alt
+    alt = alt[:alt.index("*") + 1] if truncated else alt + "*"
+    return compare(protein + "*", alt, first_changed_codon=first, new_stop=truncated)
 
 
 def canonical_protein_change(text: str) -> str:

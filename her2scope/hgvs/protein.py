@@ -86,10 +86,18 @@ class ProteinChange:
         return 0
 
 
-def compare(ref: str, alt: str, *, first_changed_codon: int) -> ProteinChange:
+def compare(ref: str, alt: str, *, first_changed_codon: int, new_stop: bool = False) -> ProteinChange:
     """Describe ``alt`` against ``ref``; both are translations that end at their first stop
     ('*'), or run off the end of the mRNA (no stop).  ``first_changed_codon`` (1-based) names
-    the residue of a synonymous change."""
+    the residue of a synonymous change.
+
+    ``new_stop`` says that the stop ending ``alt`` was created by the change (a truncation:
+    HGVS names it from the first changed residue to the new Ter, p.(Pro578_Lys579delinsLeuTer),
+    or p.(Trp24Ter) when the first changed residue is the stop).  Otherwise ``alt`` ends at
+    the reference stop codon, so the residues after the change realign with the reference and
+    the shortest description is found by trimming the common prefix (3' rule) and suffix:
+    c.2264_2271delinsCT is p.(Leu755_Glu757delinsSer), not a truncation.
+    """
     if alt == ref:
         pos = min(first_changed_codon, len(ref))
         return ProteinChange("synonymous", pos, pos, ref[pos - 1])
@@ -103,10 +111,9 @@ def compare(ref: str, alt: str, *, first_changed_codon: int) -> ProteinChange:
         # The stop codon itself changed: an extension to the next in-frame stop, if any.
         ter = alt.find("*", p)
         return ProteinChange("ext", p + 1, p + 1, "*", alt[p], None if ter < 0 else ter - p)
-    if p < len(alt) and alt[p] == "*":
-        return ProteinChange("nonsense", p + 1, p + 1, ref[p])
-    if alt.endswith("*") and ref.endswith("*") and len(alt) < len(ref) and "*" not in alt[:-1] \
-            and _ends_early(ref, alt, p):
+    if new_stop:
+        if alt[p] == "*":
+            return ProteinChange("nonsense", p + 1, p + 1, ref[p])
         stop = len(alt) - 1
         return ProteinChange("delins", p + 1, stop + 1, ref[p:stop + 1], alt[p:stop + 1])
     s = 0
@@ -126,9 +133,13 @@ def compare(ref: str, alt: str, *, first_changed_codon: int) -> ProteinChange:
     return ProteinChange("delins", start, end, deleted, inserted)
 
 
-def _ends_early(ref: str, alt: str, p: int) -> bool:
-    # alt stops before ref does and nothing after the change point realigns: a truncation.
-    return not ref.endswith(alt[p:]) if p < len(alt) else False
+def ends_at_new_stop(ref: str, alt: str, length_change: int) -> bool:
+    """True when ``alt`` (an in-frame change's translation, ``length_change`` residues longer
+    than ``ref``) stops before the reference stop codon would come: the change made a stop.
+
+    Placement-free (it looks only at the two proteins), so every spelling of one event agrees.
+    """
+    return alt.endswith("*") and len(alt) < len(ref) + length_change
 
 
 def frameshift(ref: str, alt: str) -> ProteinChange:
