@@ -243,6 +243,12 @@ def find_drivers(files: list[Path], stated: list[str]) -> DriverReport:
     problems: list[str] = []
     mutations, fusions = collect_rows(files, recognised, problems)
     findings, readings = _stated_findings(recognised, DRIVERS)
+    matched: set[str] = set()     # the "where" of every row a rule fired on
+
+    def add(d, detail: str, where: str) -> None:
+        findings.append(DriverFinding(d.label, f"{detail} ({where})", d.rule))
+        matched.add(where)
+
     con = duckdb.connect()
     try:
         if mutations:
@@ -254,16 +260,16 @@ def find_drivers(files: list[Path], stated: list[str]) -> DriverReport:
                     continue
                 for hugo, p, where in con.execute(
                         f"SELECT hugo, protein_change, \"where\" FROM m WHERE {d.sql}").fetchall():
-                    findings.append(DriverFinding(d.label, f"{hugo} {p} ({where})", d.rule))
+                    add(d, f"{hugo} {p}", where)
         for row in fusions:
             for d in DRIVERS:
+                # "NTRK fusion" as stated names no one NTRK gene: the NTRK1/2/3 rule covers it.
                 if d.kind == "fusion" and (row["gene1"] in d.genes or row["gene1"] == "NTRK" and "NTRK1" in d.genes):
-                    findings.append(DriverFinding(d.label, f"{row['gene1']} fusion ({row['where']})", d.rule))
+                    add(d, f"{row['gene1']} fusion", row["where"])
     finally:
         con.close()
-    matched = {f.detail.rsplit("(stated: ", 1)[-1][:-1] for f in findings if "(stated: " in f.detail}
     readings = [r if r.outcome != "pending" else
-                StatedReading(r.text, r.interpretation, "driver") if r.text in matched else
+                StatedReading(r.text, r.interpretation, "driver") if f"stated: {r.text}" in matched else
                 StatedReading(r.text, r.interpretation, "not_a_driver",
                               "recognised, but no NSCLC driver rule matches it") for r in readings]
     note = ("EGFR, KRAS, BRAF, MET exon 14 checked in the sequencing records; fusions (ALK, ROS1, RET, "
