@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import Her2scopeError
@@ -57,3 +58,16 @@ def read_until_damage(stream, errors: tuple[type[BaseException], ...]) -> tuple[
     except errors as exc:
         return b"".join(parts), exc
     return b"".join(parts), None
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def text_lines(text: str) -> list[str]:
+    """Lines split at CR LF, CR or LF only.  ``str.splitlines`` also splits at characters
+    such as U+2028 or U+0085 that can sit inside a field: that would cut a row in two and
+    shift every later record number."""
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

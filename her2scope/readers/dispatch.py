@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..errors import CorruptFileError, EmptyInputError, InputError, MalformedRecordError
 from ..genome.builds import Build
-from .base import FileSummary, read_until_damage
+from .base import FileSummary, read_until_damage, text_lines
 from .compressed import decompression_errors, open_bytes, sniff
 from .hgvs_lines import read_hgvs_lines
 from .maf import looks_like_maf, read_maf
@@ -35,35 +35,64 @@ def read_input(path: str, build: Build | None, summary: FileSummary) -> Iterator
         raise FileNotFound(f"{path}: no such file (and not an HGVS expression)")
     if os.path.isdir(path):
         raise MalformedRecordError(f"{path}: is a directory, not a file")
+    if os.path.isfile(path):
+        yield from _read_file(path, path, build, summary)
+        return
+    # A pipe or device (process substitution <(bcftools view ...), /dev/stdin) can be read only
+    # once, and readers open a file more than once (sniff, then read): spool it to a private
+    # temporary file first, and report it under the name the user gave.
+    spool = _spool(path)
+    try:
+        yield from _read_file(spool, path, build, summary)
+    finally:
+        os.unlink(spool)
+
+
+def _spool(path: str) -> str:
+    import shutil
+    import tempfile
+
+    fd, spool = tempfile.mkstemp(prefix="her2scope-input-")
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except OSError as exc:
+        os.unlink(spool)
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    return spool
+
+
+def _read_file(path: str, name: str, build: Build | None, summary: FileSummary) -> Iterator:
+    """``path``: the bytes to read; ``name``: the input as the user named it (in messages)."""
     try:
         head = sniff(path)
     except decompression_errors() as exc:   # e.g. a gzip header followed by damaged data
-        raise CorruptFileError(f"{path}: damaged compressed data: {exc}") from exc
+        raise CorruptFileError(f"{name}: damaged compressed data: {exc}") from exc
     if not head:
-        raise EmptyInputError(f"{path}: the file is empty")
+        raise EmptyInputError(f"{name}: the file is empty")
     if head.startswith(b"BCF"):
-        yield from read_vcf(path, path, build, summary, bcf=True)
+        yield from read_vcf(path, name, build, summary, bcf=True)
     elif head.startswith(b"##fileformat=VCF"):
-        yield from read_vcf(path, path, build, summary)
+        yield from read_vcf(path, name, build, summary)
     elif head.startswith(b"\x1f\x8b"):
-        raise CorruptFileError(f"{path}: compressed data that cannot be decompressed")
+        raise CorruptFileError(f"{name}: compressed data that cannot be decompressed")
     elif b"\0" in head:
-        raise MalformedRecordError(f"{path}: binary content that is not VCF, BCF or MAF")
+        raise MalformedRecordError(f"{name}: binary content that is not VCF, BCF or MAF")
     else:
         text, damage = _read_text(path)
         if looks_like_maf(text[:65536].encode()):
-            yield from read_maf(path, path, build, summary)   # reports damage itself
+            yield from read_maf(path, name, build, summary)   # reports damage itself
         elif text.lstrip().startswith("#CHROM") or text.startswith("##"):
-            raise MalformedRecordError(f"{path}: VCF without the ##fileformat line")
+            raise MalformedRecordError(f"{name}: VCF without the ##fileformat line")
         elif not text.strip() and damage is None:
-            raise EmptyInputError(f"{path}: the file is empty (blank lines only)")
+            raise EmptyInputError(f"{name}: the file is empty (blank lines only)")
         else:
-            lines = text.splitlines()
+            lines = text_lines(text)
             if damage is not None and lines and not text.endswith(("\n", "\r")):
                 lines.pop()   # a partial last line
-            yield from read_hgvs_lines(lines, path, build, summary)
+            yield from read_hgvs_lines(lines, name, build, summary)
             if damage is not None:
-                raise CorruptFileError(f"{path}: damaged compressed data after line {len(lines)}: "
+                raise CorruptFileError(f"{name}: damaged compressed data after line {len(lines)}: "
                                        f"{damage}; the lines before were processed")
 
 

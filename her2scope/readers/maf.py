@@ -15,7 +15,7 @@ from ..errors import (BuildConflictError, EmptyInputError, Her2scopeError, Malfo
 from ..genome.builds import Build, is_chr17, parse_build
 from ..hgvs.parse import parse_protein, split_reference
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
-from .base import FileSummary, RecordError, read_until_damage
+from .base import FileSummary, RecordError, read_until_damage, text_lines
 from .compressed import decompression_errors, open_bytes
 from .fields import count, fraction
 
@@ -24,7 +24,7 @@ Item = Observation | RecordError
 
 
 def looks_like_maf(head: bytes) -> bool:
-    for line in head.decode("utf-8", "replace").splitlines():
+    for line in text_lines(head.decode("utf-8", "replace")):
         if line.startswith("#"):
             continue
         return line.startswith("Hugo_Symbol\t")
@@ -41,7 +41,7 @@ def read_maf(path: str, name: str, build: Build | None, summary: FileSummary) ->
     with open_bytes(path) as raw:
         data, damage = read_until_damage(raw, decompression_errors())
     text = data.decode("utf-8", "replace")
-    lines = text.splitlines()
+    lines = text_lines(text)
     if damage is not None and lines and not text.endswith(("\n", "\r")):
         lines.pop()   # a partial last row
     header: list[str] | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from ..errors import CorruptFileError, EmptyInputError, MalformedRecordError
-from .base import read_until_damage
+from .base import read_until_damage, text_lines
 from .compressed import decompression_errors, open_bytes, sniff
 from .dispatch import FileNotFound
 from .maf import clean_cell, looks_like_maf
@@ -79,7 +79,7 @@ def _maf_samples(text: str) -> tuple[str, ...]:
     column: int | None = None
     seen: dict[str, None] = {}
     header_done = False
-    for line in text.splitlines():
+    for line in text_lines(text):
         if not header_done:
             if line.startswith("#") or not line.strip():
                 continue

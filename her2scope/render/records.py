@@ -17,9 +17,14 @@ def as_dict(item: VariantResult | RecordError) -> dict:
     return item.as_dict()
 
 
+# Characters that many line readers (Python's str.splitlines, JavaScript) take as line breaks
+# although JSON allows them raw inside strings: escaped, so one record stays one line.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def write_jsonl(items, out: IO[str]) -> None:
     for item in items:
-        out.write(json.dumps(as_dict(item), ensure_ascii=False) + "\n")
+        out.write(json.dumps(as_dict(item), ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
 
 
 def _cell(value) -> str:
