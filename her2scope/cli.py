@@ -57,11 +57,11 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
                  fmt: OutputFormat, output: Path | None, knowledge: Path | None,
                  tee: list | None = None) -> int:
     """Annotate, write, summarise on stderr; ``tee`` also collects every item written."""
-    from .errors import Her2scopeError
+    from .errors import Her2scopeError, OutputError
     from .genome.builds import Build
     from .pipeline import Options, annotate_inputs
     from .readers.base import FileSummary, RecordError
-    from .render.outputs import open_output
+    from .render.outputs import open_output, writing
     from .render.records import write_jsonl, write_table, write_tsv
 
     options = Options(build=Build(build.value) if build else None,
@@ -91,12 +91,13 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     writer = {OutputFormat.jsonl: write_jsonl, OutputFormat.tsv: write_tsv,
               OutputFormat.table: write_table}[fmt]
     try:
-        out = open_output(output)   # None or "-": stdout; see render/outputs.py for the rest
-    except OSError as exc:   # e.g. the directory does not exist: a usage problem
-        typer.echo(f"her2scope: cannot write {output}: {exc.strerror or exc}", err=True)
+        # None or "-": stdout; see render/outputs.py for the rest. A missing folder, a directory or
+        # a full disk is named, exit 2, never a traceback.
+        with writing(output), open_output(output) as fh:
+            writer(items, fh)
+    except OutputError as exc:
+        typer.echo(f"her2scope: {exc.message}", err=True)
         return 2
-    with out as fh:
-        writer(items, fh)
     _print_summary(summaries, failed)
     return 1 if failed else 0
 

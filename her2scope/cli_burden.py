@@ -2,7 +2,8 @@
 
 Registered in ``cli.py``. Imports here stay light: numpy and matplotlib are loaded only when the
 command runs (matplotlib only for ``--chart``), never on ``import her2scope`` or ``annotate``.
-Exit status: 0 done, 2 usage error (an invalid option value, named in the message).
+Exit status: 0 done, 2 usage error (an invalid option value, or an output that cannot be written,
+named in the message).
 """
 
 from __future__ import annotations
@@ -69,21 +70,24 @@ def burden(
         return
 
     from .burden.render import write_json, write_table
-
-    from .render.outputs import open_output
+    from .errors import OutputError
+    from .render.outputs import open_output, writing
 
     writer = write_json if fmt is BurdenFormat.json else write_table
     try:
-        out = open_output(output)   # None or "-": stdout
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror or exc}")
-    with out as fh:
-        writer(result, fh)
+        with writing(output), open_output(output) as fh:   # None or "-": stdout
+            writer(result, fh)
+    except OutputError as exc:   # a directory, a missing folder, a full disk: named, no traceback
+        _fail(exc.message)
     if chart is not None:
         try:
             from .burden.chart import render_chart
             import matplotlib  # noqa: F401
         except ImportError:
             _fail(f"--chart needs matplotlib: {EXTRA_HINT}")
-        render_chart(result, chart)
+        try:
+            with writing(chart):
+                render_chart(result, chart)
+        except OutputError as exc:
+            _fail(exc.message)
         typer.echo(f"wrote {chart}", err=True)

@@ -125,14 +125,20 @@ def report(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     from .cohort.report import write_report
-    from .render.outputs import write_output
+    from .errors import OutputError
+    from .render.outputs import write_output, writing
 
-    write_report(res, output, figures)
-    if json_out:
-        write_output(json_out, json.dumps(_clean({k: v for k, v in res.items() if k != "calls"}), indent=1,
-                                          default=str))
-    if res.get("_tmp"):
-        res["_tmp"].cleanup()
+    try:
+        write_report(res, output, figures)
+        if json_out:
+            with writing(json_out):
+                write_output(json_out, json.dumps(_clean({k: v for k, v in res.items() if k != "calls"}),
+                                                  indent=1, default=str))
+    except OutputError as exc:   # a directory, a folder that cannot be made, a full disk: named, exit 2
+        _fail(exc)
+    finally:
+        if res.get("_tmp"):
+            res["_tmp"].cleanup()
     s = res["summary"]
     typer.echo(f"wrote {output}: {s['her2_mutant_samples']}/{s['profiled_samples']} profiled samples with an "
                f"activating HER2 mutation ({s['engine']})", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
@@ -12,36 +13,64 @@ import typer
 FORMATS = {".html": "html", ".pdf": "pdf", ".json": "json"}
 
 
-def _format_of(path: Path) -> str:
+class ReportFormat(str, enum.Enum):
+    html = "html"
+    pdf = "pdf"
+    json = "json"
+    fhir = "fhir"
+
+
+def _format_in_name(path: Path) -> str | None:
     name = path.name.lower()
     if name.endswith(".fhir.json"):
         return "fhir"
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise typer.BadParameter(f"{path}: use .html, .pdf, .json or .fhir.json", param_hint="-o")
-    return fmt
+    return FORMATS.get(path.suffix.lower())
 
 
-def write_report(report, output: Path, paper: str = "a4") -> None:
-    from .render.outputs import open_output, write_output
+def report_format(path: Path, fmt: str | None = None) -> str:
+    """The format to write ``path`` in: from its name, else from ``--format``.
+
+    ``--format`` is for targets whose name says nothing (``/dev/null``, a FIFO, ``-``); a name that
+    says otherwise is refused rather than silently overridden. A FHIR bundle is JSON, so ``.json``
+    takes ``--format fhir``; ``.fhir.json`` does not take ``--format json``."""
+    named = _format_in_name(path)
+    if named is None:
+        if fmt is None:
+            raise typer.BadParameter(f"{path}: the report format cannot be told from the name; add --format "
+                                     "html|pdf|json|fhir, or name the file .html, .pdf, .json or .fhir.json",
+                                     param_hint="-o")
+        return fmt
+    if fmt is not None and fmt != named and (named, fmt) != ("json", "fhir"):
+        raise typer.BadParameter(f"{fmt} contradicts -o {path}, whose name says {named}; "
+                                 "drop --format or rename the output", param_hint="--format")
+    return fmt or named
+
+
+def write_report(report, output: Path, paper: str = "a4", fmt: str | None = None) -> None:
+    """Write ``report`` to ``output`` in the format its name (or ``fmt``) says; raises OutputError
+    naming ``output`` when it cannot be written."""
+    from .render.outputs import make_folder, open_output, write_output, writing
     from .report.fhir import render_fhir
     from .report.html import render_html, render_pdf
 
-    fmt = _format_of(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "pdf":
-        with open_output(output, binary=True) as fh:   # never half a report; devices written in place
-            render_pdf(report, fh, paper=paper)
-    else:
-        text = {"html": lambda: render_html(report, paper=paper),
-                "json": lambda: json.dumps(report.as_dict(), indent=2, ensure_ascii=False),
-                "fhir": lambda: json.dumps(render_fhir(report), indent=2, ensure_ascii=False)}[fmt]()
-        write_output(output, text)
+    fmt = report_format(output, fmt)
+    text = None if fmt == "pdf" else {
+        "html": lambda: render_html(report, paper=paper),
+        "json": lambda: json.dumps(report.as_dict(), indent=2, ensure_ascii=False),
+        "fhir": lambda: json.dumps(render_fhir(report), indent=2, ensure_ascii=False)}[fmt]()
+    with writing(output):
+        make_folder(output.parent)
+        if text is not None:
+            write_output(output, text)
+        else:
+            with open_output(output, binary=True) as fh:   # never half a report; devices written in place
+                render_pdf(report, fh, paper=paper)
 
 
 def report(
     output: Annotated[list[Path], typer.Option("-o", "--output",
-        help="report.html | report.pdf | report.json | report.fhir.json (repeatable)")],
+        help="report.html | report.pdf | report.json | report.fhir.json, or /dev/null, a FIFO or - "
+             "with --format (repeatable)")],
     case: Annotated[Optional[Path], typer.Argument(
         help="Case file (YAML or JSON; see docs/case.md). Or give the case with the options below.")] = None,
     case_id: Annotated[Optional[str], typer.Option("--case-id", help="Pseudonymous id.")] = None,
@@ -58,19 +87,23 @@ def report(
     ish_copies: Annotated[Optional[float], typer.Option("--ish-copies", help="mean HER2 copies per cell")] = None,
     copy_number: Annotated[Optional[float], typer.Option("--copy-number", help="ERBB2 copy number (NGS)")] = None,
     paper: Annotated[str, typer.Option("--paper", help="a4 or letter (HTML print and PDF)")] = "a4",
+    fmt: Annotated[Optional[ReportFormat], typer.Option(
+        "--format", help="For an -o whose name has no .html/.pdf/.json/.fhir.json (/dev/null, a FIFO, -).")]
+    = None,
     reference: Annotated[Optional[Path], typer.Option("--reference", help="Indexed genome FASTA.")] = None,
     previous: Annotated[Optional[Path], typer.Option(
         "--previous", help="An earlier report.json of this case: print what would now be different.")] = None,
 ) -> None:
     """The HER2 report for one patient case: three HER2 dimensions, next steps, evidence."""
-    from .errors import Her2scopeError
+    from .errors import Her2scopeError, OutputError
     from .pipeline import Options
     from .report.model import make_report
 
     if paper not in ("a4", "letter"):
         raise typer.BadParameter("use a4 or letter", param_hint="--paper")
+    fmt_name = fmt.value if fmt is not None else None
     for out in output:
-        _format_of(out)
+        report_format(out, fmt_name)   # refuse a bad -o/--format before the work
     options = Options(reference=str(reference) if reference else None)
     try:
         if case is not None:
@@ -86,9 +119,9 @@ def report(
         raise typer.Exit(1) from None
     for out in output:
         try:
-            write_report(rep, out, paper)
-        except OSError as exc:   # a directory, no permission: name the output, no traceback
-            typer.echo(f"her2scope: cannot write {out}: {exc.strerror or exc}", err=True)
+            write_report(rep, out, paper, fmt_name)
+        except OutputError as exc:   # a directory, no permission, a full disk: name the output, no traceback
+            typer.echo(f"her2scope: {exc.message}", err=True)
             raise typer.Exit(2) from None
         typer.echo(f"wrote {out}", err=True)
     if previous is not None:

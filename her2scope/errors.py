@@ -13,7 +13,8 @@
     ├── ReferenceMismatchError          REF (or a protein residue) disagrees with the reference
     ├── UnsupportedReferenceError       an accession or transcript her2scope does not model
     ├── NeedsReferenceError             intronic bases are needed and no --reference FASTA was given
-    └── KnowledgeBaseError              the bundled knowledge base is inconsistent
+    ├── KnowledgeBaseError              the bundled knowledge base is inconsistent
+    └── OutputError                     an output the user named cannot be opened or written
 
 Every error carries a short machine-readable ``code`` (used in the ``error`` key of the
 JSON output) and a message written for the lab bioinformatician who has to act on it.
@@ -103,3 +104,16 @@ class NeedsReferenceError(Her2scopeError):
 
 class KnowledgeBaseError(Her2scopeError):
     code = "knowledge_base_error"
+
+
+class OutputError(Her2scopeError):
+    """An output the user named (``-o``, ``--chart``, ``--figures``, ``--json``) cannot be opened or
+    written: a directory, a folder that cannot be made, no permission, a full disk, a closed pipe.
+    The message names the target as the user gave it, not a temporary file beside it."""
+
+    code = "cannot_write"
+
+    def __init__(self, target: object, reason: str) -> None:
+        super().__init__(f"cannot write {target}: {reason}")
+        self.target = str(target)
+        self.reason = reason

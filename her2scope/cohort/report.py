@@ -8,7 +8,7 @@ import datetime as _dt
 import html
 from pathlib import Path
 
-from ..render.outputs import write_output
+from ..render.outputs import make_folder, write_output, writing
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from .drivers import ALL, DRIVERS
 
@@ -200,11 +200,15 @@ def _amplification_section(s: dict, st: dict) -> list[str]:
 
 
 def write_report(res: dict, output: Path, figures_dir: Path | None = None) -> None:
+    """Write the HTML to ``output`` (and each figure into ``figures_dir``); raises OutputError naming
+    the output or the figures folder that cannot be written."""
     doc, figs = build(res)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_output(output, doc)   # atomic for files; devices, FIFOs and "-" written in place
+    with writing(output):
+        make_folder(output.parent)
+        write_output(output, doc)   # atomic for files; devices, FIFOs and "-" written in place
     if figures_dir:
-        figures_dir.mkdir(parents=True, exist_ok=True)
-        for name, (png, svg) in figs.items():
-            (figures_dir / f"{name}.png").write_bytes(png)
-            (figures_dir / f"{name}.svg").write_bytes(svg)
+        with writing(figures_dir):
+            make_folder(figures_dir)
+            for name, (png, svg) in figs.items():
+                (figures_dir / f"{name}.png").write_bytes(png)
+                (figures_dir / f"{name}.svg").write_bytes(svg)

@@ -13,16 +13,25 @@ Every writer of a user-named output goes through :func:`open_output`, which pick
 
 Symbolic links are resolved first, so ``-o LINK`` writes through the link to its target (as ``>``
 does), atomically when that target is a regular file or a new path; the link itself is kept.
+
+Commands wrap opening and writing in :func:`writing`, which turns an ``OSError`` into an
+:class:`~her2scope.errors.OutputError` naming the target as the user gave it; the command line
+prints ``her2scope: cannot write TARGET: reason`` and exits 2, never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import IO
+
+from ..errors import OutputError
 
 STDOUT = "-"
 
@@ -148,6 +157,28 @@ def write_output(target: str | os.PathLike | None, data: str | bytes) -> None:
         fh.write(data)
 
 
+def make_folder(folder: str | os.PathLike) -> None:
+    """``mkdir -p folder`` for an output; a file in the way is reported as "Not a directory"
+    rather than mkdir's misleading "File exists"."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError as exc:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+
+
+@contextmanager
+def writing(target: str | os.PathLike | None) -> Iterator[None]:
+    """Run the opening and writing of ``target`` (``None`` or ``-`` = standard output); an OSError
+    inside (a directory, a folder that cannot be made, no permission, a full disk, a closed pipe)
+    becomes an OutputError naming ``target``. Only output code belongs inside: readers turn their
+    own OSErrors into input errors before they get here."""
+    try:
+        yield
+    except OSError as exc:
+        name = "standard output" if target is None or os.fspath(target) == STDOUT else os.fspath(target)
+        raise OutputError(name, exc.strerror or str(exc)) from exc
+
+
 def _fsync_directory(directory: str) -> None:
     """Make the rename itself durable; best effort (not every file system allows it)."""
     try:
@@ -162,4 +193,4 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
-__all__ = ["STDOUT", "OutputFile", "open_output", "write_output"]
+__all__ = ["STDOUT", "OutputFile", "make_folder", "open_output", "write_output", "writing"]

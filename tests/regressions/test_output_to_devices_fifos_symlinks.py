@@ -10,13 +10,19 @@ Expectations are derived independently of the helper: what a reader at the other
 receives must equal what the same command prints on stdout, the link must still be a link to the
 same place, and the file type of each target (``stat``) must not change.
 
-/dev/null itself is touched only by the last test, after the FIFO tests have shown that non-regular
+/dev/null itself is touched only by the last tests, after the FIFO tests have shown that non-regular
 targets are written in place, and with ``os.replace``/``os.rename`` guarded so that nothing can be
 renamed into /dev even if the helper regressed.
+
+Two follow-ups: ``report -o /dev/null`` was refused because the report format came only from the
+file's extension (now ``--format html|pdf|json|fhir`` names it for devices, FIFOs and ``-``; a name
+that says otherwise is refused), and ``cohort report`` (and ``annotate``/``burden`` on a full disk)
+showed a traceback for an output it could not write (now ``her2scope: cannot write X: reason``, exit 2).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -26,11 +32,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import annotate, assert_no_traceback, run_cli
-from her2scope.render.outputs import open_output, write_output
+from conftest import DEMO, annotate, assert_no_traceback, run_cli
+from her2scope.errors import OutputError
+from her2scope.render.outputs import make_folder, open_output, write_output, writing
 from report_helpers import CASES
 
 YVMA = "ERBB2 p.A775_G776insYVMA"
+CASE02 = CASES / "case02_s310f.yaml"
+SMALL_STUDY = DEMO / "patient04_tcga_luad_erbb2.maf"     # a MAF is a study for `cohort report`
 
 
 class FifoReader:
@@ -158,6 +167,27 @@ def test_dash_binary_writes_to_stdout_buffer(capsysbinary):
     assert capsysbinary.readouterr().out == b"\x00\x01pdf"
 
 
+def test_writing_names_the_target_as_given_not_the_temporary_file(tmp_path):
+    target = tmp_path / "no" / "such.txt"
+    with pytest.raises(OutputError) as err:
+        with writing(target):
+            open_output(target)
+    assert err.value.message == f"cannot write {target}: No such file or directory"
+    assert err.value.code == "cannot_write" and err.value.target == str(target)
+    with pytest.raises(OutputError, match=r"^cannot write standard output: Broken pipe$"):
+        with writing("-"):
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+def test_make_folder_with_a_file_in_the_way_is_not_a_directory(tmp_path):
+    (tmp_path / "afile").write_text("")
+    for folder in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        with pytest.raises(NotADirectoryError):   # not mkdir's misleading "File exists"
+            make_folder(folder)
+    make_folder(tmp_path / "new" / "deeper")
+    assert (tmp_path / "new" / "deeper").is_dir()
+
+
 # --------------------------------------------------------------------------------------------
 # Each -o command
 # --------------------------------------------------------------------------------------------
@@ -266,6 +296,101 @@ def test_cohort_report_to_a_fifo_and_through_a_symlink(tmp_path, monkeypatch):
     assert sorted(os.listdir(tmp_path)) == ["cohort.html", "link.html", "real.html"]
 
 
+def _message(run) -> str:
+    """stderr with typer's error box and line wrapping taken out."""
+    return " ".join(run.stderr.replace("│", " ").split())
+
+
+def test_report_format_option_writes_a_fifo(tmp_path):
+    named = tmp_path / "named.html"
+    assert run_cli("report", CASE02, "-o", named).returncode == 0
+    fifo = FifoReader(tmp_path / "pipe")
+    run = run_cli("report", CASE02, "--format", "html", "-o", fifo.path)
+    assert_no_traceback(run)
+    assert run.returncode == 0, run.stderr
+    assert fifo.received() == named.read_bytes()        # the same report as the .html file
+    assert _is_fifo(fifo.path) and sorted(os.listdir(tmp_path)) == ["named.html", "pipe"]
+
+
+def test_report_format_json_to_stdout(tmp_path):
+    assert run_cli("report", CASE02, "-o", "r.json", cwd=tmp_path).returncode == 0
+    run = run_cli("report", CASE02, "--format", "json", "-o", "-", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == json.loads((tmp_path / "r.json").read_text())
+    assert os.listdir(tmp_path) == ["r.json"]           # no file called "-"
+
+
+def test_report_json_name_takes_format_fhir(tmp_path):
+    assert run_cli("report", CASE02, "-o", tmp_path / "r.fhir.json").returncode == 0
+    run = run_cli("report", CASE02, "--format", "fhir", "-o", tmp_path / "bundle.json")
+    assert run.returncode == 0, run.stderr
+    bundle = (tmp_path / "bundle.json").read_text()     # a FHIR bundle is JSON: no contradiction
+    assert json.loads(bundle)["resourceType"] == "Bundle"
+    assert bundle == (tmp_path / "r.fhir.json").read_text()
+
+
+@pytest.mark.parametrize("args, says", [
+    (("-o", "/dev/null"), "/dev/null: the report format cannot be told from the name; add --format html|pdf|json|fhir"),
+    (("-o", "{tmp}/report.txt"), "report.txt: the report format cannot be told from the name; add --format"),
+    (("-o", "{tmp}/r.html", "--format", "json"), "json contradicts -o {tmp}/r.html, whose name says html"),
+    (("-o", "{tmp}/r.fhir.json", "--format", "json"), "json contradicts -o {tmp}/r.fhir.json, whose name says fhir"),
+    (("-o", "{tmp}/r.json", "-o", "{tmp}/r.pdf", "--format", "json"), "json contradicts -o {tmp}/r.pdf"),
+])
+def test_report_format_missing_or_contradicting_is_a_usage_error(tmp_path, args, says):
+    before = os.stat("/dev/null")
+    run = run_cli("report", CASE02, *(a.format(tmp=tmp_path) for a in args))
+    assert_no_traceback(run)
+    assert run.returncode == 2
+    assert says.format(tmp=tmp_path) in _message(run)
+    assert os.listdir(tmp_path) == []                   # refused before anything is written
+    after = os.stat("/dev/null")
+    assert (after.st_ino, after.st_rdev, after.st_mode) == (before.st_ino, before.st_rdev, before.st_mode)
+
+
+@pytest.mark.parametrize("where", ["directory", "file_in_the_way", "json_directory"])
+def test_cohort_report_output_it_cannot_write_is_named(tmp_path, where):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "afile").write_text("")
+    target, reason, args = {
+        "directory": (tmp_path / "folder", "Is a directory", ()),
+        "file_in_the_way": (tmp_path / "afile" / "cohort.html", "Not a directory", ()),
+        "json_directory": (tmp_path / "folder", "Is a directory", ("--json",)),
+    }[where]
+    html = tmp_path / "ok.html"
+    cmd = ("cohort", "report", SMALL_STUDY, *(("-o", html, *args, target) if args else ("-o", target)))
+    run = run_cli(*cmd)
+    assert_no_traceback(run)
+    assert run.returncode == 2
+    assert f"her2scope: cannot write {target}: {reason}" in run.stderr.splitlines()
+    assert os.listdir(tmp_path / "folder") == []
+    assert sorted(os.listdir(tmp_path)) == (["afile", "folder", "ok.html"] if args else ["afile", "folder"])
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full") or not stat.S_ISCHR(os.stat("/dev/full").st_mode),
+                    reason="no /dev/full on this machine")
+@pytest.mark.parametrize("args, prefix", [
+    (("annotate", YVMA), "her2scope"),
+    (("report", CASE02, "--format", "json"), "her2scope"),
+    (("burden", "--draws", "200"), "her2scope burden"),
+])
+def test_full_disk_is_named_not_a_traceback(args, prefix):
+    run = run_cli(*args, "-o", "/dev/full")             # /dev/full: every write fails with ENOSPC
+    assert_no_traceback(run)
+    assert run.returncode == 2
+    assert f"{prefix}: cannot write /dev/full: No space left on device" in run.stderr.splitlines()
+
+
+def test_burden_chart_into_a_file_in_the_way_is_named(tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("numpy")
+    (tmp_path / "afile").write_text("")
+    chart = tmp_path / "afile" / "chart.svg"
+    run = run_cli("burden", "--draws", "200", "--chart", chart, "-o", tmp_path / "b.json")
+    assert_no_traceback(run)
+    assert run.returncode == 2
+    assert f"her2scope burden: cannot write {chart}: Not a directory" in run.stderr.splitlines()
+
+
 # --------------------------------------------------------------------------------------------
 # The device that started it (last: the FIFO tests above prove the in-place branch first)
 # --------------------------------------------------------------------------------------------
@@ -292,6 +417,24 @@ def test_dev_null_stays_a_character_device(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "rename", guarded(real_rename))
     write_output("/dev/null", "discarded\n")
     write_output("/dev/null", b"discarded")
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
+    assert not [n for n in os.listdir("/dev") if n.endswith(".partial")]
+
+
+def test_report_to_dev_null_with_format_stays_a_character_device(tmp_path):
+    before = os.stat("/dev/null")
+    if not stat.S_ISCHR(before.st_mode):
+        pytest.skip("/dev/null is not a character device on this machine")
+    # The same command must write a FIFO in place before the real device is touched.
+    fifo = FifoReader(tmp_path / "pipe")
+    probe = run_cli("report", CASE02, "--format", "json", "-o", fifo.path)
+    assert probe.returncode == 0 and json.loads(fifo.received())["schema"] == "her2scope-report/1"
+    assert _is_fifo(fifo.path) and os.listdir(tmp_path) == ["pipe"]
+
+    run = run_cli("report", CASE02, "-o", "/dev/null", "--format", "json")
+    assert_no_traceback(run)
+    assert run.returncode == 0 and "wrote /dev/null" in run.stderr.splitlines()
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
     assert not [n for n in os.listdir("/dev") if n.endswith(".partial")]
