@@ -64,10 +64,11 @@ def overlaps_erbb2(build: Build, start: int, end: int) -> bool:
 
 
 def check_reference(allele: GenomicAllele, ref: ReferenceProvider, alt: str, *,
-                    where: str) -> bool:
+                    where: str, what: str = "REF") -> bool:
     """True when REF was verified, False when the reference does not know those bases.
 
-    A mismatch raises ReferenceMismatchError naming the likely cause.
+    A mismatch raises ReferenceMismatchError naming the likely cause; the message names what was
+    checked (``what``: a VCF REF, or the bases an HGVS expression spells out).
     """
     if not allele.ref:
         return True
@@ -97,7 +98,7 @@ def check_reference(allele: GenomicAllele, ref: ReferenceProvider, alt: str, *,
         causes.append("no simple explanation: check the genome build, the reference FASTA "
                       "and the caller's output")
     raise ReferenceMismatchError(
-        f"{where}: REF {allele.ref} does not match the {allele.build.value} reference "
+        f"{where}: {what} {allele.ref} does not match the {allele.build.value} reference "
         f"{expected} at chr17:{allele.start + 1}; likely cause: {'; '.join(causes)}",
         expected=expected, observed=allele.ref, likely_causes=tuple(causes))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .annotate import Annotation, annotate, check_reference, overlaps_erbb2
 from .classify import classify
 from .consequence import Consequence, joined
-from .errors import Her2scopeError, NeedsReferenceError, ReferenceMismatchError
+from .errors import Her2scopeError, MalformedRecordError, NeedsReferenceError, ReferenceMismatchError
 from .genome.builds import Build
 from .genome.locus import DERIVED_NOTE
 from .genome.reference import ReferenceProvider, TrackedReference, is_derived, reference_for
@@ -170,12 +170,16 @@ def _dna_allele(obs: Observation, ref: ReferenceProvider) -> tuple[GenomicAllele
         return GenomicAllele(build, a, expr.ref or "", expr.alt), seq is not None, note
     if expr.kind == "ins":
         return GenomicAllele(build, b, "", expr.alt), True, note
+    if expr.ref_length is not None and expr.ref_length != b - a + 1:
+        raise MalformedRecordError(
+            f"{where}: {expr.first}_{expr.last} spans {b - a + 1} bases on {build.value}, but "
+            f"{expr.ref_length} are stated")
     if seq is None:
         raise NeedsReferenceError(f"{where}: the reference bases at {expr.first}_{expr.last} lie "
                                   "outside the bundled ERBB2 locus: rerun with --reference GENOME.fa")
-    if expr.ref and expr.ref != seq:
-        raise ReferenceMismatchError(f"{where}: the stated bases {expr.ref} are {seq} in the reference",
-                                     expected=seq, observed=expr.ref)
+    if expr.ref:    # legacy delTTinsAG / delTT / dupTT: the spelled bases must be the reference's
+        check_reference(GenomicAllele(build, a, expr.ref, expr.alt), ref, expr.alt, where=where,
+                        what=f"the stated {'duplicated' if expr.kind == 'dup' else 'deleted'} sequence")
     if expr.kind == "del":
         return GenomicAllele(build, a, seq, ""), True, note
     if expr.kind == "dup":

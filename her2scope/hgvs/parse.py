@@ -4,6 +4,9 @@ Accepted (one expression per line in a file):
   NM_004448.4:c.2313_2324dup        ERBB2:c.929C>T         c. on the MANE transcript
   NC_000017.10:g.37880981_37880982insGCATACGTGATG          g. on a RefSeq chromosome (build from version)
   chr17:g.37868208C>T  17:g.37868208C>T                     g. on a chromosome name (needs --build)
+  NC_000017.10:g.37879601_37879602delTTinsAG  c.1976_1977del2insAG  c.1976_1977delTT  c.…dupTT
+                                                legacy: deleted bases (or their count) spelled
+                                                out; checked against the reference, never trusted
   ERBB2:p.Y772_A775dup   ERBB2 p.Tyr772_Ala775dup   NP_004439.2:p.(Tyr772_Ala775dup)
   p.A775_G776insYVMA   p.G776delinsVC   p.G776VinsC   p.G776>VC   G776VC   p.R1230fs
   Oncotator: p.771_771A>AYVMA   p.776_776G>VC
@@ -43,6 +46,7 @@ class DnaExpression:
     kind: str
     ref: str | None              # stated reference bases, if any
     alt: str
+    ref_length: int | None = None    # how many reference bases the expression states, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,9 @@ _DNA = re.compile(
     rf"^(?P<sys>[cg])\.(?P<first>{_DNA_POS})(?:_(?P<last>{_DNA_POS}))?"
     r"(?:(?P<subref>[ACGTN])>(?P<subalt>[ACGTN])"
     r"|(?P<delins>delins)(?P<delins_alt>[ACGTN]+)"
+    # Legacy delins with the deleted bases (or their count) spelled out, as the Cancer Genome
+    # Interpreter and older lab reports write it: g.37879601_37879602delTTinsAG.
+    r"|(?P<legacy>del)(?P<legacy_ref>[ACGTN]+|\d+)ins(?P<legacy_alt>[ACGTN]+)"
     r"|(?P<del>del)(?P<del_ref>[ACGTN]+|\d+)?"
     r"|(?P<dup>dup)(?P<dup_ref>[ACGTN]+|\d+)?"
     r"|(?P<ins>ins)(?P<ins_alt>[ACGTN]+))$")
@@ -117,27 +124,39 @@ def parse_dna(accession: str | None, body: str, *, chromosome_build: Build | Non
                     f"reference sequence {accession} is not supported for g.: use NC_000017.10/.11 "
                     "or chr17 with --build")
     first, last = m["first"], m["last"] or m["first"]
+    count = None
     if m["subref"]:
         if m["last"]:
             raise MalformedRecordError(f"{body!r}: a substitution names a single position")
         kind, ref, alt = "sub", m["subref"], m["subalt"]
     elif m["delins"]:
         kind, ref, alt = "delins", None, m["delins_alt"]
+    elif m["legacy"]:
+        kind, alt = "delins", m["legacy_alt"]
+        ref, count = _stated(m["legacy_ref"])
     elif m["del"]:
-        kind, ref, alt = "del", _seq_or_none(m["del_ref"]), ""
+        kind, alt = "del", ""
+        ref, count = _stated(m["del_ref"])
     elif m["dup"]:
-        kind, ref, alt = "dup", _seq_or_none(m["dup_ref"]), ""
+        kind, alt = "dup", ""
+        ref, count = _stated(m["dup_ref"])
     else:
         if not m["last"]:
             raise MalformedRecordError(f"{body!r}: an insertion names the two flanking positions")
         kind, ref, alt = "ins", None, m["ins_alt"]
     if system == "g" and (not first.isdigit() or not last.isdigit()):
         raise MalformedRecordError(f"{body!r}: g. positions are plain integers")
-    return DnaExpression(system, accession, build, first, last, kind, ref, alt)
+    return DnaExpression(system, accession, build, first, last, kind, ref, alt, count)
 
 
-def _seq_or_none(text: str | None) -> str | None:
-    return text if text and not text.isdigit() else None
+def _stated(text: str | None) -> tuple[str | None, int | None]:
+    """The reference bases an expression spells out (``delTT``, ``dupGCA``) and their count;
+    a bare count (``del2``) gives no bases.  Both are checked once the expression is placed."""
+    if not text:
+        return None, None
+    if text.isdigit():
+        return None, int(text)
+    return text, len(text)
 
 
 def dna_positions(expr: DnaExpression, build: Build) -> tuple[int, int]:
