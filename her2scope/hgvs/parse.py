@@ -4,7 +4,7 @@ Accepted (one expression per line in a file):
   NM_004448.4:c.2313_2324dup        ERBB2:c.929C>T         c. on the MANE transcript
   NC_000017.10:g.37880981_37880982insGCATACGTGATG          g. on a RefSeq chromosome (build from version)
   chr17:g.37868208C>T  17:g.37868208C>T                     g. on a chromosome name (needs --build)
-  NC_000017.10:g.37879601_37879602delTTinsAG  c.1976_1977del2insAG  c.1976_1977delTT  c.…dupTT
+  NC_000017.10:g.37879601_37879602delTTinsAG  c.1976_1977del2insAG  c.1976_1977TT>AG  c.…delTT
                                                 legacy: deleted bases (or their count) spelled
                                                 out; checked against the reference, never trusted
   ERBB2:p.Y772_A775dup   ERBB2 p.Tyr772_Ala775dup   NP_004439.2:p.(Tyr772_Ala775dup)
@@ -87,6 +87,7 @@ _DNA = re.compile(
     # Legacy delins with the deleted bases (or their count) spelled out, as the Cancer Genome
     # Interpreter and older lab reports write it: g.37879601_37879602delTTinsAG.
     r"|(?P<legacy>del)(?P<legacy_ref>[ACGTN]+|\d+)ins(?P<legacy_alt>[ACGTN]+)"
+    r"|(?P<multiref>[ACGTN]{2,})>(?P<multialt>[ACGTN]+)"     # legacy c.1976_1977TT>AG
     r"|(?P<del>del)(?P<del_ref>[ACGTN]+|\d+)?"
     r"|(?P<dup>dup)(?P<dup_ref>[ACGTN]+|\d+)?"
     r"|(?P<ins>ins)(?P<ins_alt>[ACGTN]+))$")
@@ -131,9 +132,9 @@ def parse_dna(accession: str | None, body: str, *, chromosome_build: Build | Non
         kind, ref, alt = "sub", m["subref"], m["subalt"]
     elif m["delins"]:
         kind, ref, alt = "delins", None, m["delins_alt"]
-    elif m["legacy"]:
-        kind, alt = "delins", m["legacy_alt"]
-        ref, count = _stated(m["legacy_ref"])
+    elif m["legacy"] or m["multiref"]:
+        kind, alt = "delins", m["legacy_alt"] or m["multialt"]
+        ref, count = _stated(m["legacy_ref"] or m["multiref"])
     elif m["del"]:
         kind, alt = "del", ""
         ref, count = _stated(m["del_ref"])

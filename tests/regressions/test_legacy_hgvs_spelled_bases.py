@@ -40,6 +40,7 @@ def test_reference_bases_worked_out_from_the_bundled_tables():
     "NC_000017.11:g.39723348_39723349delTTinsAG",
     "NM_004448.4:c.1976_1977delTTinsAG",
     "ERBB2:c.1976_1977delTTinsAG",
+    "NM_004448.4:c.1976_1977TT>AG",                     # the older "TT>AG" spelling
 ])
 def test_spelled_out_delins_is_accepted_after_the_bases_are_checked(text):
     d = expression(text)
@@ -54,6 +55,7 @@ def test_spelled_out_delins_is_accepted_after_the_bases_are_checked(text):
     "NM_004448.4:c.1976_1977delGGinsCT",
     "NC_000017.10:g.37879601_37879602delGG",
     "NC_000017.10:g.37879601_37879602dupGG",
+    "NC_000017.10:g.37879601_37879602GG>CT",
 ])
 def test_stated_bases_that_disagree_are_a_ref_mismatch(text):
     d = expression(text)
