@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ..errors import BuildConflictError, MalformedRecordError
@@ -10,7 +11,7 @@ from ..genome.builds import Build, build_from_accession
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
 from .fields import plain_int, real
 from .vcf_header import VcfHeader
-from .vcf_sample import Allele, sample_calls, site_call
+from .vcf_sample import Allele, SampleFields, sample_calls, site_call, site_fields
 
 _BASES = re.compile(r"^[ACGTNacgtn]+$")
 _ERBB2_TX = ("NM_004448", "ENST00000269571")
@@ -26,31 +27,59 @@ def _info(text: str) -> dict[str, str]:
     return out
 
 
-def _caller_annotations(info: dict[str, str], header: VcfHeader, ref: str, alt: str,
-                        n_alts: int) -> tuple[CallerAnnotation, ...]:
-    out = []
+@dataclass(frozen=True, slots=True)
+class _CallerNames:
+    """The record's ERBB2 entries of VEP CSQ and snpEff ANN, read once per record (a record
+    can have many ALTs): per source, the first entry overall and the first per allele, each
+    with its position so the earliest matching entry wins, as in the file's order."""
+
+    csq_first: tuple[int, CallerAnnotation] | None
+    csq_by_allele: dict[str, tuple[int, CallerAnnotation]]
+    ann_any: tuple[int, CallerAnnotation] | None          # the first entry without an Allele
+    ann_by_allele: dict[str, tuple[int, CallerAnnotation]]
+
+    def for_allele(self, ref: str, alt: str, n_alts: int) -> tuple[CallerAnnotation, ...]:
+        out = []
+        if n_alts == 1:
+            csq = self.csq_first
+        else:
+            vep_allele = (alt[1:] or "-") if ref[:1] == alt[:1] and len(ref) != len(alt) else alt
+            csq = _earliest(self.csq_by_allele.get(alt), self.csq_by_allele.get(vep_allele))
+        ann = _earliest(self.ann_by_allele.get(alt), self.ann_any)
+        out += [c[1] for c in (csq, ann) if c is not None]
+        return tuple(out)
+
+
+def _earliest(*entries):
+    found = [e for e in entries if e is not None]
+    return min(found, key=lambda e: e[0]) if found else None
+
+
+def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
+    csq_first, csq_by_allele = None, {}
     if "CSQ" in info and header.csq_fields:
-        vep_allele = (alt[1:] or "-") if ref[:1] == alt[:1] and len(ref) != len(alt) else alt
-        for entry in info["CSQ"].split(","):
+        for n, entry in enumerate(info["CSQ"].split(",")):
             f = dict(zip(header.csq_fields, entry.split("|")))
             if f.get("SYMBOL") not in ("ERBB2", None) or not f.get("Feature", "").startswith(_ERBB2_TX):
                 continue
-            if n_alts > 1 and f.get("Allele") not in (alt, vep_allele):
-                continue
-            out.append(CallerAnnotation("VEP CSQ", f.get("HGVSc") or None,
-                                        unquote(f.get("HGVSp") or "") or None,
-                                        f.get("Consequence") or None))
-            break
+            found = (n, CallerAnnotation("VEP CSQ", f.get("HGVSc") or None,
+                                         unquote(f.get("HGVSp") or "") or None,
+                                         f.get("Consequence") or None))
+            csq_first = csq_first or found
+            csq_by_allele.setdefault(f.get("Allele"), found)
+    ann_any, ann_by_allele = None, {}
     if "ANN" in info and header.ann_fields:
-        for entry in info["ANN"].split(","):
+        for n, entry in enumerate(info["ANN"].split(",")):
             f = dict(zip(header.ann_fields, (x.strip() for x in entry.split("|"))))
-            feature = f.get("Feature_ID", "")
-            if f.get("Allele") not in (alt, None) or not feature.startswith(_ERBB2_TX):
+            if not f.get("Feature_ID", "").startswith(_ERBB2_TX):
                 continue
-            out.append(CallerAnnotation("snpEff ANN", f.get("HGVS.c") or None,
-                                        f.get("HGVS.p") or None, f.get("Annotation") or None))
-            break
-    return tuple(out)
+            found = (n, CallerAnnotation("snpEff ANN", f.get("HGVS.c") or None,
+                                         f.get("HGVS.p") or None, f.get("Annotation") or None))
+            if f.get("Allele") is None:
+                ann_any = ann_any or found
+            else:
+                ann_by_allele.setdefault(f["Allele"], found)
+    return _CallerNames(csq_first, csq_by_allele, ann_any, ann_by_allele)
 
 
 def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
@@ -80,8 +109,11 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
     ref = ref.upper()
     alts = alts_s.split(",")
     info = _info(info_s)
+    names = _caller_names(info, header)
+    site = site_fields(info, where)
     fmt = cols[8].split(":") if header.samples else []
-    sample_values = [c.split(":") for c in cols[9:]]
+    samples = [SampleFields(name, dict(zip(fmt, c.split(":"))), f"{where}: sample {name}")
+               for name, c in zip(header.samples, cols[9:])]
     observations: list[Observation] = []
     for index, alt in enumerate(alts, 1):
         if alt in (".", "*"):
@@ -89,10 +121,9 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
         symbolic = alt.startswith("<") or "[" in alt or "]" in alt
         if not symbolic and not _BASES.match(alt):
             raise MalformedRecordError(f"{where}: ALT {alt[:40]!r} is not a DNA sequence or symbolic allele")
-        annotations = () if symbolic else _caller_annotations(info, header, ref, alt.upper(), len(alts))
+        annotations = () if symbolic else names.for_allele(ref, alt.upper(), len(alts))
         allele = Allele(ref, alt.upper(), index, len(alts), info, where)
-        calls = (sample_calls(header.samples, fmt, sample_values, allele, warnings)
-                 if header.samples else [site_call(allele)])
+        calls = sample_calls(samples, allele, warnings) if header.samples else [site_call(site, allele)]
         for call in calls:
             source = SourceRecord(input_name, record, text, call.sample, call.genotype, call.depth,
                                   call.vaf, filt, call.phase_set, annotations)

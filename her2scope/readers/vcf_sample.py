@@ -66,46 +66,92 @@ class Allele:
     where: str
 
 
-def sample_calls(samples: tuple[str, ...], fmt: list[str], values: list[list[str]],
-                 allele: Allele, warnings: list[str]) -> list[SampleCall]:
+class SampleFields:
+    """One sample's FORMAT values (or a record's INFO) in one record, each field parsed once
+    however many ALTs the record has: parsing per ALT would make a record with thousands of
+    ALTs cost millions of steps."""
+
+    __slots__ = ("name", "raw", "where", "prefix", "_cache")
+
+    def __init__(self, name: str | None, raw: dict[str, str], where: str, prefix: str = "") -> None:
+        self.name, self.raw, self.where, self.prefix = name, raw, where, prefix
+        self._cache: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def has(self, key: str) -> bool:
+        return self.raw.get(key) not in (None, "", ".")
+
+    def count(self, key: str) -> int | None:
+        return self._once(("count", key), lambda: count(self.raw.get(key), self.prefix + key, self.where))
+
+    def counts(self, key: str) -> list[int | None] | None:
+        return self._once(("counts", key), lambda: counts(self.raw.get(key), self.prefix + key, self.where))
+
+    def total(self, key: str) -> int:
+        """Sum of a complete count list (check ``complete`` first)."""
+        return self._once(("total", key), lambda: sum(self.counts(key)))
+
+    def complete(self, key: str) -> bool:
+        """The field is present and none of its entries is missing."""
+        return self._once(("complete", key),
+                          lambda: self.counts(key) is not None and None not in self.counts(key))
+
+    def fractions(self, key: str) -> list[float | None]:
+        return self._once(("fractions", key), lambda: [
+            fraction(v, self.prefix + key, self.where) for v in self.raw[key].split(",")])
+
+    def called(self, n_alts: int) -> list[str]:
+        """The called allele numbers of GT (no-call '.' left out)."""
+        return self._once(("called",), lambda: _called_alleles(self.raw["GT"], n_alts, self.where))
+
+    def empty(self) -> bool:
+        return all(v in ("", ".") for v in self.raw.values())
+
+
+def sample_calls(samples: list[SampleFields], allele: Allele, warnings: list[str]) -> list[SampleCall]:
     """The samples that carry ``allele``, in column order."""
-    fields = [dict(zip(fmt, v)) for v in values]
-    where = [f"{allele.where}: sample {name}" for name in samples]
-    support = [_support(f, allele, w) for f, w in zip(fields, where)]
-    freq = [_frequency(f, allele, w) for f, w in zip(fields, where)]
-    carries = [_carries(f, s, q, allele, w) for f, s, q, w in zip(fields, support, freq, where)]
-    normal = _strelka_normal(samples, fmt, allele.info)
+    support = [_support(s, allele) for s in samples]
+    freq = [_frequency(s, allele) for s in samples]
+    carries = [_carries(s, sup, q, allele) for s, sup, q in zip(samples, support, freq)]
+    normal = _strelka_normal(samples, allele.info)
     if normal is not None:
         carries[normal] = _strelka_normal_carries(normal, carries, support, allele.info)
     out = []
-    for i, name in enumerate(samples):
+    for i, s in enumerate(samples):
         if carries[i] is False:
             continue
         if carries[i] is None:
-            warnings.append(f"{where[i]}: neither a genotype (GT) nor allele counts say whether "
+            warnings.append(f"{s.where}: neither a genotype (GT) nor allele counts say whether "
                             "it carries ALT " + allele.alt + ": reported as carrying it")
-        out.append(SampleCall(name, fields[i].get("GT"), _depth(fields[i], support[i], where[i]),
+        out.append(SampleCall(s.name, s.raw.get("GT"), _depth(s, support[i]),
                               freq[i] if freq[i] is not None else _ratio(support[i]),
-                              _phase_set(fields[i])))
+                              _phase_set(s.raw)))
     return out
 
 
-def site_call(allele: Allele) -> SampleCall:
+def site_fields(info: dict[str, str], where: str) -> SampleFields:
+    return SampleFields(None, info, where, prefix="INFO ")
+
+
+def site_call(site: SampleFields, allele: Allele) -> SampleCall:
     """A sites-only record (no samples): sample None, depth and fraction from INFO."""
-    af = allele.info.get("AF")
-    values = af.split(",") if af else []
-    vaf = (fraction(values[allele.index - 1], "INFO AF", allele.where)
-           if len(values) == allele.n_alts else None)
-    return SampleCall(None, None, count(allele.info.get("DP"), "INFO DP", allele.where), vaf, None)
+    vaf = None
+    if site.has("AF"):
+        values = site.fractions("AF")
+        vaf = values[allele.index - 1] if len(values) == allele.n_alts else None
+    return SampleCall(None, None, site.count("DP"), vaf, None)
 
 
-def _carries(field: dict[str, str], support: Support | None, freq: float | None,
-             allele: Allele, where: str) -> bool | None:
-    if all(v in ("", ".") for v in field.values()):
+def _carries(s: SampleFields, support: Support | None, freq: float | None,
+             allele: Allele) -> bool | None:
+    if s.empty():
         return False   # an empty sample column: no data, no call
-    if "GT" in field:
-        called = _called_alleles(field["GT"], allele.n_alts, where)
-        if str(allele.index) not in called:
+    if "GT" in s.raw:
+        if str(allele.index) not in s.called(allele.n_alts):
             return False   # 0/0, another ALT, or the no-call ./.
         return support is None or support.alt > 0
     if support is not None:
@@ -122,12 +168,12 @@ def _called_alleles(gt: str, n_alts: int, where: str) -> list[str]:
     return called
 
 
-def _strelka_normal(samples: tuple[str, ...], fmt: list[str], info: dict[str, str]) -> int | None:
+def _strelka_normal(samples: list[SampleFields], info: dict[str, str]) -> int | None:
     """The normal column of a Strelka2 somatic record (INFO NT and SGT, no GT), or None.
     Strelka2 writes NORMAL then TUMOR; a renamed pair keeps that order."""
-    if "GT" in fmt or "NT" not in info or "SGT" not in info or len(samples) != 2:
+    if len(samples) != 2 or "NT" not in info or "SGT" not in info or any("GT" in s.raw for s in samples):
         return None
-    named = [i for i, s in enumerate(samples) if s.upper() == "NORMAL"]
+    named = [i for i, s in enumerate(samples) if (s.name or "").upper() == "NORMAL"]
     return named[0] if named else 0
 
 
@@ -144,50 +190,49 @@ def _strelka_normal_carries(normal: int, carries: list, support: list, info: dic
     return said
 
 
-def _support(field: dict[str, str], allele: Allele, where: str) -> Support | None:
+def _support(s: SampleFields, allele: Allele) -> Support | None:
     i, n = allele.index, allele.n_alts
-    ad = counts(field.get("AD"), "AD", where)
-    if ad is not None and None not in ad:
+    if s.complete("AD"):
+        ad = s.counts("AD")
         if len(ad) == n + 1:
-            return Support(ad[i], sum(ad), "AD")
-        rd = count(field.get("RD"), "RD", where) if n == 1 and len(ad) == 1 else None
-        if rd is not None:   # VarScan: AD and RD are single counts of the alt and ref reads
-            return Support(ad[0], ad[0] + rd, "AD/RD")
+            return Support(ad[i], s.total("AD"), "AD")
+        if n == 1 and len(ad) == 1 and s.count("RD") is not None:
+            # VarScan: AD and RD are single counts of the alt and the ref reads
+            return Support(ad[0], ad[0] + s.count("RD"), "AD/RD")
     for alt_key, total_key in (("FAO", "FDP"), ("AO", "RO"), ("NV", "NR")):
-        alts = counts(field.get(alt_key), alt_key, where)
-        other = counts(field.get(total_key), total_key, where)
-        if alts is None or other is None or None in alts or None in other or len(alts) != n:
+        if not (s.complete(alt_key) and s.complete(total_key)) or len(s.counts(alt_key)) != n:
             continue
+        alts, other = s.counts(alt_key), s.counts(total_key)
         if alt_key == "AO":       # RO counts the reference only
-            total = other[0] + sum(alts) if len(other) == 1 else None
+            total = other[0] + s.total(alt_key) if len(other) == 1 else None
         else:                     # FDP, NR: the depth itself (NR is Number=A in Platypus)
             total = other[0] if len(other) == 1 else (other[i - 1] if len(other) == n else None)
         if total is not None:
-            return _checked(Support(alts[i - 1], total, f"{alt_key}/{total_key}"), where)
-    return _strelka(field, allele, where) or _vardict(field, allele, where)
+            return _checked(Support(alts[i - 1], total, f"{alt_key}/{total_key}"), s.where)
+    return _strelka(s, allele) or _vardict(s, allele)
 
 
-def _strelka(field: dict[str, str], allele: Allele, where: str) -> Support | None:
+def _strelka(s: SampleFields, allele: Allele) -> Support | None:
     """Strelka2 somatic tier-1 counts (the first of each "tier1,tier2" pair)."""
     if allele.n_alts != 1:
         return None
-    if "TIR" in field and "TAR" in field:
+    if "TIR" in s.raw and "TAR" in s.raw:
         keys = ("TIR", "TAR")
-    elif len(allele.ref) == len(allele.alt) == 1 and f"{allele.alt}U" in field and f"{allele.ref}U" in field:
+    elif len(allele.ref) == len(allele.alt) == 1 and f"{allele.alt}U" in s.raw and f"{allele.ref}U" in s.raw:
         keys = (f"{allele.alt}U", f"{allele.ref}U")
     else:
         return None
-    alt, ref = (counts(field[k], k, where) for k in keys)
+    alt, ref = (s.counts(k) for k in keys)
     if not alt or not ref or alt[0] is None or ref[0] is None:
         return None
     return Support(alt[0], alt[0] + ref[0], f"{keys[0]}/{keys[1]} tier 1")
 
 
-def _vardict(field: dict[str, str], allele: Allele, where: str) -> Support | None:
-    vd, dp = count(field.get("VD"), "VD", where), count(field.get("DP"), "DP", where)
+def _vardict(s: SampleFields, allele: Allele) -> Support | None:
+    vd, dp = s.count("VD"), s.count("DP")
     if allele.n_alts != 1 or vd is None or dp is None:
         return None
-    return _checked(Support(vd, dp, "VD/DP"), where)
+    return _checked(Support(vd, dp, "VD/DP"), s.where)
 
 
 def _checked(support: Support, where: str) -> Support:
@@ -197,20 +242,20 @@ def _checked(support: Support, where: str) -> Support:
     return support
 
 
-def _frequency(field: dict[str, str], allele: Allele, where: str) -> float | None:
+def _frequency(s: SampleFields, allele: Allele) -> float | None:
     """The caller's own allele fraction for this ALT, or None."""
     i, n = allele.index, allele.n_alts
     for key in ("AF", "VAF"):
-        if key in field and field[key] not in ("", "."):
-            values = [fraction(v, key, where) for v in field[key].split(",")]
+        if s.has(key):
+            values = s.fractions(key)
             if len(values) == n:          # Number=A
                 return values[i - 1]
             if len(values) == n + 1:      # Number=R (the reference first)
                 return values[i]
-    if n == 1 and field.get("VF") not in (None, "", "."):
-        return fraction(field["VF"], "VF", where)
-    if n == 1 and field.get("FREQ") not in (None, "", "."):
-        return fraction(field["FREQ"], "FREQ", where, percent=True)
+    if n == 1 and s.has("VF"):
+        return fraction(s.raw["VF"], "VF", s.where)
+    if n == 1 and s.has("FREQ"):
+        return fraction(s.raw["FREQ"], "FREQ", s.where, percent=True)
     return None
 
 
@@ -220,8 +265,8 @@ def _ratio(support: Support | None) -> float | None:
     return round(support.alt / support.total, 4)
 
 
-def _depth(field: dict[str, str], support: Support | None, where: str) -> int | None:
-    depth = count(field.get("DP"), "DP", where)
+def _depth(s: SampleFields, support: Support | None) -> int | None:
+    depth = s.count("DP")
     if depth is None and support is not None and support.fields == "AD":
         depth = support.total
     return depth
