@@ -19,6 +19,7 @@ Edits touching the start codon or reaching the stop codon are not modelled (``No
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 
@@ -51,13 +52,9 @@ EXONS = _exons()
 
 def translate(seq: str) -> str:
     """Residues up to and including the first stop (no stop: the readable codons)."""
-    out = []
-    for i in range(0, len(seq) - 2, 3):
-        aa = CODE[seq[i:i + 3]]
-        out.append(aa)
-        if aa == "*":
-            break
-    return "".join(out)
+    protein = "".join([CODE[seq[i:i + 3]] for i in range(0, len(seq) - 2, 3)])
+    stop = protein.find("*")
+    return protein if stop < 0 else protein[:stop + 1]
 
 
 REF_PROTEIN = translate(CODING)
@@ -68,6 +65,7 @@ def three(seq: str) -> str:
     return "".join(NAMES[a] for a in seq)
 
 
+@functools.cache
 def name(c_first: int, c_last: int, inserted: str) -> tuple[str, str] | None:
     """HGVS p. (without ``p.(…)``) and the main SO term for replacing c.c_first..c.c_last by
     ``inserted`` (``c_last = c_first - 1`` for a pure insertion before c_first)."""
