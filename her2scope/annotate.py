@@ -122,20 +122,14 @@ def annotate(allele: GenomicAllele, ref: ReferenceProvider, *, reference_checked
     c_edit = describe(right, ref, c_pos)
     placed, notes = right, ()
     if not _keeps_introns(tx, right) and _keeps_introns(tx, norm.left):
-        # The 3' rule (HGVS) moved an exonic indel across the exon/intron border, e.g. a
-        # deletion at an exon end whose bases repeat at the intron start.  The changed sequence
-        # is the same wherever the edit is placed, and with an exonic placement the whole intron,
-        # splice site included, is still there: the protein is the exonic edit's (as VEP
-        # predicts it), with splice_region_variant for the changed exon edge.
-        placed = norm.left
+        placed = norm.left          # the 3' rule crossed an exon edge: see _keeps_introns
         notes = (f"the 3' rule names this c.{c_edit}, across the exon/intron border; the "
                  f"changed sequence equals c.{describe(placed, ref, c_pos)}, which keeps the "
                  "splice site intact, so the protein change is predicted from that placement",)
-        effect = predict_effect(tx, placed)
+    effect = predict_effect(tx, placed)
+    if placed is not right:
         effect = ProteinEffect(effect.consequences | {Consequence.SPLICE_REGION}, effect.change,
                                effect.unknown)
-    else:
-        effect = predict_effect(tx, right)
     first = placed.start if placed.ref else placed.start - 1
     exon = tx.exon_at(build, first)
     return Annotation(
@@ -149,7 +143,14 @@ def annotate(allele: GenomicAllele, ref: ReferenceProvider, *, reference_checked
 def _keeps_introns(tx: Transcript, allele: GenomicAllele) -> bool:
     """True when this placement changes only exonic bases: every deleted base is exonic, or an
     insertion has an exonic base on at least one side (between two exonic bases, or exactly at
-    an exon/intron junction, where the intron stays whole beside the new bases)."""
+    an exon/intron junction, where the intron stays whole beside the new bases).
+
+    Why it matters: the HGVS 3' rule can carry an exonic indel across an exon/intron border
+    (deleting the G of AAG|gt is named c.2493+1del).  The changed sequence is the same wherever
+    the edit is placed, and with an exonic placement the whole intron, splice site included, is
+    still there, so the protein is the exonic edit's (as VEP predicts it), plus
+    splice_region_variant for the changed exon edge.
+    """
     if not allele.ref:
         return any(tx.exon_at(allele.build, g) for g in (allele.start - 1, allele.start))
     return all(tx.exon_at(allele.build, g) for g in range(allele.start, allele.end))
