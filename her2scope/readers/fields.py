@@ -82,3 +82,20 @@ def plain_int(text: str) -> int | None:
     ``str.isdigit`` alone is not enough: it accepts characters such as '²' that ``int``
     refuses, and ``int`` refuses strings of more than 4,300 digits."""
     return int(text) if len(text) <= 18 and text.isascii() and text.isdigit() else None
+
+
+# No ERBB2 position, length or codon number has more than 10 digits; Python refuses to turn
+# strings of over 4,300 digits into numbers at all (a ValueError deep inside a parser).
+_LONG_NUMBER = re.compile(r"\d{13,}")
+
+
+def check_hgvs_numbers(text: str, what: str) -> None:
+    """Refuse HGVS text holding a number far too long to be a position or length."""
+    m = _LONG_NUMBER.search(text)
+    if m:
+        raise MalformedRecordError(f"{what}: a number of {len(m.group()):,} digits is not a "
+                                   "position, length or codon number")
+
+
+def has_long_number(text: str | None) -> bool:
+    return bool(text) and _LONG_NUMBER.search(text) is not None

@@ -9,6 +9,7 @@ from ..genome.builds import Build
 from ..hgvs.parse import parse_dna, parse_protein, split_reference
 from ..variant import Observation, SourceRecord
 from .base import FileSummary, RecordError
+from .fields import check_hgvs_numbers
 
 Item = Observation | RecordError
 
@@ -31,6 +32,7 @@ def read_hgvs_lines(lines: list[str], name: str, build: Build | None,
 
 def parse_expression(text: str, name: str, record: int, build: Build | None) -> Observation:
     """One HGVS expression -> Observation (DNA expressions keep their parse for the pipeline)."""
+    check_hgvs_numbers(text, f"{name} record {record}: {text[:60]}")
     accession, body = split_reference(text)
     source = SourceRecord(name, record, text)
     if body.startswith(("c.", "g.")):

@@ -17,7 +17,7 @@ from ..hgvs.parse import parse_protein, split_reference
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
 from .base import FileSummary, RecordError, read_until_damage, text_lines
 from .compressed import decompression_errors, open_bytes
-from .fields import count, fraction
+from .fields import check_hgvs_numbers, count, fraction, has_long_number
 
 PROTEIN_COLUMNS = ("HGVSp_Short", "HGVSp", "Protein_Change", "amino_acid_change", "AAChange")
 Item = Observation | RecordError
@@ -136,6 +136,7 @@ def _observation(row: dict, record: int, name: str, build: Build | None, line: s
         return Observation(source, use, allele=_allele(row, use, where))
     for column in PROTEIN_COLUMNS:
         if row.get(column):
+            check_hgvs_numbers(row[column], f"{where}: {column} {row[column][:60]}")
             acc, body = split_reference(row[column])
             change = parse_protein(acc, body).change
             use = _row_build(row, build, where) if row.get("NCBI_Build") or build else None
@@ -190,6 +191,6 @@ def _allele(row: dict, build: Build, where: str) -> GenomicAllele:
 def _caller_annotation(row: dict) -> CallerAnnotation | None:
     c = row.get("HGVSc") or None
     p = next((row[k] for k in PROTEIN_COLUMNS if row.get(k)), None)
-    if not (c or p):
-        return None
+    if not (c or p) or has_long_number(c) or has_long_number(p):
+        return None   # nothing to compare, or text no HGVS parser can read (the row says so)
     return CallerAnnotation("MAF", c, p, row.get("Variant_Classification") or None)

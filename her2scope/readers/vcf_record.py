@@ -9,7 +9,7 @@ from urllib.parse import unquote
 from ..errors import BuildConflictError, MalformedRecordError
 from ..genome.builds import Build, build_from_accession
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
-from .fields import plain_int, real
+from .fields import has_long_number, plain_int, real
 from .vcf_header import VcfHeader
 from .vcf_sample import Allele, SampleFields, sample_calls, site_call, site_fields
 
@@ -62,6 +62,8 @@ def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
             f = dict(zip(header.csq_fields, entry.split("|")))
             if f.get("SYMBOL") not in ("ERBB2", None) or not f.get("Feature", "").startswith(_ERBB2_TX):
                 continue
+            if has_long_number(f.get("HGVSc")) or has_long_number(f.get("HGVSp")):
+                continue   # not HGVS any parser can read: a damaged entry, not a caller's name
             found = (n, CallerAnnotation("VEP CSQ", f.get("HGVSc") or None,
                                          unquote(f.get("HGVSp") or "") or None,
                                          f.get("Consequence") or None))
@@ -72,6 +74,8 @@ def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
         for n, entry in enumerate(info["ANN"].split(",")):
             f = dict(zip(header.ann_fields, (x.strip() for x in entry.split("|"))))
             if not f.get("Feature_ID", "").startswith(_ERBB2_TX):
+                continue
+            if has_long_number(f.get("HGVS.c")) or has_long_number(f.get("HGVS.p")):
                 continue
             found = (n, CallerAnnotation("snpEff ANN", f.get("HGVS.c") or None,
                                          f.get("HGVS.p") or None, f.get("Annotation") or None))

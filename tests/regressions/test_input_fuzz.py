@@ -40,7 +40,8 @@ NAMES = ["p.S99999999999999F", "p.?", "p.(=)", "p.Ter1255Lysext*?", "c.-99999999
          "p.A775_G776insYVMA" * 50, "p.0", "p.M1?", "p.X", "%", "p.Ala771_Tyr772ins" + "Ala" * 3000,
          "c.2313_2324dup", "NM_004448.4:c.2313_2324dup", "p.771_771A>AYVMA", "p.G776VinsC", "p.",
          "ENSP00000269571.5:p.Ala771_Tyr772insTyrValMetAla", "p.Y772_A775dup%3D", "c.929C>T|x",
-         "p.Ser310Phe,p.Ser310Tyr", "NC_000017.11:g.39711955C>T", "p.L755_T759del" * 2, "p.*1256W"]
+         "p.Ser310Phe,p.Ser310Tyr", "NC_000017.11:g.39711955C>T", "p.L755_T759del" * 2, "p.*1256W",
+         "c.2313_2324dup" + "9" * 5000, "p.S" + "9" * 5000 + "F", "p.Ser" + "9" * 5000 + "Phe"]
 UNICODE = ["é", "\u200b", "\ufeff", "😀", "\x00", "\x1f", "\u2028", "\u0085", "\ud800", "ß", "Ⅳ", "\t"]
 
 # A snpEff-annotated single-sample VCF (ANN layout as snpEff writes its header).
