@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pysam
 import pytest
 
+import inprocess
 from conftest import annotate, assert_no_traceback
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "callers"
@@ -83,3 +85,24 @@ def test_ion_torrent_hotspot_no_call_is_not_a_call(run):
     assert [d["record"] for d in lines] == [1]          # record 2 (L755S, GT ./.) gives nothing
     assert "2 records, 2 ERBB2" in run.stderr           # ... but was read and counted
     assert run.returncode == 0
+
+
+KEYS = ("record", "sample", "genotype", "depth", "vaf", "hgvs_c", "protein_change", "build", "error")
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CASES if n.endswith(".vcf")))
+def test_bgzipped_indexed_and_bcf_copies_read_the_same(tmp_path, name):
+    """As pipelines ship them: bgzip + tabix, and BCF with a CSI index (pysam = htslib)."""
+    source = DATA / name
+    gz = tmp_path / (name + ".gz")
+    pysam.tabix_compress(str(source), str(gz), force=True)
+    pysam.tabix_index(str(gz), preset="vcf", force=True)
+    bcf = tmp_path / (source.stem + ".bcf")
+    with pysam.VariantFile(str(source)) as vin, pysam.VariantFile(str(bcf), "wb", header=vin.header) as vout:
+        for record in vin:
+            vout.write(record)
+    pysam.tabix_index(str(bcf), preset="bcf", csi=True, force=True)
+    plain = [tuple(d.get(k) for k in KEYS) for d in inprocess.run(source).lines]
+    assert plain and all(row[-1] is None for row in plain)
+    for copy in (gz, bcf):
+        assert [tuple(d.get(k) for k in KEYS) for d in inprocess.run(copy).lines] == plain, copy.name
