@@ -19,6 +19,7 @@ from .base import FileSummary, RecordError, read_until_damage, text_lines
 from .compressed import decompression_errors, open_bytes
 from .fields import check_hgvs_numbers, count, fraction, has_long_number
 
+NORMAL_COUNTS = ("n_depth", "n_ref_count", "n_alt_count")
 PROTEIN_COLUMNS = ("HGVSp_Short", "HGVSp", "Protein_Change", "amino_acid_change", "AAChange")
 Item = Observation | RecordError
 
@@ -151,6 +152,8 @@ def _tumour_counts(row: dict, where: str) -> tuple[int | None, int | None, float
     alt = count(row.get("t_alt_count"), "t_alt_count", where, whole_floats=True)
     ref = count(row.get("t_ref_count"), "t_ref_count", where, whole_floats=True)
     vaf = fraction(row.get("t_vaf"), "t_vaf", where)
+    for column in NORMAL_COUNTS:   # not used, but a damaged count means a damaged row
+        count(row.get(column), column, where, whole_floats=True)
     total = depth if depth is not None else (alt + ref if alt is not None and ref is not None else None)
     if alt is not None and total is not None and alt > total:
         raise MalformedRecordError(f"{where}: t_alt_count {alt} exceeds the tumour depth {total}")

@@ -26,17 +26,19 @@ GOOD_ROW = {"Hugo_Symbol": "ERBB2", "NCBI_Build": "GRCh38", "Chromosome": "chr17
             "HGVSp_Short": "p.S310F", "t_depth": "100", "t_ref_count": "75", "t_alt_count": "25"}
 
 
-def _maf(tmp_path, rows: list[dict]):
+def _maf(tmp_path, rows: list[dict], extra: tuple[str, ...] = ()):
     path = tmp_path / "hostile.maf"
-    lines = ["\t".join(MAF_COLUMNS)] + ["\t".join(r[c] for c in MAF_COLUMNS) for r in rows]
+    columns = MAF_COLUMNS + list(extra)
+    lines = ["\t".join(columns)] + ["\t".join(r.get(c, "") for c in columns) for r in rows]
     path.write_text("#version 2.4\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize("column", ["Start_Position", "End_Position", "t_depth", "t_ref_count", "t_alt_count"])
+@pytest.mark.parametrize("column", ["Start_Position", "End_Position", "t_depth", "t_ref_count", "t_alt_count",
+                                    "n_depth", "n_ref_count", "n_alt_count"])
 def test_maf_hostile_number_is_a_record_error_naming_the_field(tmp_path, column):
     rows = [dict(GOOD_ROW, **{column: value}) for value in HOSTILE] + [GOOD_ROW]
-    run = inprocess.run(_maf(tmp_path, rows))
+    run = inprocess.run(_maf(tmp_path, rows, extra=("n_depth", "n_ref_count", "n_alt_count")))
     errors = {d["record"]: d for d in run.errors}
     assert sorted(errors) == list(range(1, len(HOSTILE) + 1)), run.texts
     for n, value in enumerate(HOSTILE, 1):
