@@ -13,7 +13,7 @@ A sample carries ALT number ``i`` when
 
 Allele counts, first found: AD (Number=R; VarScan's single-value AD with RD), Ion Torrent flow
 counts FAO/FDP, read counts AO/RO (Ion Torrent, freebayes), Strelka2 tier-1 counts (indels
-TIR vs TAR, SNVs {ALT}U vs {REF}U), VarDict VD/DP, Platypus NV/NR.
+TIR vs TAR, SNVs {ALT}U vs {REF}U), VarDict VD/DP, Platypus NV/NR, Manta PR + SR (structural).
 The allele fraction is the caller's own when written (AF, VAF, VF for Illumina Pisces, FREQ
 in percent for VarScan), otherwise alt / total of the counts above, rounded to 4 places
 (Strelka2's documented formula: tier1 alt / (tier1 alt + tier1 ref)).
@@ -209,7 +209,7 @@ def _support(s: SampleFields, allele: Allele) -> Support | None:
             total = other[0] if len(other) == 1 else (other[i - 1] if len(other) == n else None)
         if total is not None:
             return _checked(Support(alts[i - 1], total, f"{alt_key}/{total_key}"), s.where)
-    return _strelka(s, allele) or _vardict(s, allele)
+    return _strelka(s, allele) or _vardict(s, allele) or _manta(s, allele)
 
 
 def _strelka(s: SampleFields, allele: Allele) -> Support | None:
@@ -233,6 +233,16 @@ def _vardict(s: SampleFields, allele: Allele) -> Support | None:
     if allele.n_alts != 1 or vd is None or dp is None:
         return None
     return _checked(Support(vd, dp, "VD/DP"), s.where)
+
+
+def _manta(s: SampleFields, allele: Allele) -> Support | None:
+    """Manta structural variants (no GT in somatic output): PR and SR are "ref,alt" counts of
+    spanning pairs and split reads."""
+    if allele.n_alts != 1 or not s.complete("PR") or len(s.counts("PR")) != 2:
+        return None
+    pr = s.counts("PR")
+    sr = s.counts("SR") if s.complete("SR") and len(s.counts("SR")) == 2 else [0, 0]
+    return Support(pr[1] + sr[1], pr[0] + pr[1] + sr[0] + sr[1], "PR/SR")
 
 
 def _checked(support: Support, where: str) -> Support:

@@ -29,7 +29,7 @@ import pysam
 import pytest
 
 import inprocess
-from conftest import annotate, assert_no_traceback
+from conftest import annotate, assert_no_traceback, rec, write_vcf
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "callers"
 
@@ -106,3 +106,15 @@ def test_bgzipped_indexed_and_bcf_copies_read_the_same(tmp_path, name):
     assert plain and all(row[-1] is None for row in plain)
     for copy in (gz, bcf):
         assert [tuple(d.get(k) for k in KEYS) for d in inprocess.run(copy).lines] == plain, copy.name
+
+
+def test_manta_somatic_structural_call_is_not_attributed_to_the_normal(tmp_path):
+    """Manta somatic SVs (the SV half of the Strelka2 workflow) carry no GT: PR and SR are
+    "ref,alt" read counts per sample.  The normal has no alt read, the tumour 14 + 9 of 60."""
+    line = rec("chr17", 39_700_000, "MantaDUP:TANDEM:1:2:3:0:0:0", "G", "<DUP:TANDEM>", ".", "PASS",
+               "END=39730000;SVTYPE=DUP;SVLEN=30000;SOMATIC;SOMATICSCORE=60", "PR:SR",
+               "30,0:25,0", "21,14:16,9")
+    path = write_vcf(tmp_path, "manta.vcf", [line], samples=("NORMAL", "TUMOR"))
+    run = inprocess.run(path)
+    assert [(d["sample"], d["status"], d["vaf"]) for d in run.lines] == [
+        ("TUMOR", "not_interpreted", round(23 / 60, 4))]
