@@ -5,7 +5,9 @@ A sample carries ALT number ``i`` when
 - it has a GT (Mutect2, VarDict, DRAGEN, Ion Torrent, freebayes, VarScan ...): GT names allele
   ``i``, and the sample's allele count for it (below), when written, is not zero.  GT ``0/0``
   and the no-call ``./.`` never carry it; a zero count overrides a GT that names the allele
-  (Mutect2 writes 0/1 for every sample as a placeholder, whatever its reads say);
+  (Mutect2 writes 0/1 for every sample as a placeholder, whatever its reads say).  Structural
+  and copy-number calls (symbolic ALTs) are the exception for ``./.``: CNV callers write it
+  for real calls, so there the counts or a FORMAT CN decide;
 - it has no GT (Strelka2 somatic): its allele count is above zero.  Strelka2's normal column is
   judged by the caller's own genotype of the normal, INFO ``NT``: ``ref`` means the normal does
   not carry the allele, even with a few noise reads (the VCF's own example has 3 of 95);
@@ -64,6 +66,11 @@ class Allele:
     n_alts: int
     info: dict[str, str]
     where: str
+
+    @property
+    def structural(self) -> bool:
+        """A symbolic or breakend ALT (<DUP>, <CNV>, N[chr17:...[): an SV or copy-number call."""
+        return self.alt.startswith("<") or "[" in self.alt or "]" in self.alt
 
 
 class SampleFields:
@@ -151,13 +158,19 @@ def _carries(s: SampleFields, support: Support | None, freq: float | None,
     if s.empty():
         return False   # an empty sample column: no data, no call
     if "GT" in s.raw:
-        if str(allele.index) not in s.called(allele.n_alts):
-            return False   # 0/0, another ALT, or the no-call ./.
-        return support is None or support.alt > 0
+        called = s.called(allele.n_alts)
+        # Copy-number and SV callers often write no genotype (./.) for a real call (CN=12):
+        # there GT says nothing and the other fields decide.
+        if called or not allele.structural:
+            if str(allele.index) not in called:
+                return False   # 0/0, another ALT, or the no-call ./.
+            return support is None or support.alt > 0
     if support is not None:
         return support.alt > 0
     if freq is not None:
         return freq > 0
+    if allele.structural and s.has("CN"):
+        return True    # a copy-number call for this sample
     return None
 
 

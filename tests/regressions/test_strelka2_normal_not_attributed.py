@@ -125,3 +125,13 @@ def test_no_genotype_and_no_counts_is_reported_with_a_warning(tmp_path):
     run = annotate(path)
     assert [d["sample"] for d in run.lines] == ["S1"]
     assert "neither a genotype (GT) nor allele counts" in run.stderr
+
+
+def test_copy_number_call_without_a_genotype_is_kept(tmp_path):
+    # CNV callers write GT ./. for real calls: for symbolic ALTs the no-call GT says nothing,
+    # and FORMAT CN shows the sample has a call.  Dropping it would read as "no amplification".
+    line = rec("chr17", 39_000_000, ".", "N", "<DUP>", 50, "PASS", "SVTYPE=DUP;END=40500000", "GT:CN", "./.:12")
+    path = write_vcf(tmp_path, "cnv.vcf", [line], samples=("T",))
+    run = annotate(path)
+    assert [(d["sample"], d["status"]) for d in run.lines] == [("T", "not_interpreted")]
+    assert "neither a genotype" not in run.stderr
