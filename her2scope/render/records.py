@@ -22,6 +22,10 @@ def as_dict(item: VariantResult | RecordError) -> dict:
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
+# In a TSV cell every other line-breaking character becomes a space (a cell never ends a row).
+_CELL_BREAKS = {c: " " for c in (0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+
+
 def write_jsonl(items, out: IO[str]) -> None:
     for item in items:
         out.write(json.dumps(as_dict(item), ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
@@ -34,7 +38,7 @@ def _cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
-    return str(value).replace("\t", " ").replace("\n", " | ")
+    return str(value).replace("\t", " ").replace("\n", " | ").translate(_CELL_BREAKS)
 
 
 def write_tsv(items, out: IO[str]) -> None:

@@ -10,7 +10,7 @@ import json
 
 import inprocess
 from her2scope.pipeline import Options, annotate_inputs
-from her2scope.render.records import write_jsonl
+from her2scope.render.records import write_jsonl, write_tsv
 
 COLUMNS = ["Hugo_Symbol", "NCBI_Build", "Chromosome", "Start_Position", "End_Position",
            "Reference_Allele", "Tumor_Seq_Allele1", "Tumor_Seq_Allele2", "Tumor_Sample_Barcode"]
@@ -42,3 +42,10 @@ def test_jsonl_output_has_one_record_per_line_for_any_line_splitter(tmp_path):
     write_jsonl(annotate_inputs([str(_maf(tmp_path))], Options()), out)
     lines = out.getvalue().splitlines()       # splits at U+2028 and U+0085 too
     assert [json.loads(line)["sample"] for line in lines] == ["S\u2028ONE", "S\x85TWO", "S3"]
+
+
+def test_tsv_output_has_one_row_per_record_for_any_line_splitter(tmp_path):
+    out = io.StringIO()
+    write_tsv(annotate_inputs([str(_maf(tmp_path))], Options()), out)
+    rows = out.getvalue().splitlines()
+    assert len(rows) == 1 + 3 and {len(r.split("\t")) for r in rows} == {len(rows[0].split("\t"))}
