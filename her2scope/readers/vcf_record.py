@@ -9,7 +9,7 @@ from urllib.parse import unquote
 from ..errors import BuildConflictError, MalformedRecordError
 from ..genome.builds import Build, build_from_accession
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
-from .fields import has_long_number, plain_int, real
+from .fields import count, has_long_number, plain_int, real
 from .vcf_header import VcfHeader
 from .vcf_sample import Allele, SampleFields, sample_calls, site_call, site_fields
 
@@ -113,6 +113,9 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
     ref = ref.upper()
     alts = alts_s.split(",")
     info = _info(info_s)
+    end = count(info.get("END"), "INFO END", where)
+    if end is not None and end < pos:
+        raise MalformedRecordError(f"{where}: INFO END {end} lies before POS {pos}")
     names = _caller_names(info, header)
     site = site_fields(info, where)
     fmt = cols[8].split(":") if header.samples else []

@@ -131,7 +131,8 @@ def test_vcf_hostile_sample_field(tmp_path, fmt, value, field):
 
 
 @pytest.mark.parametrize("info, field", [("DP=inf", "INFO DP"), ("DP=80;AF=nan", "INFO AF"),
-                                         ("AF=1e400", "INFO AF"), ("DP=-3", "INFO DP")])
+                                         ("AF=1e400", "INFO AF"), ("DP=-3", "INFO DP"),
+                                         ("END=inf", "INFO END"), ("END=39711950", "INFO END")])
 def test_vcf_sites_only_hostile_info(tmp_path, info, field):
     errors = _vcf_errors(tmp_path, [rec("chr17", 39_711_955, ".", "C", "T", 50, "PASS", info)])
     assert [(e["record"], e["error"]) for e in errors] == [(1, "malformed_record")]
