@@ -125,11 +125,11 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
     for index, alt in enumerate(alts, 1):
         if alt in (".", "*"):
             continue  # no ALT, or an overlapping deletion described by another record
-        symbolic = alt.startswith("<") or "[" in alt or "]" in alt
+        allele = Allele(ref, alt.upper(), index, len(alts), info, where)
+        symbolic = allele.structural
         if not symbolic and not _BASES.match(alt):
             raise MalformedRecordError(f"{where}: ALT {alt[:40]!r} is not a DNA sequence or symbolic allele")
-        annotations = () if symbolic else names.for_allele(ref, alt.upper(), len(alts))
-        allele = Allele(ref, alt.upper(), index, len(alts), info, where)
+        annotations = () if symbolic else names.for_allele(ref, allele.alt, len(alts))
         calls = sample_calls(samples, allele, warnings) if header.samples else [site_call(site, allele)]
         for call in calls:
             source = SourceRecord(input_name, record, text, call.sample, call.genotype, call.depth,
