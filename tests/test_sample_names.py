@@ -28,7 +28,6 @@ def test_sites_only_vcf_has_no_samples(tmp_path):
 
 def test_gzip_vcf_reads_only_the_header(tmp_path):
     # The data after the header is truncated: the names are still known from the header.
-
     rng = random.Random(1)
     body = [rec("chr1", 1000 + i, ".", "A", rng.choice("CGT"), 50, "PASS", ".", "GT", "0/1", "0/0")
             for i in range(5000)]
