@@ -201,7 +201,7 @@ def build_picture(case: Case, base: Path, options: Options = Options(), *, stric
     variants = [v for r in readings for v in r.variants]
     errors = [e for r in readings for e in r.errors]
     mutation = _mutation(case, outcomes)
-    tests = tuple(NgsVerdict(_what(r.test), o.status, not any(e.record is None for e in r.errors),
+    tests = tuple(NgsVerdict(_what(r.test), _test_status(o), not any(e.record is None for e in r.errors),
                               o.reason, o.code) for r, o in outcomes)
     cn_calls = [(t, _copy_number(t, base, options)) for t in case.ngs if t.copy_number]
     cn = next((c for _, c in cn_calls if c.status == "positive"), cn_calls[0][1] if cn_calls else None)
@@ -280,6 +280,12 @@ def _assess(r: NgsReading) -> _Outcome:
     if test.sample_type is SampleType.tissue:
         return _Outcome(Status.negative)
     return _Outcome(Status.not_detected)
+
+
+def _test_status(outcome: _Outcome) -> Status:
+    """The test's own status: a file not read to its end is a failed test (it must be re-exported or
+    repeated), even when an activating variant read before the damage keeps the mutation positive."""
+    return Status.failed if outcome.code == "incomplete_file" else outcome.status
 
 
 def _mutation(case: Case, outcomes: list[tuple[NgsReading, _Outcome]]) -> Dimension:

@@ -51,6 +51,7 @@ def test_cli_report_on_the_demo_truncated_file(tmp_path):
     assert [e["error"] for e in rep["errors"]] == ["corrupt_file"]
     test = rep["ngs_tests"][0]
     assert test["read_in_full"] is False and test["reason_code"] == "incomplete_file"
+    assert test["status"] == "failed"            # the test itself failed: the file must be re-exported
     assert "truncated" in test["reason"]
     # S310F is activating (likely oncogenic): a positive found stays positive, marked incomplete.
     assert rep["her2"]["mutation"]["status"] == "positive"
