@@ -271,12 +271,12 @@ def _assess(r: NgsReading) -> _Outcome:
                                              "ERBB2: ERBB2 was not tested", "not_covered")
     if whole_file:
         return _Outcome(Status.failed, _messages(whole_file), whole_file[0].error)
-    if any(v.classification and v.classification.oncogenicity == "uncertain_significance" for v in r.variants):
-        return _Outcome(Status.equivocal)
-    if records:
+    if records:   # before the VUS check: an uninterpreted record may be the activating one
         return _Outcome(Status.failed, f"{len(records)} ERBB2 record(s) could not be interpreted (first: "
                                        f"{_messages(records[:1])}); no negative can be given until they are "
                                        "reviewed", "uninterpreted_records")
+    if any(v.classification and v.classification.oncogenicity == "uncertain_significance" for v in r.variants):
+        return _Outcome(Status.equivocal)
     if test.sample_type is SampleType.tissue:
         return _Outcome(Status.negative)
     return _Outcome(Status.not_detected)

@@ -16,9 +16,10 @@ A sample carries ALT number ``i`` when
 Allele counts, first found: AD (Number=R; VarScan's single-value AD with RD), Ion Torrent flow
 counts FAO/FDP, read counts AO/RO (Ion Torrent, freebayes), Strelka2 tier-1 counts (indels
 TIR vs TAR, SNVs {ALT}U vs {REF}U), VarDict VD/DP, Platypus NV/NR, Manta PR + SR (structural).
-The allele fraction is the caller's own when written (AF, VAF, VF for Illumina Pisces, FREQ
-in percent for VarScan), otherwise alt / total of the counts above, rounded to 4 places
-(Strelka2's documented formula: tier1 alt / (tier1 alt + tier1 ref)).
+The allele fraction (``vaf``) comes from the caller's counts: alt / total of the counts above,
+rounded to 4 places (Strelka2's documented formula: tier1 alt / (tier1 alt + tier1 ref)); the
+caller's own fraction (AF, VAF, VF for Illumina Pisces, FREQ in percent for VarScan) only when
+the sample has no counts.
 
 A field holding a value that is not a plausible number (inf, nan, 1e400, negative, 1.5 reads,
 a fraction above 1) makes the record an error naming sample and field: the sample's call can
@@ -135,7 +136,7 @@ def sample_calls(samples: list[SampleFields], allele: Allele, warnings: list[str
             warnings.append(f"{s.where}: neither a genotype (GT) nor allele counts say whether "
                             "it carries ALT " + allele.alt + ": reported as carrying it")
         out.append(SampleCall(s.name, s.raw.get("GT"), _depth(s, support[i]),
-                              freq[i] if freq[i] is not None else _ratio(support[i]),
+                              _vaf(support[i], freq[i]),
                               _phase_set(s.raw)))
     return out
 
@@ -280,6 +281,13 @@ def _frequency(s: SampleFields, allele: Allele) -> float | None:
     if n == 1 and s.has("FREQ"):
         return fraction(s.raw["FREQ"], "FREQ", s.where, percent=True)
     return None
+
+
+def _vaf(support: Support | None, freq: float | None) -> float | None:
+    """Observed fraction from the caller's read counts (as vcf2maf and the GDC compute it); the
+    caller's own AF/VAF/FREQ only when it wrote no counts (Mutect2's AF is a model estimate)."""
+    ratio = _ratio(support)
+    return ratio if ratio is not None else freq
 
 
 def _ratio(support: Support | None) -> float | None:

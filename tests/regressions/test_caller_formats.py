@@ -1,17 +1,18 @@
 """Issue 8 item 5: files written the way real pipelines write them are attributed to the right
-sample, with the caller's allele fraction, and named correctly.
+sample, with the allele fraction from the caller's read counts, and named correctly.
 
 The files in tests/data/callers/ follow each caller's documented FORMAT fields (header lines as
 the callers emit them); each carries one real ERBB2 variant.  Expected values are worked out
 by hand from the file's own numbers, never from the program:
 
-- Mutect2 (GATK 4.2, tumour-normal): normal GT 0/0 -> no call; tumour AF 0.262 (Mutect2's AF).
+- Mutect2 (GATK 4.2, tumour-normal): normal GT 0/0 -> no call; tumour AD 104,36 -> 36/140 = 0.2571
+  (from the counts, as vcf2maf and the GDC do; Mutect2's own AF 0.262 is a model estimate).
 - Strelka2 somatic SNVs (no GT): VAF = tier1 {ALT}U / ({ALT}U + {REF}U) (Strelka2 user guide,
   "Somatic variant allele frequencies"): REF C, ALT T, tumour TU 41, CU 101 -> 41/142 = 0.2887.
 - Strelka2 somatic indels: tier1 TIR / (TIR + TAR) = 32 / (32 + 88) = 0.2667.
 - VarDict paired: tumour AF 0.2567 (= VD/DP = 48/187); normal GT 0/0 -> no call.
   The insertion is written right-shifted (37880983 C>CATACGTGATGGC), as VarDict may.
-- DRAGEN tumour-only: AF 0.194.
+- DRAGEN tumour-only: AD 402,97 -> 97/499 = 0.1944.
 - Ion Torrent Variant Caller: AF 0.331 (= FAO/FDP = 662/2000); the L755S hotspot row is a
   no-call (GT ./.) and must not be reported as a call.
 - GDC masked somatic MAF: t_alt_count / t_depth = 44/173 = 0.2543.
@@ -38,11 +39,11 @@ S310F = ("NM_004448.4:c.929C>T", "NP_004439.2:p.(Ser310Phe)", "p.S310F")
 
 # file, build, [(sample, genotype, depth, vaf)], names
 CASES = {
-    "mutect2_tn_yvma_grch38.vcf": ("GRCh38", [("LUNG01_TUMOR", "0/1", 140, 0.262)], YVMA),
+    "mutect2_tn_yvma_grch38.vcf": ("GRCh38", [("LUNG01_TUMOR", "0/1", 140, round(36 / 140, 4))], YVMA),
     "strelka2_somatic_snvs_s310f_grch38.vcf": ("GRCh38", [("TUMOR", None, 143, round(41 / 142, 4))], S310F),
     "strelka2_somatic_indels_yvma_grch38.vcf": ("GRCh38", [("TUMOR", None, 131, round(32 / 120, 4))], YVMA),
     "vardict_paired_yvma_grch37.vcf": ("GRCh37", [("P7_TUMOUR", "0/1", 187, 0.2567)], YVMA),
-    "dragen_tumour_only_s310f_grch38.vcf": ("GRCh38", [("L0042-T", "0/1", 499, 0.194)], S310F),
+    "dragen_tumour_only_s310f_grch38.vcf": ("GRCh38", [("L0042-T", "0/1", 499, round(97 / 499, 4))], S310F),
     "iontorrent_tvc_s310f_grch37.vcf": ("GRCh37", [("OCAv3_S12", "0/1", 2001, 0.331)], S310F),
     "gdc_masked_somatic_yvma_grch38.maf": ("GRCh38", [("TCGA-ZZ-A001-01A-11D-A99X-08", None, 173,
                                                        round(44 / 173, 4))], YVMA),
