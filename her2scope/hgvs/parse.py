@@ -93,7 +93,20 @@ _DNA = re.compile(
     r"|(?P<ins>ins)(?P<ins_alt>[ACGTN]+))$")
 
 
+# No ERBB2 position or count has more than 9 digits (chr17 is 83 Mb); a longer number is refused
+# before int() sees it (Python refuses to convert numbers of over 4,300 digits with a ValueError).
+_HUGE_NUMBER = re.compile(r"\d{10,}")
+
+
+def _refuse_huge_numbers(text: str) -> None:
+    m = _HUGE_NUMBER.search(text)
+    if m:
+        raise MalformedRecordError(f"{text[:60]!r}{'...' if len(text) > 60 else ''}: a number of "
+                                   f"{len(m.group())} digits is not a position or a count")
+
+
 def parse_dna(accession: str | None, body: str, *, chromosome_build: Build | None) -> DnaExpression:
+    _refuse_huge_numbers(body)
     m = _DNA.match(body.replace(" ", ""))
     if not m:
         raise MalformedRecordError(f"cannot parse {body!r} as an HGVS c. or g. description")
@@ -194,6 +207,7 @@ _P_PATTERNS = [
 
 
 def parse_protein(accession: str | None, text: str) -> ProteinExpression:
+    _refuse_huge_numbers(text)
     if accession not in (None, "ERBB2", "HER2", PROTEIN):
         raise UnsupportedReferenceError(
             f"reference sequence {accession} is not supported: her2scope describes ERBB2 proteins "
