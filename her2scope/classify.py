@@ -1,11 +1,17 @@
-"""ERBB2 alteration class and oncogenicity, with the rule that decided and its evidence.
+"""ERBB2 alteration class and oncogenicity, with the rule that decided, its evidence and the SOP points.
 
-Oncogenicity follows the ClinGen/CGC/VICC SOP (Horak et al. 2022) in two steps:
+Oncogenicity follows the ClinGen/CGC/VICC SOP (Horak et al. 2022) in three steps:
 1. a curated knowledge-base entry for the exact protein change decides, when there is one;
-2. otherwise the SOP's points are added up from the codes her2scope can establish from its
-   own data: hotspot counts (OS3/OM3/OP3, cancerhotspots.org v2), in-frame length change in
-   an oncogene (OM2), another curated oncogenic missense at the same residue (OM4), silent
-   change outside the splice region (SBP2), and class-wide codes from the knowledge base.
+2. otherwise a class rule of the knowledge base (v2: exon 20 insertion region, L755-T759 deletions,
+   a missense at a residue with a curated oncogenic missense), each narrow and cited;
+3. otherwise the SOP's points decide.
+The SOP codes are computed for every call, also when a curated entry or a rule decides, so the
+points are always shown: hotspot counts at residue and amino-acid level (OS3/OM3/OP3,
+cancerhotspots.org v2), critical region (OM1), in-frame length change in an oncogene (OM2), a
+different curated oncogenic missense at the residue with at least as large a change (OM4), silent
+change outside the splice region (SBP2), and the curated entry's functional (OS2 at the item's
+strength, SBS2) and population (SBVS1/SBS1/OP4) evidence. No population table is bundled, so for
+other variants the population criterion is reported as not assessed, never guessed.
 No evidence means 0 points: ``uncertain_significance``, never a confident default.
 """
 
@@ -16,11 +22,17 @@ from dataclasses import dataclass
 from .consequence import Consequence
 from .genome.transcript import erbb2
 from .hgvs.protein import ProteinChange
-from .knowledge.loader import Evidence, KnowledgeBase
+from .knowledge import grantham
+from .knowledge.loader import ClassRule, CuratedVariant, Evidence, KnowledgeBase
+from .knowledge.models import RuleKind
+from .vocabulary import EvidenceType, Oncogenicity
 
 HOTSPOT_CITATION = "cancerhotspots:v2"
 SOP_STRONG_HOTSPOT_SAMPLES = 50   # OS3 vs OM3: samples with any change at the residue
 SOP_HOTSPOT_CHANGE_SAMPLES = 10   # OS3/OM3 vs OP3: samples with this exact change
+POPULATION_NOT_ASSESSED = ("population criterion (OP4/SBS1/SBVS1) not assessed: no population allele "
+                           "frequency for this variant is bundled with the knowledge base")
+PROTEIN_KINDS = ("missense", "ins", "dup", "del", "delins")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +44,12 @@ class Classification:
     vicc_points: int
     evidence: tuple[Evidence, ...]
     knowledge_version: str
+    notes: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()     # why an uncertain call deserves a tumour-board look (where it lies)
+
+    @property
+    def activating(self) -> bool:
+        return Oncogenicity(self.oncogenicity).activating
 
 
 def exon_residues(exon_number: int) -> tuple[int, int]:
@@ -43,6 +61,10 @@ def exon_residues(exon_number: int) -> tuple[int, int]:
     return first // 3 + 1, last // 3 + 1
 
 
+def _truncating(change: ProteinChange) -> bool:
+    return change.kind in ("nonsense", "fs") or (change.kind == "delins" and change.alt.endswith("*"))
+
+
 def alteration_class(change: ProteinChange | None, kb: KnowledgeBase, *,
                      splice_unknown: bool = False) -> str:
     if splice_unknown:
@@ -50,7 +72,7 @@ def alteration_class(change: ProteinChange | None, kb: KnowledgeBase, *,
     if change is None:
         return "other"
     kind = change.kind
-    if kind in ("nonsense", "fs") or (kind == "delins" and change.alt.endswith("*")):
+    if _truncating(change):
         return "truncating"        # a delins ending in Ter (p.Leu755_Arg756delinsSerTer) too
     if kind == "synonymous":
         return "synonymous"
@@ -73,21 +95,165 @@ def alteration_class(change: ProteinChange | None, kb: KnowledgeBase, *,
     return "other"
 
 
+# --- SOP codes ------------------------------------------------------------------------------------
+
 def _hotspot_codes(change: ProteinChange, kb: KnowledgeBase) -> list[tuple[str, Evidence]]:
-    if change.kind not in ("missense", "dup", "ins", "del", "delins"):
+    """OS3/OM3/OP3 from both counts the SOP names: tumours changed at the residue (or indel
+    region) and tumours with this exact amino-acid change. A change at a hotspot residue that
+    the table does not list has fewer than 10 (none listed): OP3."""
+    if change.kind not in PROTEIN_KINDS or _truncating(change):
         return []
-    for h in kb.hotspots_at(change.start):
-        if h.change != change.short:
+    indel = change.kind != "missense"
+    if indel:
+        rows = [h for h in kb.hotspots if h.indel and h.span[0] <= change.end and change.start <= h.span[1]]
+    else:
+        rows = [h for h in kb.hotspots if not h.indel and h.span[0] <= change.start <= h.span[1]]
+    if not rows:
+        return []
+    exact = next((h for h in rows if h.change == change.short), None)
+    residue_n = max(h.position_count for h in rows)
+    where = f"residue {change.start}" if not indel else f"indel region {rows[0].residue}"
+    if exact is not None and exact.change_count >= SOP_HOTSPOT_CHANGE_SAMPLES:
+        code = "OS3" if residue_n >= SOP_STRONG_HOTSPOT_SAMPLES else "OM3"
+        why = (f"{'at least' if code == 'OS3' else 'fewer than'} {SOP_STRONG_HOTSPOT_SAMPLES} at the "
+               f"{'residue' if not indel else 'region'}, at least {SOP_HOTSPOT_CHANGE_SAMPLES} with this change")
+    else:
+        code = "OP3"
+        why = f"this exact change in fewer than {SOP_HOTSPOT_CHANGE_SAMPLES} tumours"
+    count = exact.change_count if exact else 0
+    listed = f"{count} with this exact change" if exact else "this exact change is not among its listed changes"
+    text = (f"cancerhotspots.org v2: {where} is a hotspot (q={rows[0].qvalue}) with {residue_n} tumours changed "
+            f"there; {listed} ({code}: {why})")
+    return [(code, Evidence(text, (HOTSPOT_CITATION,), code))]
+
+
+def _om4(change: ProteinChange, kb: KnowledgeBase) -> tuple[list[CuratedVariant], list[str]]:
+    """Curated oncogenic missense changes at the residue that satisfy OM4's amino-acid-difference
+    condition (Grantham), and notes for those that do not."""
+    ok, notes = [], []
+    if change.kind != "missense" or change.alt not in grantham.PROPERTIES:
+        return ok, notes
+    new = grantham.distance(change.ref, change.alt)
+    for other in kb.variants.values():
+        alt = _missense_alt(other.protein_change, change.start)
+        if alt is None or other.protein_change == change.short or other.oncogenicity != Oncogenicity.oncogenic:
             continue
-        if h.change_count >= SOP_HOTSPOT_CHANGE_SAMPLES:
-            code = "OS3" if h.position_count >= SOP_STRONG_HOTSPOT_SAMPLES else "OM3"
+        known = grantham.distance(change.ref, alt)
+        if new >= grantham.APPROXIMATELY * known:
+            ok.append(other)
         else:
-            code = "OP3"
-        text = (f"cancerhotspots.org v2 lists {h.change} as a hotspot (q={h.qvalue}): "
-                f"{h.position_count} tumours changed at residue {h.residue}, {h.change_count} "
-                f"with this exact change ({code})")
-        return [(code, Evidence(text, (HOTSPOT_CITATION,), code))]
-    return []
+            notes.append(f"OM4 not applied: {change.short} changes residue {change.start} less than the curated "
+                         f"oncogenic {other.protein_change} (Grantham distance {new} vs {known})")
+    return ok, notes
+
+
+def _sop_codes(change: ProteinChange, consequences: frozenset[Consequence], kb: KnowledgeBase,
+               cls: str) -> tuple[list[tuple[str, Evidence]], list[str]]:
+    computed = _hotspot_codes(change, kb)
+    notes: list[str] = []
+    if change.kind in PROTEIN_KINDS and not _truncating(change):
+        region = kb.critical_at(change.start, change.end)
+        if region is not None:
+            computed.append(("OM1", Evidence(
+                f"lies in {region.label} ({region.start}-{region.end}), a critical region of the protein (OM1): "
+                f"{region.statement}", region.citations, "OM1")))
+    if change.kind in ("del", "ins", "dup", "delins") and change.length_change and cls != "truncating":
+        computed.append(("OM2", Evidence(
+            "in-frame change of protein length in ERBB2, an established oncogene (OM2)",
+            (kb.sop_citation,), "OM2")))
+    om4, om4_notes = _om4(change, kb)
+    notes += om4_notes
+    if om4:
+        names = ", ".join(v.protein_change for v in om4)
+        computed.append(("OM4", Evidence(
+            f"a different missense change at residue {change.start} ({names}) is curated oncogenic, and "
+            f"{change.short} changes the residue at least about as much (Grantham distance) (OM4)",
+            (kb.sop_citation, "DOI:10.1126/science.185.4154.862") if kb.generation >= 2 else (kb.sop_citation,),
+            "OM4")))
+    if cls == "synonymous" and Consequence.SPLICE_REGION not in consequences:
+        computed.append(("SBP2", Evidence(
+            "silent change outside the splice region, no predicted splicing impact (SBP2)",
+            (kb.sop_citation,), "SBP2")))
+    return computed, notes
+
+
+def _family(code: str) -> str:
+    return code.partition("_")[0]
+
+
+def _total(codes: list[str], kb: KnowledgeBase) -> tuple[tuple[str, ...], int]:
+    """One code per SOP criterion (the strongest application of OS2), and the summed points."""
+    best: dict[str, str] = {}
+    for c in codes:
+        f = _family(c)
+        if f not in best or kb.code_points(c) > kb.code_points(best[f]):
+            best[f] = c
+    ordered = tuple(best[_family(c)] for c in dict.fromkeys(codes) if best.get(_family(c)) == c)
+    return ordered, sum(kb.code_points(c) for c in ordered)
+
+
+# --- class rules ---------------------------------------------------------------------------------
+
+def _in_region(rule: ClassRule, change: ProteinChange) -> bool:
+    return rule.start is not None and rule.end is not None and rule.start <= change.start and change.end <= rule.end
+
+
+def apply_rule(rule: ClassRule, change: ProteinChange, kb: KnowledgeBase,
+               codes: tuple[str, ...]) -> tuple[str, list[str]] | None:
+    """(call, notes) when ``rule`` covers ``change`` (which has no curated entry), else None."""
+    if change.short in {p for x in rule.exceptions for p in x.protein_changes} or _truncating(change):
+        return None
+    gain = change.length_change
+    if rule.kind is RuleKind.inframe_gain_in_region:
+        if change.kind in ("ins", "dup", "delins") and 0 < gain <= (rule.max_residues or gain) and _in_region(rule, change):
+            return rule.call.value, []
+        return None
+    if rule.kind is RuleKind.inframe_loss_in_region:
+        if (change.kind == "del" or (change.kind == "delins" and gain < 0)) and -gain <= (rule.max_residues or -gain) \
+                and _in_region(rule, change):
+            return rule.call.value, []
+        return None
+    if rule.kind is RuleKind.missense_at_activating_residue:
+        if change.kind != "missense" or "OM4" not in codes:
+            return None
+        benign = [v.protein_change for v in kb.variants.values()
+                  if _missense_alt(v.protein_change, change.start) and Oncogenicity(v.oncogenicity).benign_side]
+        if benign:
+            return None
+        if {"OS3", "OM3"} & set(codes):
+            return rule.call.value, []
+        return Oncogenicity.uncertain_significance.value, [
+            f"{change.short}: a different missense at residue {change.start} is curated oncogenic (OM4), but this "
+            f"exact change is not seen in at least {SOP_HOTSPOT_CHANGE_SAMPLES} tumours of the hotspot table, so "
+            "the residue rule keeps it uncertain (VUS)"]
+    return None
+
+
+# --- the call ------------------------------------------------------------------------------------
+
+def _review(change: ProteinChange | None, kb: KnowledgeBase) -> tuple[str, ...]:
+    """Where an uncertain protein change lies that makes it worth a tumour-board look."""
+    if change is None or change.kind not in PROTEIN_KINDS or _truncating(change):
+        return ()
+    out = []
+    domain = kb.domain_at(change.start)
+    if domain is not None and domain.id == "kinase":
+        out.append("in the tyrosine kinase domain")
+    if any(h.span[0] <= change.end and change.start <= h.span[1] and (h.indel or change.kind == "missense")
+           for h in kb.hotspots):
+        out.append("at a cancerhotspots.org hotspot residue")
+    lo, hi = exon_residues(20)
+    if lo <= change.start <= hi:
+        out.append("in exon 20")
+    return tuple(out)
+
+
+def vus_note(change_name: str, review: tuple[str, ...]) -> str:
+    return (f"{change_name} is of uncertain significance but lies {', '.join(review)}: not a dead end. "
+            "A molecular tumour board should (1) review the evidence for this exact change (functional studies, "
+            "case reports, the primary papers behind other knowledge bases); (2) check trials that enrol any "
+            "ERBB2 mutation; (3) re-check the result when the knowledge base is updated (the registry's "
+            "'knowledge update changes result' worklist re-classifies stored results).")
 
 
 def classify(change: ProteinChange | None, consequences: frozenset[Consequence],
@@ -95,54 +261,66 @@ def classify(change: ProteinChange | None, consequences: frozenset[Consequence],
     cls = alteration_class(change, kb, splice_unknown=splice_unknown)
     class_info = kb.classes.get(cls)
     computed: list[tuple[str, Evidence]] = []
+    notes: list[str] = []
     if change is not None:
-        computed += _hotspot_codes(change, kb)
-        if change.kind in ("del", "ins", "dup", "delins") and change.length_change:
-            computed.append(("OM2", Evidence(
-                "in-frame change of protein length in ERBB2, an established oncogene (OM2)",
-                (kb.sop_citation,), "OM2")))
-        if change.kind == "missense":
-            for other in kb.variants.values():
-                if (other.oncogenicity == "oncogenic" and other.protein_change != change.short
-                        and _missense_residue(other.protein_change) == change.start):
-                    computed.append(("OM4", Evidence(
-                        f"a different missense change at residue {change.start} "
-                        f"({other.protein_change}) is curated as oncogenic (OM4)",
-                        (kb.sop_citation,), "OM4")))
-                    break
-        if cls == "synonymous" and Consequence.SPLICE_REGION not in consequences:
-            computed.append(("SBP2", Evidence(
-                "silent change outside the splice region, no predicted splicing impact (SBP2)",
-                (kb.sop_citation,), "SBP2")))
+        found, notes = _sop_codes(change, consequences, kb, cls)
+        computed += found
     if class_info:
         computed += [(e.code or "", e) for e in class_info.codes if e.code]
-
-    curated = kb.curated(change.short if change else None)
     class_evidence = (class_info.evidence,) if class_info else ()
+    curated = kb.curated(change.short if change else None)
+    computed_evidence = tuple(e for _, e in computed)
+
     if curated is not None:
-        codes = tuple(dict.fromkeys(list(curated.vicc_codes) + [c for c, _ in computed]))
-        points = sum(kb.points.get(c, 0) for c in codes)
-        return Classification(
-            cls, curated.oncogenicity, f"curated_variant:{curated.protein_change}", codes, points,
-            curated.evidence + tuple(e for _, e in computed) + class_evidence, kb.version)
-    codes = tuple(dict.fromkeys(c for c, _ in computed))
-    points = sum(kb.points.get(c, 0) for c in codes)
-    verdict = kb.classify_points(points)
-    if not codes:
-        rule = "no_evidence"
-        note = Evidence(
-            "no curated entry and no VICC SOP code applies: oncogenicity is uncertain",
-            (kb.sop_citation,))
-        evidence = (note,) + class_evidence
+        codes, points = _total(list(curated.vicc_codes) + [c for c, _ in computed], kb)
+        verdict, rule = curated.oncogenicity.value, f"curated_variant:{curated.protein_change}"
+        evidence = curated.evidence + computed_evidence + class_evidence
+        by_points = kb.classify_points(points)
+        if by_points != verdict:
+            notes.append(f"VICC points alone: {points} ({by_points.replace('_', ' ')}); the curated call decides "
+                         "(see its evidence)")
     else:
-        rule = f"vicc_points:{points}"
-        evidence = tuple(e for _, e in computed) + class_evidence
-    return Classification(cls, verdict, rule, codes, points, evidence, kb.version)
+        codes, points = _total([c for c, _ in computed], kb)
+        verdict = rule = ""
+        evidence = computed_evidence + class_evidence
+        for r in kb.rules if change is not None else ():
+            applied = apply_rule(r, change, kb, codes)
+            if applied is not None:
+                verdict, rule_notes = applied
+                rule = f"class_rule:{r.id}"
+                notes += rule_notes
+                evidence = (Evidence(f"class rule {r.id}: {r.statement}", r.evidence[0].citations),) \
+                    + r.evidence + computed_evidence + class_evidence
+                break
+        if not rule:
+            verdict = kb.classify_points(points)
+            if not codes:
+                rule = "no_evidence"
+                evidence = (Evidence("no curated entry and no VICC SOP code applies: oncogenicity is uncertain",
+                                     (kb.sop_citation,)),) + class_evidence
+            else:
+                rule = f"vicc_points:{points}"
+    if change is not None and change.kind in PROTEIN_KINDS + ("synonymous",) and not _has_population(curated):
+        notes.append(POPULATION_NOT_ASSESSED)
+    review: tuple[str, ...] = ()
+    if verdict == Oncogenicity.uncertain_significance:
+        review = _review(change, kb)
+        if review:
+            notes.append(vus_note(change.short, review))
+    return Classification(cls, verdict, rule, codes, points, evidence, kb.version, tuple(notes), review)
 
 
-def _missense_residue(short: str) -> int | None:
-    """Residue of a one-letter missense short form (``p.S310F`` -> 310), else None."""
+def _has_population(curated: CuratedVariant | None) -> bool:
+    return curated is not None and any(
+        e.type == EvidenceType.population or (e.code or "") in ("SBVS1", "SBS1", "OP4") for e in curated.evidence)
+
+
+def _missense_alt(short: str, residue: int | None = None) -> str | None:
+    """New residue of a one-letter missense short form (``p.S310F`` -> ``F``) at ``residue``
+    (any residue when None), else None."""
     body = short[2:]
-    if len(body) >= 3 and body[0].isalpha() and body[-1].isalpha() and body[1:-1].isdigit():
-        return int(body[1:-1])
+    if len(body) >= 3 and body[0].isalpha() and body[-1].isalpha() and body[1:-1].isdigit() and body[-1] != "=":
+        if residue is None or int(body[1:-1]) == residue:
+            return body[-1]
     return None
+

@@ -84,6 +84,7 @@ class VariantResult:
             "joined_records": list(self.joined_records) or None,
             "caller_annotations": [x.as_dict() for x in self.callers],
             "naming_differs": any(x.naming_differs for x in self.callers),
-            "notes": list(self.notes), "original": self.original,
+            # the call's own notes (population not assessed, a VUS worth a tumour-board look ...) follow
+            "notes": list(self.notes) + (list(c.notes) if c else []), "original": self.original,
         }
         return out
