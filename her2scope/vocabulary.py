@@ -36,7 +36,7 @@ class Oncogenicity(enum.StrEnum):
         return self in (Oncogenicity.likely_benign, Oncogenicity.benign)
 
 
-ACTIVATING: frozenset[Oncogenicity] = frozenset({Oncogenicity.oncogenic, Oncogenicity.likely_oncogenic})
+ACTIVATING: tuple[Oncogenicity, ...] = (Oncogenicity.oncogenic, Oncogenicity.likely_oncogenic)
 
 
 def is_activating(oncogenicity: str | None) -> bool:

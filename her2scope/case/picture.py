@@ -20,11 +20,11 @@ from ..pipeline import Options, annotate_inputs
 from ..readers import sample_names
 from ..readers.base import RecordError
 from ..result import VariantResult
+from ..vocabulary import is_activating   # the one definition of "activating"
 from .copy_number import CopyNumberCall, call_copy_number
 from .schema import Case, NgsTest, SampleType
 from .stated import Kind, recognise
 
-ACTIVATING = ("oncogenic", "likely_oncogenic")
 # ISH thresholds as used for breast/gastric HER2 testing and in the NSCLC trials; there are no
 # lung-specific validated ISH criteria (see the knowledge base notes).
 ISH_RATIO_POSITIVE = 2.0
@@ -135,7 +135,7 @@ class NgsVerdict:
 
 
 def _is_activating(v: VariantResult) -> bool:
-    return bool(v.classification and v.classification.oncogenicity in ACTIVATING and v.status == "annotated")
+    return bool(v.classification and is_activating(v.classification.oncogenicity) and v.status == "annotated")
 
 
 def check_sample(path: str, sample: str | None) -> str | None:

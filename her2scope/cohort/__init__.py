@@ -30,7 +30,9 @@ Definitions used everywhere in this package:
   ("HER2-positive" is not used); without ``data_CNA.txt`` amplification is *not assessed* (null).
 """
 
-ACTIVATING = ("oncogenic", "likely_oncogenic")
+from ..vocabulary import ACTIVATING as _ACTIVATING
+
+ACTIVATING = tuple(o.value for o in _ACTIVATING)   # the one definition, her2scope.vocabulary
 ACTIVATING_DEFINITION = ("Activating HER2 mutation = an ERBB2 variant classified by the her2scope "
                          "engine as oncogenic or likely_oncogenic.")
 PROFILED_DEFINITION = ("Profiled = the sample's gene panel covers ERBB2 (gene panel matrix), or the "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from ..vocabulary import is_activating
+
 CLASS_COLOURS = {
     "exon20_insertion_yvma": "#b2182b", "exon20_insertion_other": "#ef8a62",
     "kinase_domain_missense": "#2166ac", "kinase_domain_inframe_deletion": "#67a9cf",
@@ -52,7 +54,7 @@ def lollipop(rows: list[dict], profiled: int) -> tuple[bytes, bytes]:
     for r in placed:
         c = CLASS_COLOURS.get(r["alteration_class"], "#999999")
         ax.plot([r["aa_pos"], r["aa_pos"]], [0, r["samples"]], color="#777777", lw=0.8, zorder=1)
-        active = r["oncogenicity"] in ("oncogenic", "likely_oncogenic")
+        active = is_activating(r["oncogenicity"])
         ax.scatter([r["aa_pos"]], [r["samples"]], s=40, color=c if active else "white", edgecolors=c, zorder=2)
         ax.text(r["aa_pos"], r["samples"] + 0.15 * top, r["protein_change"].replace("p.", ""), rotation=60,
                 fontsize=6.5, ha="left", va="bottom")
@@ -73,7 +75,7 @@ def spectrum_bars(spectrum: list[dict]) -> tuple[bytes, bytes]:
     plt = _plt()
     by_class: dict[str, list[int]] = {}
     for r in spectrum:
-        act = r["oncogenicity"] in ("oncogenic", "likely_oncogenic")
+        act = is_activating(r["oncogenicity"])
         v = by_class.setdefault(r["alteration_class"], [0, 0])
         v[0 if act else 1] += int(r["samples"])
     names = sorted(by_class, key=lambda k: -sum(by_class[k]))

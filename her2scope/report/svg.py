@@ -11,6 +11,7 @@ import math
 from html import escape
 
 from ..knowledge.loader import KnowledgeBase
+from ..vocabulary import is_activating
 
 _DOMAIN_COLOURS = {"signal_peptide": "#d9d9d9", "extracellular": "#9ecae1",
                    "transmembrane": "#fdae6b", "juxtamembrane": "#fdd0a2", "kinase": "#a1d99b",
@@ -69,7 +70,7 @@ def lollipop(kb: KnowledgeBase, patient: list[tuple[str, str]], length: int = 12
         if r is None:
             continue
         y = top + 14 * (i % 3)
-        colour = "#b2182b" if onc in ("oncogenic", "likely_oncogenic") else "#e08214"
+        colour = "#b2182b" if is_activating(onc) else "#e08214"
         out.append(f'<line x1="{x(r):.1f}" y1="{axis_y}" x2="{x(r):.1f}" y2="{y + 4}" stroke="{colour}" '
                    f'stroke-width="2"/><circle cx="{x(r):.1f}" cy="{y}" r="5" fill="{colour}"/>'
                    f'<text x="{x(r) + 7:.1f}" y="{y + 4}" font-size="11" fill="{colour}">{escape(change)}</text>')
