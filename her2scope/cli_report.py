@@ -179,11 +179,22 @@ def _report_from_options(options, *, case_id, histology, stage, region, prior_li
 
 
 def knowledge_diff(
-    old: Annotated[Path, typer.Argument(help="Older knowledge-base YAML")],
-    new: Annotated[Path, typer.Argument(help="Newer knowledge-base YAML")],
+    old: Annotated[Path, typer.Argument(help="Older knowledge-base YAML (or v1 / v2: the bundled ones)")],
+    new: Annotated[Path, typer.Argument(help="Newer knowledge-base YAML (or v1 / v2: the bundled ones)")],
 ) -> None:
-    """What changed between two knowledge bases (variants, labels, trials)."""
+    """What changed between two knowledge bases (variants and every changed call, labels, trials)."""
+    import yaml
+
+    from .errors import Her2scopeError
+    from .knowledge.loader import resolve
     from .report.diff import diff_knowledge
 
-    lines = diff_knowledge(str(old), str(new))
+    try:
+        lines = diff_knowledge(str(resolve(str(old))), str(resolve(str(new))))
+    except Her2scopeError as exc:
+        typer.echo(f"her2scope: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    except (OSError, yaml.YAMLError, AttributeError) as exc:   # a file that is not a knowledge file
+        typer.echo(f"her2scope: cannot compare {old} and {new}: {exc}", err=True)
+        raise typer.Exit(1) from None
     sys.stdout.write("\n".join(lines) + "\n" if lines else "no differences\n")

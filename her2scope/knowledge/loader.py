@@ -324,7 +324,8 @@ def _read_hotspots(path) -> tuple[Hotspot, ...]:
     return tuple(rows)
 
 
-def _resolve(path: str | None) -> Path:
+def resolve(path: str | None) -> Path:
+    """The file a knowledge-base name means: a path, ``v1``/``v2`` (bundled), or None (the default)."""
     if not path:
         return Path(str(_DATA / DEFAULT_KB))
     if path in BUNDLED and not Path(path).exists():
@@ -336,7 +337,7 @@ def _resolve(path: str | None) -> Path:
 def load_knowledge(path: str | None = None) -> KnowledgeBase:
     """The knowledge base at ``path`` (default: the bundled current version; ``"v1"``/``"v2"``
     name the bundled generations)."""
-    source = _resolve(path)
+    source = resolve(path)
     raw = _mapping(_read_yaml(source), source, "knowledge base")
     version = raw.get("knowledge_version")
     if version is None:

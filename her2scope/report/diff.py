@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .calls_diff import diff_calls, is_variant_kb
+
 
 def _yaml(path: str) -> dict:
     import yaml
@@ -48,6 +50,9 @@ def diff_knowledge(old_path: str, new_path: str) -> list[str]:
                     if a.get(k, {}).get("tier", a.get(k, {}).get("level")) != b.get(k, {}).get("tier", b.get(k, {}).get("level")):
                         out.append(f"{section}/{fw}: {k}: {a.get(k, {}).get('tier', a.get(k, {}).get('level'))!r} -> "
                                    f"{b.get(k, {}).get('tier', b.get(k, {}).get('level'))!r}")
+    if is_variant_kb(old) and is_variant_kb(new):
+        # v2 keeps its curated variants in fragments: compare the loaded bases, and every call (issue 9)
+        out = [line for line in out if not line.startswith("curated_variants:")] + diff_calls(old_path, new_path)
     return out if len(out) > 1 else []
 
 
