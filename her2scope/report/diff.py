@@ -14,7 +14,9 @@ def _yaml(path: str) -> dict:
 
 
 def _index(items, key) -> dict:
-    return {item[key]: item for item in items or []}
+    # Trials v2 are keyed by registry id ("id"; NCT, EU CT or jRCT number), v1 by "nct": an NCT trial
+    # keeps its key across the two, so a v1 -> v2 diff compares it instead of listing it twice.
+    return {(item.get("id") if key == "nct" and item.get("id") else item[key]): item for item in items or []}
 
 
 def diff_knowledge(old_path: str, new_path: str) -> list[str]:
@@ -24,7 +26,7 @@ def diff_knowledge(old_path: str, new_path: str) -> list[str]:
     out = [f"knowledge_version {old.get('knowledge_version')} ({old.get('released')}) -> "
            f"{new.get('knowledge_version')} ({new.get('released')})"]
     sections = (("curated_variants", "protein_change", ("oncogenicity", "vicc_codes")),
-                ("therapy_labels", "id", ("status", "date", "variant_scope", "line", "histology")),
+                ("therapy_labels", "id", ("status", "date", "variant_scope", "line", "histology", "current")),
                 ("trials", "nct", ("status", "line", "alteration_classes", "brain_metastases_allowed")),
                 ("non_drug_steps", "id", ("text",)))
     for section, key, fields in sections:

@@ -272,7 +272,8 @@ def report_download_pdf(request: Request, key: str, user=Depends(page_user)):
 @router.get("/knowledge", response_class=HTMLResponse)
 def knowledge(request: Request, user=Depends(page_user)):
     from .. import load_knowledge
-    from ..knowledge.guidance import load_guidance, load_trials
+    from ..knowledge.guidance import load_guidance
+    from ..knowledge.trials import load_trials
 
     kb, guidance, trials = load_knowledge(), load_guidance(), load_trials()
     return render(request, "knowledge.html", kb=kb, guidance=guidance, trials=trials,
