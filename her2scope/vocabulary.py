@@ -125,3 +125,110 @@ class ViccCode(enum.StrEnum):
     @property
     def benign(self) -> bool:
         return self.value.startswith("SB")
+
+
+# --- therapy labels, decision content and the case's clinical facts (issue 10) ---------------
+
+class Region(enum.StrEnum):
+    """Where a label applies (and the case's region)."""
+
+    US = "US"
+    EU = "EU"
+    JP = "JP"
+    CN = "CN"
+
+
+class LabelStatus(enum.StrEnum):
+    approved = "approved"
+    accelerated_approval = "accelerated_approval"          # US: continued approval needs a confirmatory trial
+    conditional_approval = "conditional_approval"          # CN/EU/JP conditional authorisations
+    not_approved = "not_approved"                          # e.g. a complete response letter
+    unknown = "unknown"                                    # no verified decision: never an on-label claim
+
+
+class Alteration(enum.StrEnum):
+    mutation = "mutation"                # activating ERBB2 mutation (NGS)
+    overexpression = "overexpression"    # HER2 protein, IHC 3+
+    her2_positive = "her2_positive"      # a label saying "HER2-positive" without a verified definition
+
+
+class VariantScope(enum.StrEnum):
+    activating = "activating"            # any activating mutation (kinase domain or not)
+    tkd_activating = "tkd_activating"    # activating mutation in the tyrosine kinase domain only
+    ihc3plus = "ihc3plus"
+    undefined = "undefined"              # the label's definition of positive was not seen
+
+
+class LabelHistology(enum.StrEnum):
+    nsclc = "nsclc"
+    nonsquamous_nsclc = "nonsquamous_nsclc"
+    solid_tumour = "solid_tumour"
+
+
+class Line(enum.StrEnum):
+    """What prior treatment a label requires."""
+
+    any_line = "any_line"                          # no prior-therapy clause (first line on label)
+    after_prior_systemic = "after_prior_systemic"  # at least one prior systemic therapy
+    after_chemotherapy = "after_chemotherapy"      # progressed after chemotherapy (JP wording)
+    after_platinum = "after_platinum"              # prior platinum-based chemotherapy (EU T-DXd)
+
+
+class PriorTherapy(enum.StrEnum):
+    """Regimen classes a patient has received (for advanced disease)."""
+
+    platinum_chemotherapy = "platinum_chemotherapy"
+    other_chemotherapy = "other_chemotherapy"      # e.g. docetaxel, pemetrexed alone
+    immunotherapy = "immunotherapy"                # PD-(L)1 / CTLA-4 inhibitors
+    her2_adc = "her2_adc"                          # trastuzumab deruxtecan, T-DM1, other HER2 ADCs
+    her2_tki = "her2_tki"                          # zongertinib, sevabertinib, pyrotinib, poziotinib ...
+    other_targeted = "other_targeted"              # any other targeted drug
+
+    @property
+    def chemotherapy(self) -> bool:
+        return self in (PriorTherapy.platinum_chemotherapy, PriorTherapy.other_chemotherapy)
+
+
+class Specimen(enum.StrEnum):
+    tissue = "tissue"
+    plasma = "plasma"
+
+
+class Verdict(enum.StrEnum):
+    """A label checked against one case."""
+
+    on_label = "on_label"
+    needs_tissue_test = "needs_tissue_test"        # positive in plasma only; the label's test is tissue-only
+    needs_information = "needs_information"        # the case lacks a fact the label turns on (says which)
+    label_not_verified = "label_not_verified"      # no verified label status/definition: check the local label
+    not_on_label = "not_on_label"
+
+
+class CitationKind(enum.StrEnum):
+    """What a source is. Secondary only when nothing better was available, and then shown as such."""
+
+    label = "label"                          # prescribing information / SmPC / package insert (or a copy)
+    regulator_decision = "regulator_decision"  # FDA notice, EMA/CHMP opinion, EC decision, NMPA/MHLW notice
+    sponsor_release = "sponsor_release"      # the marketing-authorisation holder's own announcement
+    journal_abstract = "journal_abstract"    # peer-reviewed paper or its abstract
+    trial_registry = "trial_registry"
+    knowledge_base = "knowledge_base"        # e.g. OncoKB's own level definitions
+    secondary = "secondary"                  # news, review, vendor or aggregator page
+
+    @property
+    def primary(self) -> bool:
+        return self is not CitationKind.secondary
+
+
+class BrainMetastases(enum.StrEnum):
+    """Brain metastases in the case: trial eligibility and intracranial data depend on activity."""
+
+    active = "active"                  # untreated or progressing
+    treated_stable = "treated_stable"  # treated and stable, no steroids needed for symptoms
+    yes = "yes"                        # present, activity not stated
+    no = "no"
+    unknown = "unknown"
+
+    @property
+    def present(self) -> bool:
+        return self in (BrainMetastases.active, BrainMetastases.treated_stable, BrainMetastases.yes)

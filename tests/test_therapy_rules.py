@@ -6,7 +6,7 @@ from report_helpers import S310F_VCF, report, verdicts
 def test_us_yvma_after_one_line_all_three_on_label():
     v = verdicts(report(prior_lines=1))
     assert v["tdxd_us_mutation"] == "on_label"
-    assert v["zongertinib_us_pretreated"] == "on_label"
+    assert "zongertinib_us_pretreated" not in v            # superseded 2026-02-26: history, not a verdict
     assert v["zongertinib_us_any_line"] == "on_label"
     assert v["sevabertinib_us_pretreated"] == "on_label"
     assert v["tdxd_us_ihc3_solid"] == "not_on_label"       # a mutation is not IHC 3+
@@ -16,7 +16,9 @@ def test_us_first_line_only_zongertinib_any_line():
     rep = report(prior_lines=0)
     v = verdicts(rep)
     assert v["zongertinib_us_any_line"] == "on_label"
-    assert v["tdxd_us_mutation"] == v["sevabertinib_us_pretreated"] == v["zongertinib_us_pretreated"] == "not_on_label"
+    assert v["tdxd_us_mutation"] == v["sevabertinib_us_pretreated"] == "not_on_label"
+    # the superseded 'after prior therapy' zongertinib wording prints no "not on label" line beside it
+    assert [o.verdict for o in rep.steps.options if o.drug == "zongertinib"] == ["on_label"]
     reasons = next(o.reasons for o in rep.steps.options if o.label_id == "tdxd_us_mutation")
     assert any("first line" in r for r in reasons)
 
@@ -25,7 +27,7 @@ def test_s310f_is_outside_the_tki_labels_with_the_reason():
     rep = report(files=(S310F_VCF,))
     v = verdicts(rep)
     assert v["tdxd_us_mutation"] == "on_label"
-    for label in ("zongertinib_us_pretreated", "zongertinib_us_any_line", "sevabertinib_us_pretreated"):
+    for label in ("zongertinib_us_any_line", "sevabertinib_us_pretreated"):
         assert v[label] == "not_on_label"
         reasons = " ".join(next(o.reasons for o in rep.steps.options if o.label_id == label))
         assert "tyrosine kinase domain" in reasons and "p.S310F" in reasons
@@ -33,7 +35,7 @@ def test_s310f_is_outside_the_tki_labels_with_the_reason():
 
 def test_squamous_histology_excludes_non_squamous_labels():
     v = verdicts(report(histology="squamous"))
-    assert v["zongertinib_us_pretreated"] == "not_on_label"
+    assert v["zongertinib_us_any_line"] == "not_on_label"
     assert v["sevabertinib_us_pretreated"] == "not_on_label"
     assert v["tdxd_us_mutation"] == "on_label"      # T-DXd's label has no histology restriction
 
@@ -48,12 +50,21 @@ def test_ihc2_is_not_ihc3():
     assert verdicts(report(files=None, ihc="2+"))["tdxd_us_ihc3_solid"] == "not_on_label"
 
 
-def test_eu_mutation_label_after_platinum_asks_to_confirm_the_regimen():
-    rep = report(region="EU")
+def test_eu_mutation_label_a_line_count_cannot_show_prior_platinum():
+    rep = report(region="EU")                                   # prior_lines: 1, regimens not stated
     option = next(o for o in rep.steps.options if o.label_id == "tdxd_eu_mutation")
-    assert option.verdict == "on_label"
-    assert any("platinum" in r for r in option.reasons)
+    assert option.verdict == "needs_information"
+    assert any("prior_therapies" in r and "platinum" in r for r in option.reasons)
     assert verdicts(rep)["zongertinib_eu"] == "label_not_verified"
+
+
+def test_eu_mutation_label_on_label_after_platinum_not_after_immunotherapy_alone():
+    on = report(region="EU", prior_lines=None, prior_therapies=["platinum_chemotherapy", "immunotherapy"])
+    assert verdicts(on)["tdxd_eu_mutation"] == "on_label"
+    off = report(region="EU", prior_lines=None, prior_therapies=["immunotherapy"])
+    option = next(o for o in off.steps.options if o.label_id == "tdxd_eu_mutation")
+    assert option.verdict == "not_on_label"
+    assert any("platinum" in r for r in option.reasons)
 
 
 def test_unverified_region_labels_say_so_instead_of_guessing():
@@ -99,7 +110,7 @@ def test_trials_explain_match_and_non_match():
     by = {t.acronym: t for t in rep.steps.trials}
     first_line = by["Beamion LUNG-2"]
     assert first_line.verdict in ("match", "possible")
-    pretreated = by["SOHO-01"]
+    pretreated = by["DESTINY-Lung02"]        # SOHO-01 has a treatment-naive cohort F (line: any) since trials v2
     assert pretreated.verdict in ("no_match", "not_enrolling")
     assert any("treatment-naive" in r for r in pretreated.reasons)
     dl4 = by["DESTINY-Lung04"]
@@ -111,5 +122,5 @@ def test_china_labels_follow_their_own_scope():
     rep = report(region="CN", prior_lines=1)
     v = verdicts(rep)
     assert v["tdxd_cn_mutation"] == "on_label"
-    assert v["zongertinib_cn"] == "on_label"            # CN label: activating, after prior therapy
+    assert v["zongertinib_cn"] == "on_label"            # CN wording: activating, after prior therapy; YVMA is TKD
     assert verdicts(report(region="CN", prior_lines=0))["zongertinib_cn"] == "not_on_label"

@@ -6,34 +6,95 @@ Every item names the rule that produced it and its citations; every exclusion sa
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..knowledge import load_knowledge
-from ..knowledge.guidance import Guidance, TrialList
+from ..knowledge.guidance import STALE_AFTER_DAYS, EvidenceWhen, Guidance, Label, TrialList
 from ..result import VariantResult
+from ..vocabulary import (Alteration, BrainMetastases, LabelHistology, LabelStatus, Line, PriorTherapy, Specimen,
+                          VariantScope, Verdict)
 from .picture import Her2Picture, Status
 from .schema import Case
 
 
 @dataclass(frozen=True)
+class Consideration:
+    """Evidence that decides between options (sequencing, intracranial), shown on an option."""
+
+    evidence_id: str
+    topic: str                       # sequencing | intracranial
+    text: str
+    figures: tuple[str, ...]
+    verified: bool
+    secondary: bool                  # its first (deciding) citation is a secondary source
+    citations: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"evidence": self.evidence_id, "topic": self.topic, "text": self.text,
+                "figures": list(self.figures), "verified": self.verified, "secondary_source": self.secondary,
+                "citations": list(self.citations)}
+
+
+@dataclass(frozen=True)
 class Option:
-    """A therapy label checked against the case."""
+    """A current therapy label checked against the case."""
 
     label_id: str
     drug: str
     region: str
     status: str                      # label status (accelerated_approval, approved, unknown ...)
     date: str
-    verdict: str                     # on_label | not_on_label | label_not_verified | not_applicable
+    verdict: Verdict                 # on_label | needs_tissue_test | needs_information | label_not_verified | not_on_label
     reasons: tuple[str, ...]
     summary: str
     citations: tuple[str, ...]
+    test: str = ""                   # the test the label asks for (companion diagnostic, specimen)
+    checked: str = ""                # when the label fact was last checked
+    secondary: bool = False          # the label's first (deciding) citation is a secondary source
+    considerations: tuple[Consideration, ...] = ()
+    guidelines: tuple[str, ...] = ()  # NCCN / ESMO placement (or "not verified")
 
     def as_dict(self) -> dict:
         return {"label_id": self.label_id, "drug": self.drug, "region": self.region,
-                "label_status": self.status, "date": self.date, "verdict": self.verdict,
-                "reasons": list(self.reasons), "summary": self.summary,
+                "label_status": self.status, "date": self.date, "verdict": str(self.verdict),
+                "reasons": list(self.reasons), "summary": self.summary, "test": self.test,
+                "checked": self.checked, "secondary_source": self.secondary,
+                "considerations": [c.as_dict() for c in self.considerations],
+                "guidelines": list(self.guidelines), "citations": list(self.citations)}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A label warning that changes the plan, as a check to do (baseline or monitoring)."""
+
+    check_id: str
+    drug: str
+    risk: str
+    timing: str
+    check: str
+    boxed_warning: bool
+    label_region: str
+    citations: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"check": self.check_id, "drug": self.drug, "risk": self.risk, "timing": self.timing,
+                "what": self.check, "boxed_warning": self.boxed_warning, "label_region": self.label_region,
                 "citations": list(self.citations)}
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When the knowledge a report used was checked, and which facts are older than the limit."""
+
+    oldest: str
+    newest: str
+    limit_days: int
+    stale: tuple[str, ...]           # "label tdxd_us_mutation (checked 2026-01-02)"
+
+    def as_dict(self) -> dict:
+        return {"checked_oldest": self.oldest, "checked_newest": self.newest,
+                "stale_after_days": self.limit_days, "stale": list(self.stale)}
 
 
 @dataclass(frozen=True)
@@ -90,6 +151,9 @@ class NextSteps:
     steps: tuple[Step, ...]
     trials: tuple[TrialMatch, ...]
     notes: tuple[str, ...] = field(default=())
+    checks: tuple[Check, ...] = ()               # label warnings as checks, for the drugs that are options
+    not_options: tuple[Step, ...] = ()            # drugs that are not therapy options, with why
+    freshness: Freshness | None = None
 
 
 def _in_kinase_domain(v: VariantResult) -> bool:
@@ -110,70 +174,185 @@ def _exon_of(v: VariantResult) -> int | None:
     return v.exon
 
 
-def _label_verdict(label: dict, case: Case, pic: Her2Picture) -> Option:
+_VERDICT_ORDER = {Verdict.on_label: 0, Verdict.needs_tissue_test: 1, Verdict.needs_information: 2,
+                  Verdict.label_not_verified: 3, Verdict.not_on_label: 4}
+
+
+def _positive_specimens(case: Case, pic: Her2Picture) -> set[Specimen]:
+    """Specimen types of the NGS tests whose own verdict is positive (``pic.tests`` is in case order)."""
+    return {Specimen(t.sample_type.value) for t, v in zip(case.ngs, pic.tests) if v.status == Status.positive}
+
+
+def _mutation_scope(label: Label, pic: Her2Picture, reasons: list[str]) -> Verdict | None:
+    """None when the label's alteration scope is met; else the verdict it forces."""
+    if pic.mutation.status != Status.positive:
+        reasons.append(f"needs an activating HER2 mutation; mutation status is {pic.mutation.status.replace('_', ' ')}"
+                       + (f" ({pic.mutation.reason})" if pic.mutation.reason else ""))
+        return Verdict.not_on_label
+    tkd = [v for v in pic.activating if _in_kinase_domain(v)]
+    outside = [v for v in pic.activating if not _in_kinase_domain(v)]
+    where = ", ".join(f"{v.protein_change} is in the {v.domain or 'a non-kinase region'}" for v in outside)
+    if label.variant_scope is VariantScope.tkd_activating:
+        if tkd:
+            reasons.append("activating mutation in the tyrosine kinase domain: " + ", ".join(v.protein_change for v in tkd))
+            return None
+        reasons.append("outside the label's scope: the label covers activating mutations in the tyrosine kinase "
+                       "domain; " + where)
+        return Verdict.not_on_label
+    if tkd or label.outside_tkd_verified:
+        reasons.append("activating HER2 mutation: " + ", ".join(v.protein_change for v in pic.activating))
+        return None
+    reasons.append("the label wording seen says 'activating HER2 mutations' without a kinase-domain limit, but the "
+                   f"label text itself was not seen; {where}: check the local label")
+    return Verdict.label_not_verified
+
+
+def _protein_scope(label: Label, pic: Her2Picture, reasons: list[str]) -> Verdict | None:
+    if label.alteration is Alteration.overexpression:
+        if pic.expression.status == Status.positive:
+            reasons.append("HER2 IHC 3+")
+            return None
+        reasons.append(f"needs HER2 IHC 3+; protein expression is {pic.expression.status.replace('_', ' ')}"
+                       + (" (an ERBB2 mutation or amplification is not IHC 3+)" if
+                          pic.mutation.status == Status.positive or pic.amplification.status == Status.positive else ""))
+        return Verdict.not_on_label
+    # "HER2-positive" whose definition was not verified: IHC 3+ or amplification may qualify, never claimed.
+    found = [what for what, dim in (("IHC 3+", pic.expression), ("ERBB2 amplification", pic.amplification))
+             if dim.status == Status.positive]
+    if found:
+        reasons.append(f"{' and '.join(found)}: the label says 'HER2-positive' but how it defines it was not "
+                       "verified: check the local label")
+        return Verdict.label_not_verified
+    reasons.append("needs a HER2-positive tumour (protein overexpression or gene amplification); "
+                   f"IHC is {pic.expression.status.replace('_', ' ')}, amplification "
+                   f"{pic.amplification.status.replace('_', ' ')}")
+    return Verdict.not_on_label
+
+
+def _line(label: Label, case: Case, reasons: list[str]) -> Verdict | None:
+    c = case.clinical
+    if label.line is Line.any_line:
+        reasons.append("no prior-therapy requirement")
+        return None
+    if c.pretreated is False:
+        reasons.append("the label requires prior systemic therapy; this patient has had none (first line)")
+        return Verdict.not_on_label
+    if c.pretreated is None:
+        reasons.append("the label requires prior systemic therapy; the case does not say whether there was any: "
+                       "add clinical.prior_therapies (or prior_lines)")
+        return Verdict.needs_information
+    reasons.append(c.treatment_text())
+    if label.line is Line.after_platinum:
+        had = c.had(PriorTherapy.platinum_chemotherapy)
+        if had is None:
+            reasons.append("the label requires prior platinum-based chemotherapy and a line count cannot show it: "
+                           "add clinical.prior_therapies, e.g. [platinum_chemotherapy, immunotherapy]")
+            return Verdict.needs_information
+        if not had:
+            reasons.append("the label requires prior platinum-based chemotherapy; none is listed in prior_therapies")
+            return Verdict.not_on_label
+        reasons.append("prior platinum-based chemotherapy given, as the label requires")
+    elif label.line is Line.after_chemotherapy:
+        chemo = [c.had(t) for t in (PriorTherapy.platinum_chemotherapy, PriorTherapy.other_chemotherapy)]
+        if True in chemo:
+            reasons.append("prior chemotherapy given, as the label requires")
+        elif None in chemo:
+            reasons.append("the label says 'after chemotherapy': confirm that a prior line included chemotherapy")
+        else:
+            reasons.append("the label says 'after chemotherapy'; prior_therapies lists no chemotherapy: whether "
+                           "immunotherapy or targeted therapy alone qualifies was not verified")
+            return Verdict.needs_information
+    return None
+
+
+def _label_verdict(label: Label, case: Case, pic: Her2Picture, guidance: Guidance) -> Option:
     reasons: list[str] = []
     clinical = case.clinical
-    base = dict(label_id=label["id"], drug=label["drug"], region=label["region"],
-                status=label["status"], date=str(label.get("date", "")), summary=label["summary"],
-                citations=tuple(label["citations"]))
-    if label["status"] == "unknown":
-        return Option(verdict="label_not_verified", reasons=(
-            f"her2scope has no verified {label['region']} label status for {label['drug']}: check the local label",),
+    sources = [guidance.source(k) for k in label.citations]
+    base = dict(label_id=label.id, drug=label.drug, region=label.region.value, status=label.status.value,
+                date=label.date, summary=label.summary, citations=label.citations, test=label.test.text(),
+                checked=label.checked.isoformat(), secondary=sources[0].secondary,
+                considerations=_considerations(label.drug, case, guidance),
+                guidelines=_guidelines(label.drug, guidance))
+    if label.status is LabelStatus.unknown:
+        return Option(verdict=Verdict.label_not_verified, reasons=(
+            f"her2scope has no verified {label.region.value} label status for {label.drug}: check the local label",),
             **base)
-    ok = True
-    alteration = label["alteration"]
-    if alteration == "mutation":
-        if pic.mutation.status != "positive":
-            ok = False
-            reasons.append(f"needs an activating HER2 mutation; mutation status is "
-                           f"{pic.mutation.status.replace('_', ' ')}"
-                           + (f" ({pic.mutation.reason})" if pic.mutation.reason else ""))
-        elif label["variant_scope"] == "tkd_activating":
-            tkd = [v for v in pic.activating if _in_kinase_domain(v)]
-            outside = [v for v in pic.activating if not _in_kinase_domain(v)]
-            if tkd:
-                reasons.append("activating mutation in the tyrosine kinase domain: "
-                               + ", ".join(v.protein_change for v in tkd))
-            else:
-                ok = False
-                reasons.append("outside the label's scope: the label covers activating mutations in the "
-                               "tyrosine kinase domain; " + ", ".join(
-                                   f"{v.protein_change} is in the {v.domain or 'a non-kinase region'}"
-                                   for v in outside))
-        else:
-            reasons.append("activating HER2 mutation: " + ", ".join(v.protein_change for v in pic.activating))
-    elif alteration == "overexpression":
-        if pic.expression.status != "positive":
-            ok = False
-            reasons.append(f"needs HER2 IHC 3+; protein expression is {pic.expression.status.replace('_', ' ')}"
-                           + (" (an ERBB2 mutation or amplification is not IHC 3+)" if
-                              pic.mutation.status == "positive" or pic.amplification.status == "positive" else ""))
-        else:
-            reasons.append("HER2 IHC 3+")
+    forced: list[Verdict] = []
+    if label.alteration is Alteration.mutation:
+        forced.append(_mutation_scope(label, pic, reasons))
     else:
-        ok = False
-        reasons.append(f"alteration {alteration!r} is not evaluated")
-    histology = label["histology"]
-    if histology == "nonsquamous_nsclc" and not clinical.histology.non_squamous:
-        ok = False
+        forced.append(_protein_scope(label, pic, reasons))
+    if label.histology is LabelHistology.nonsquamous_nsclc and not clinical.histology.non_squamous:
         reasons.append("the label covers non-squamous NSCLC; histology is squamous")
-    line = label["line"]
-    if line in ("after_prior_systemic", "after_platinum"):
-        if clinical.prior_lines < 1:
-            ok = False
-            reasons.append("the label requires prior systemic therapy; this patient has had none (first line)")
-        else:
-            reasons.append(f"{clinical.prior_lines} prior line(s) of systemic therapy")
-            if line == "after_platinum":
-                reasons.append("the label requires prior platinum-based therapy: confirm the regimen")
-    elif line == "any_line":
-        reasons.append("no prior-therapy requirement")
+        forced.append(Verdict.not_on_label)
+    forced.append(_line(label, case, reasons))
     if not clinical.advanced:
-        ok = False
         reasons.append(f"labels cover unresectable or metastatic disease; stage is {clinical.stage}")
-    if ok and label["drug"].startswith("trastuzumab deruxtecan") and clinical.prior_her2_adc:
-        reasons.append("note: a HER2-directed ADC was already given")
-    return Option(verdict="on_label" if ok else "not_on_label", reasons=tuple(reasons), **base)
+        forced.append(Verdict.not_on_label)
+    if (label.alteration is Alteration.mutation and label.test.specimens == (Specimen.tissue,)
+            and pic.mutation.status == Status.positive and _positive_specimens(case, pic) == {Specimen.plasma}):
+        reasons.append("the mutation was found in plasma only and this label's test is tissue-only ("
+                       + label.test.text() + "): confirm the mutation in tumour tissue with the companion "
+                       "diagnostic before prescribing")
+        forced.append(Verdict.needs_tissue_test)
+    if label.test.specimens and label.alteration is Alteration.mutation:
+        reasons.append("test the label asks for: " + label.test.text())
+    if sources[0].secondary:
+        reasons.append("this label fact rests on secondary sources only (news or summaries): read the local label")
+    verdicts = [v for v in forced if v is not None]
+    verdict = max(verdicts, key=_VERDICT_ORDER.get) if verdicts else Verdict.on_label
+    if verdict is Verdict.not_on_label:
+        base["considerations"] = ()          # decision evidence is for options, not for excluded labels
+    return Option(verdict=verdict, reasons=tuple(reasons), **base)
+
+
+def _considerations(drug: str, case: Case, guidance: Guidance) -> tuple[Consideration, ...]:
+    c = case.clinical
+    holds = {EvidenceWhen.prior_her2_adc: c.had(PriorTherapy.her2_adc) is True,
+             EvidenceWhen.prior_her2_tki: c.had(PriorTherapy.her2_tki) is True,
+             EvidenceWhen.brain_metastases: c.brain_metastases.present}
+    out = []
+    for e in guidance.model.decision_evidence:
+        if e.drug == drug and holds[e.when]:
+            figures = tuple(f"{f.population}" + (f" (n={f.n})" if f.n else "") + f": {f.result}" for f in e.figures)
+            cites = [guidance.source(k) for k in e.citations]
+            out.append(Consideration(e.id, e.topic.value, e.text.strip(), figures, e.verified,
+                                     bool(cites) and cites[0].secondary, e.citations))
+    return tuple(out)
+
+
+def _guidelines(drug: str, guidance: Guidance) -> tuple[str, ...]:
+    return tuple(f"{g.body.value}: {g.placement}" for g in guidance.model.guideline_placement if g.drug == drug)
+
+
+def _checks(options: list[Option], guidance: Guidance) -> tuple[Check, ...]:
+    """The label warnings of every drug that is (or may become) an option for this case."""
+    drugs = {o.drug for o in options if o.verdict in (Verdict.on_label, Verdict.needs_tissue_test,
+                                                       Verdict.needs_information)}
+    return tuple(Check(k.id, k.drug, k.risk, k.timing.value, k.check.strip(), k.boxed_warning, k.region.value,
+                       k.citations) for k in guidance.model.safety_checks if k.drug in drugs)
+
+
+def _freshness(options: list[Option], checks: tuple[Check, ...], guidance: Guidance, today: dt.date) -> Freshness:
+    model = guidance.model
+    used: list[tuple[str, dt.date]] = []
+    labels = {label.id: label for label in model.therapy_labels}
+    for o in options:
+        used.append((f"label {o.label_id}", labels[o.label_id].checked))
+        for c in o.considerations:
+            used.append((f"evidence {c.evidence_id}", next(e.checked for e in model.decision_evidence
+                                                           if e.id == c.evidence_id)))
+    for k in checks:
+        used.append((f"safety check {k.check_id}", next(s.checked for s in model.safety_checks if s.id == k.check_id)))
+    cited = {key for o in options for key in o.citations} | {key for k in checks for key in k.citations}
+    used += [(f"source {key}", model.sources[key].checked) for key in sorted(cited)]
+    if not used:
+        return Freshness("", "", STALE_AFTER_DAYS, ())
+    dates = [d for _, d in used]
+    stale = tuple(f"{what} (checked {d.isoformat()})" for what, d in used
+                  if (today - d).days > STALE_AFTER_DAYS)
+    return Freshness(min(dates).isoformat(), max(dates).isoformat(), STALE_AFTER_DAYS, stale)
 
 
 def _tiers(pic: Her2Picture, g: Guidance) -> list[Tier]:
@@ -181,8 +360,8 @@ def _tiers(pic: Her2Picture, g: Guidance) -> list[Tier]:
 
     def add(framework: str, alteration: str, rule_id: str):
         r = g.rule(framework, rule_id)
-        out.append(Tier(framework, alteration, str(r.get("tier") or r.get("level")), rule_id,
-                        r["condition"], r.get("verified", True) is not False, tuple(r["citations"])))
+        out.append(Tier(framework, alteration, str(r.tier or r.level), rule_id, r.condition, r.verified,
+                        r.citations))
 
     for v in pic.activating:
         tkd = _in_kinase_domain(v)
@@ -211,7 +390,7 @@ def _steps(case: Case, pic: Her2Picture, g: Guidance) -> list[Step]:
 
     def add(step_id: str, why: str):
         s = g.step(step_id)
-        out.append(Step(step_id, s["text"], why, tuple(s["citations"])))
+        out.append(Step(step_id, s.text.strip(), why, s.citations))
 
     if not pic.mutation.status.tested and clinical.advanced and clinical.histology.non_squamous:
         # not_tested, not_assessed (panel without ERBB2) or failed: ERBB2 is still unknown.
@@ -225,8 +404,8 @@ def _steps(case: Case, pic: Her2Picture, g: Guidance) -> list[Step]:
         add("reflex_tissue_after_negative_plasma", "plasma NGS did not detect an ERBB2 mutation")
     if pic.mutation.status == "positive" and clinical.advanced:
         why = "HER2-mutant advanced NSCLC"
-        if clinical.brain_metastases == "yes":
-            why += "; known brain metastases: follow with brain MRI"
+        if clinical.brain_metastases.present:
+            why += (f"; known brain metastases ({_BRAIN_TEXT[clinical.brain_metastases]}): follow with brain MRI")
         elif clinical.brain_mri_done is False:
             why += "; no brain MRI documented yet"
         add("brain_mri", why)
@@ -237,6 +416,9 @@ def _steps(case: Case, pic: Her2Picture, g: Guidance) -> list[Step]:
         add("consider_trials", "a HER2 alteration is present in advanced disease")
     return out
 
+
+_BRAIN_TEXT = {BrainMetastases.active: "active", BrainMetastases.treated_stable: "treated and stable",
+               BrainMetastases.yes: "activity not stated"}
 
 _CLASS_TEST = {
     "any_activating_mutation": lambda pic: bool(pic.activating),
@@ -270,10 +452,10 @@ def _trial_verdict(trial: dict, case: Case, pic: Her2Picture) -> TrialMatch:
         wanted = ", ".join(c.replace("_", " ") for c in classes) + (f" (exons {exons})" if exons else "")
         reasons.append(f"alteration does not fit: the trial enrols {wanted}")
     line = trial.get("line")
-    if line == "first_line" and clinical.prior_lines > 0:
+    if line == "first_line" and clinical.pretreated:
         fits = False
-        reasons.append(f"first-line trial; the patient has had {clinical.prior_lines} prior line(s)")
-    elif line == "pretreated" and clinical.prior_lines == 0:
+        reasons.append(f"first-line trial; the patient has had {clinical.treatment_text()}")
+    elif line == "pretreated" and clinical.pretreated is False:
         fits = False
         reasons.append("enrols pretreated patients; this patient is treatment-naive")
     elif line in ("first_line", "pretreated", "any"):
@@ -283,13 +465,18 @@ def _trial_verdict(trial: dict, case: Case, pic: Her2Picture) -> TrialMatch:
         reasons.append("enrols non-squamous NSCLC only")
     bm = trial.get("brain_metastases_allowed", "unknown")
     possible = False
-    if clinical.brain_metastases == "yes":
+    if clinical.brain_metastases.present:
         if bm == "no":
             fits = False
             reasons.append("brain metastases exclude")
+        elif bm == "stable_only" and clinical.brain_metastases is BrainMetastases.active:
+            fits = False
+            reasons.append("active brain metastases exclude (the trial allows treated, stable ones only)")
+        elif bm == "stable_only" and clinical.brain_metastases is BrainMetastases.treated_stable:
+            reasons.append("treated, stable brain metastases are allowed")
         elif bm == "stable_only":
             possible = True
-            reasons.append("brain metastases allowed only if treated/stable: check")
+            reasons.append("brain metastases allowed only if treated/stable: the case does not say which")
         elif bm == "unknown":
             possible = True
             reasons.append("brain-metastasis rule not known: check the protocol")
@@ -313,14 +500,21 @@ def _trial_verdict(trial: dict, case: Case, pic: Her2Picture) -> TrialMatch:
                       str(trial.get("last_verified", "")), tuple(trial["citations"]))
 
 
-def next_steps(case: Case, pic: Her2Picture, guidance: Guidance, trials: TrialList) -> NextSteps:
-    region = case.clinical.region.value
-    options = [_label_verdict(label, case, pic) for label in guidance.labels if label["region"] == region]
-    others = [_label_verdict(label, case, pic) for label in guidance.labels if label["region"] != region]
-    order = {"on_label": 0, "label_not_verified": 1, "not_on_label": 2}
-    options.sort(key=lambda o: order.get(o.verdict, 3))
+def next_steps(case: Case, pic: Her2Picture, guidance: Guidance, trials: TrialList,
+               today: dt.date | None = None) -> NextSteps:
+    """Current labels only: a superseded label is history (``knowledge diff``), never a verdict."""
+    region = case.clinical.region
+    labels = guidance.current_labels
+    options = [_label_verdict(label, case, pic, guidance) for label in labels if label.region == region]
+    others = [_label_verdict(label, case, pic, guidance) for label in labels if label.region != region]
+    options.sort(key=lambda o: _VERDICT_ORDER[o.verdict])
     matches = [_trial_verdict(t, case, pic) for t in trials.trials]
     rank = {"match": 0, "possible": 1, "not_enrolling": 2, "no_match": 3}
     matches.sort(key=lambda m: rank[m.verdict])
+    checks = _checks(options, guidance)
+    not_options = tuple(Step(n.id, n.reason.strip(), f"{n.drug}: not a therapy option ({n.status.value.replace('_', ' ')}"
+                             f", {n.region.value} {n.date})", n.citations)
+                        for n in guidance.model.not_options if pic.mutation.status == Status.positive)
     return NextSteps(tuple(options), tuple(others), tuple(_tiers(pic, guidance)),
-                     tuple(_steps(case, pic, guidance)), tuple(matches))
+                     tuple(_steps(case, pic, guidance)), tuple(matches), checks=checks, not_options=not_options,
+                     freshness=_freshness(options, checks, guidance, today or dt.date.today()))

@@ -11,20 +11,14 @@ import enum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
+from ..vocabulary import BrainMetastases, PriorTherapy, Region  # noqa: F401  (Region re-exported)
 
 
 class CaseError(InputError):
     code = "invalid_case"
-
-
-class Region(str, enum.Enum):
-    US = "US"
-    EU = "EU"
-    JP = "JP"
-    CN = "CN"
 
 
 class SampleType(str, enum.Enum):
@@ -140,16 +134,89 @@ class Ish(_Model):
         return self
 
 
+# Spellings accepted for prior_therapies entries (normalised: lower case, spaces/hyphens as "_").
+_THERAPY_SYNONYMS = {
+    "platinum": PriorTherapy.platinum_chemotherapy, "platinum_based_chemotherapy": PriorTherapy.platinum_chemotherapy,
+    "platinum_doublet": PriorTherapy.platinum_chemotherapy, "chemotherapy_platinum": PriorTherapy.platinum_chemotherapy,
+    "chemotherapy": PriorTherapy.other_chemotherapy, "non_platinum_chemotherapy": PriorTherapy.other_chemotherapy,
+    "io": PriorTherapy.immunotherapy, "checkpoint_inhibitor": PriorTherapy.immunotherapy,
+    "immune_checkpoint_inhibitor": PriorTherapy.immunotherapy,
+    "her2_antibody_drug_conjugate": PriorTherapy.her2_adc, "trastuzumab_deruxtecan": PriorTherapy.her2_adc,
+    "t_dxd": PriorTherapy.her2_adc, "tdxd": PriorTherapy.her2_adc, "t_dm1": PriorTherapy.her2_adc,
+    "her2_tyrosine_kinase_inhibitor": PriorTherapy.her2_tki, "zongertinib": PriorTherapy.her2_tki,
+    "sevabertinib": PriorTherapy.her2_tki, "targeted": PriorTherapy.other_targeted,
+    "other_targeted_therapy": PriorTherapy.other_targeted,
+}
+_THERAPY_TEXT = {PriorTherapy.platinum_chemotherapy: "platinum chemotherapy",
+                 PriorTherapy.other_chemotherapy: "other chemotherapy", PriorTherapy.immunotherapy: "immunotherapy",
+                 PriorTherapy.her2_adc: "HER2 ADC", PriorTherapy.her2_tki: "HER2 TKI",
+                 PriorTherapy.other_targeted: "other targeted therapy"}
+_BRAIN_SYNONYMS = {"treated": BrainMetastases.treated_stable, "stable": BrainMetastases.treated_stable,
+                   "treated_and_stable": BrainMetastases.treated_stable, "untreated": BrainMetastases.active,
+                   "progressing": BrainMetastases.active, True: BrainMetastases.yes, False: BrainMetastases.no}
+
+
 class Clinical(_Model):
     histology: Histology
     stage: str
-    prior_lines: int = Field(0, ge=0, le=15, description="lines of prior systemic therapy")
+    prior_lines: int | None = Field(None, ge=0, le=15, description="lines of prior systemic therapy for advanced "
+                                    "disease (0 = first line); None = not stated (regimens given instead)")
+    prior_therapies: list[PriorTherapy] | None = Field(
+        None, validation_alias=AliasChoices("prior_therapies", "prior_regimens", "prior_treatments"),
+        description="regimen classes received: platinum_chemotherapy, other_chemotherapy, immunotherapy, "
+                    "her2_adc, her2_tki, other_targeted; [] = none (first line); None = not stated")
     prior_her2_adc: bool = False
     prior_her2_tki: bool = False
-    brain_metastases: Literal["yes", "no", "unknown"] = "unknown"
+    brain_metastases: BrainMetastases = BrainMetastases.unknown
     brain_mri_done: bool | None = None
     region: Region
     diagnosis_date: dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prior_therapy(cls, data):
+        """Reconcile the line count, the regimen list and the two legacy HER2 flags. Nothing stated
+        means first line (as before); a contradiction is an error that says what to change."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        keys = [k for k in ("prior_therapies", "prior_regimens", "prior_treatments") if k in data]
+        if len(keys) > 1:
+            raise ValueError(f"give the regimens once (prior_therapies), not as {' and '.join(keys)}")
+        key = keys[0] if keys else "prior_therapies"
+        therapies = data.get(key)
+        if therapies is not None:
+            if not isinstance(therapies, list):
+                raise ValueError("prior_therapies must be a list, e.g. [platinum_chemotherapy, immunotherapy] "
+                                 "(or [] for none)")
+            therapies = [_THERAPY_SYNONYMS.get(_norm(t), t) if isinstance(t, str) else t for t in therapies]
+            for flag, member in (("prior_her2_adc", PriorTherapy.her2_adc), ("prior_her2_tki", PriorTherapy.her2_tki)):
+                if data.get(flag) is True and member.value not in [str(t) for t in therapies]:
+                    raise ValueError(f"{flag}: true but prior_therapies does not list {member.value}: "
+                                     f"add {member.value} to prior_therapies (and drop {flag})")
+                if data.get(flag) is False and member.value in [str(t) for t in therapies]:
+                    raise ValueError(f"{flag}: false contradicts {member.value} in prior_therapies: drop {flag}")
+                if member.value in [str(t) for t in therapies]:
+                    data[flag] = True
+            lines = data.get("prior_lines")
+            if isinstance(lines, int) and not isinstance(lines, bool):
+                if lines == 0 and therapies:
+                    raise ValueError("prior_lines: 0 (first line) contradicts prior_therapies "
+                                     f"{[str(t) for t in therapies]}: correct one of them")
+                if lines > 0 and not therapies:
+                    raise ValueError(f"prior_lines: {lines} contradicts prior_therapies: [] (none): list the "
+                                     "regimens, e.g. prior_therapies: [platinum_chemotherapy, immunotherapy]")
+            data[key] = therapies
+        else:
+            flags = data.get("prior_her2_adc") is True or data.get("prior_her2_tki") is True
+            if data.get("prior_lines", 0) == 0 and not flags:
+                # Nothing stated, or first line: no prior regimens (as before prior_therapies existed).
+                data["prior_lines"] = 0
+                data[key] = []
+        brain = data.get("brain_metastases")
+        if isinstance(brain, bool) or isinstance(brain, str) and _norm(brain) in _BRAIN_SYNONYMS:
+            data["brain_metastases"] = _BRAIN_SYNONYMS[brain if isinstance(brain, bool) else _norm(brain)]
+        return data
 
     @field_validator("stage", mode="before")
     @classmethod
@@ -162,6 +229,45 @@ class Clinical(_Model):
     @property
     def advanced(self) -> bool:
         return self.stage.startswith(("IIIB", "IIIC", "IV"))
+
+    @property
+    def pretreated(self) -> bool | None:
+        """Any prior systemic therapy for advanced disease (None: not stated)."""
+        if self.prior_therapies:
+            return True
+        if self.prior_lines is not None:
+            return self.prior_lines > 0 or self.prior_her2_adc or self.prior_her2_tki
+        return True if (self.prior_her2_adc or self.prior_her2_tki) else None
+
+    def had(self, therapy: PriorTherapy) -> bool | None:
+        """Whether this regimen class was given: True, False, or None when the case does not say
+        (a line count without regimens). The legacy HER2 flags answer for her2_adc / her2_tki."""
+        if therapy is PriorTherapy.her2_adc and self.prior_her2_adc:
+            return True
+        if therapy is PriorTherapy.her2_tki and self.prior_her2_tki:
+            return True
+        if self.prior_therapies is not None:
+            return therapy in self.prior_therapies
+        if self.pretreated is False:
+            return False
+        if therapy in (PriorTherapy.her2_adc, PriorTherapy.her2_tki):
+            return False          # the legacy flags default to "not given"
+        return None
+
+    def treatment_text(self) -> str:
+        """'first line', '2 prior line(s): platinum chemotherapy, immunotherapy', ..."""
+        regimens = ", ".join(_THERAPY_TEXT[t] for t in self.prior_therapies or ())
+        extra = [f for f, on in (("HER2 ADC", self.prior_her2_adc), ("HER2 TKI", self.prior_her2_tki)) if on
+                 and not regimens]
+        if self.pretreated is False:
+            return "first line (no prior systemic therapy)"
+        lines = f"{self.prior_lines} prior line(s)" if self.prior_lines else "prior systemic therapy"
+        detail = regimens or ", ".join(extra) or "regimens not stated"
+        return f"{lines}: {detail}"
+
+
+def _norm(text) -> str:
+    return str(text).strip().lower().replace("-", "_").replace(" ", "_")
 
 
 class Case(_Model):

@@ -1,50 +1,265 @@
-"""Load the next-steps knowledge (therapy labels, actionability rules, non-drug steps) and
-the curated trial list; every rule's citations must resolve in the file's own sources."""
+"""Load the next-steps knowledge (therapy labels, decision evidence, safety checks, actionability
+rules, non-drug steps) and the curated trial list.
+
+The next-steps file is validated with pydantic models (``extra="forbid"``, enums for every
+vocabulary): a typo such as ``line: after_prior_sytemic`` refuses to load, and the message names
+the file, the entry and the field. Every citation must resolve in the file's own sources, and
+every source says what kind it is (a secondary source is marked as such, never passed off as a
+label or a regulator's decision).
+
+``next_steps_v2.yaml`` is the file in use; ``next_steps_v1.yaml`` stays in the package so that
+``her2scope knowledge diff`` can compare the two (it is read as plain YAML there, not loaded here).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import KnowledgeBaseError
+from ..vocabulary import (Alteration, CitationKind, LabelHistology, LabelStatus, Line, Region, Specimen,
+                          VariantScope)
 
 _DATA = resources.files(__package__) / "data"
-NEXT_STEPS = "next_steps_v1.yaml"
+NEXT_STEPS = "next_steps_v2.yaml"
+NEXT_STEPS_V1 = "next_steps_v1.yaml"
 TRIALS = "trials_v1.yaml"
+# A fact checked longer ago than this (relative to the report date) is flagged in the report.
+STALE_AFTER_DAYS = 180
+
+_DATE_TEXT = r"^(\d{4}-\d{2}(-\d{2})?|unknown)$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Citations = Annotated[tuple[str, ...], Field(min_length=1)]
+
+
+class Source(_Model):
+    citation: str
+    kind: CitationKind
+    url: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    checked: dt.date
+    how: str = Field(..., min_length=1, description="what was read, where, and what was not seen")
+
+    @property
+    def secondary(self) -> bool:
+        return not self.kind.primary
+
+
+class TestRequirement(_Model):
+    """The test a label asks for: named companion diagnostics and the specimens they take."""
+
+    cdx: tuple[str, ...] = ()
+    specimens: tuple[Specimen, ...] = Field((), description="empty: the label text seen names no specimen")
+    note: str = ""
+
+    def text(self) -> str:
+        parts = []
+        if self.cdx:
+            parts.append(", ".join(self.cdx))
+        if self.specimens:
+            parts.append(" or ".join(s.value for s in self.specimens) + (" only" if len(self.specimens) == 1 else ""))
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts) or "not stated in the label text seen"
+
+
+class Label(_Model):
+    id: str = Field(..., pattern=r"^[a-z0-9_]+$")
+    drug: str
+    brand: str
+    region: Region
+    agency: str
+    status: LabelStatus
+    date: str = Field(..., pattern=_DATE_TEXT, description="date of the decision (YYYY-MM[-DD]) or unknown")
+    date_is: str = Field("", description="what the date is (Commission decision, FDA approval, announcement)")
+    alteration: Alteration
+    variant_scope: VariantScope
+    outside_tkd_verified: bool = Field(True, description="false: whether the label reaches beyond the kinase "
+                                                           "domain was not verified (non-TKD mutations: not verified)")
+    histology: LabelHistology
+    line: Line
+    current: bool = True
+    superseded_by: str | None = None
+    test: TestRequirement
+    summary: str
+    citations: Citations
+    checked: dt.date
+
+
+class EvidenceTopic(enum.StrEnum):
+    sequencing = "sequencing"        # response after / without a prior HER2-directed drug
+    intracranial = "intracranial"    # response of brain metastases
+
+
+class EvidenceWhen(enum.StrEnum):
+    """When a decision-evidence item is shown on a drug's options."""
+
+    prior_her2_adc = "prior_her2_adc"
+    prior_her2_tki = "prior_her2_tki"
+    brain_metastases = "brain_metastases"
+
+
+class Figure(_Model):
+    population: str
+    n: int | None = Field(None, ge=1)
+    result: str
+
+
+class DecisionEvidence(_Model):
+    id: str = Field(..., pattern=r"^[a-z0-9_]+$")
+    drug: str
+    topic: EvidenceTopic
+    when: EvidenceWhen
+    text: str
+    figures: tuple[Figure, ...] = ()
+    verified: bool = True
+    citations: tuple[str, ...] = ()
+    checked: dt.date
+
+    @model_validator(mode="after")
+    def _cited_when_verified(self):
+        if self.verified and not self.citations:
+            raise ValueError("a verified item needs citations (or verified: false)")
+        return self
+
+
+class CheckTiming(enum.StrEnum):
+    baseline = "baseline"
+    monitoring = "monitoring"
+    baseline_and_monitoring = "baseline_and_monitoring"
+
+
+class SafetyCheck(_Model):
+    id: str = Field(..., pattern=r"^[a-z0-9_]+$")
+    drug: str
+    region: Region
+    risk: str
+    timing: CheckTiming
+    check: str
+    boxed_warning: bool = False
+    citations: Citations
+    checked: dt.date
+
+
+class GuidelineBody(enum.StrEnum):
+    NCCN = "NCCN"
+    ESMO = "ESMO"
+
+
+class GuidelinePlacement(_Model):
+    id: str = Field(..., pattern=r"^[a-z0-9_]+$")
+    drug: str
+    body: GuidelineBody
+    placement: str
+    verified: bool
+    citations: tuple[str, ...] = ()
+    checked: dt.date
+
+    @model_validator(mode="after")
+    def _cited_when_verified(self):
+        if self.verified and not self.citations:
+            raise ValueError("a verified placement needs citations (or verified: false)")
+        return self
+
+
+class NotAnOption(_Model):
+    id: str = Field(..., pattern=r"^[a-z0-9_]+$")
+    drug: str
+    region: Region
+    status: LabelStatus
+    date: str = Field(..., pattern=_DATE_TEXT)
+    reason: str
+    citations: Citations
+    checked: dt.date
+
+
+class Rule(_Model):
+    id: str
+    condition: str
+    tier: str | None = None
+    level: str | None = None
+    verified: bool = True
+    citations: Citations
+    checked: dt.date
+
+
+class StepRule(_Model):
+    id: str
+    applies_to: str
+    text: str
+    citations: Citations
+    checked: dt.date
+
+
+class Framework(enum.StrEnum):
+    amp_asco_cap = "amp_asco_cap"
+    escat = "escat"
+    oncokb_style = "oncokb_style"
+
+
+class GuidanceFile(_Model):
+    knowledge_version: str
+    released: dt.date
+    sources: dict[str, Source]
+    therapy_labels: tuple[Label, ...]
+    not_options: tuple[NotAnOption, ...] = ()
+    decision_evidence: tuple[DecisionEvidence, ...] = ()
+    safety_checks: tuple[SafetyCheck, ...] = ()
+    guideline_placement: tuple[GuidelinePlacement, ...] = ()
+    actionability: dict[Framework, tuple[Rule, ...]]
+    non_drug_steps: tuple[StepRule, ...]
+
+    @field_validator("knowledge_version", mode="before")
+    @classmethod
+    def _version_text(cls, value):
+        return str(value)
 
 
 @dataclass(frozen=True)
 class Guidance:
+    """The validated next-steps knowledge. ``model`` is typed; ``sources``, ``labels``,
+    ``actionability`` and ``steps`` are the same content as plain dicts for templates."""
+
     version: str
     released: str
     path: str
+    model: GuidanceFile
     sources: dict
     labels: tuple[dict, ...]
     actionability: dict[str, tuple[dict, ...]]
     steps: tuple[dict, ...]
 
-    def rule(self, framework: str, rule_id: str) -> dict:
-        for r in self.actionability[framework]:
-            if r["id"] == rule_id:
+    @property
+    def current_labels(self) -> tuple[Label, ...]:
+        return tuple(label for label in self.model.therapy_labels if label.current)
+
+    def rule(self, framework: str, rule_id: str) -> Rule:
+        for r in self.model.actionability.get(Framework(framework), ()):
+            if r.id == rule_id:
                 return r
         raise KnowledgeBaseError(f"{self.path}: no {framework} rule {rule_id!r}")
 
-    def step(self, step_id: str) -> dict:
-        for s in self.steps:
-            if s["id"] == step_id:
+    def step(self, step_id: str) -> StepRule:
+        for s in self.model.non_drug_steps:
+            if s.id == step_id:
                 return s
         raise KnowledgeBaseError(f"{self.path}: no non-drug step {step_id!r}")
 
-
-@dataclass(frozen=True)
-class TrialList:
-    version: str
-    released: str
-    path: str
-    sources: dict
-    trials: tuple[dict, ...]
+    def source(self, key: str) -> Source:
+        return self.model.sources[key]
 
 
 def _yaml(path):
@@ -56,6 +271,90 @@ def _yaml(path):
         raise KnowledgeBaseError(f"cannot read {path}: {exc}") from exc
 
 
+def _where(raw: dict, loc: tuple) -> str:
+    """``therapy_labels[3] (zongertinib_us): line`` for a pydantic error location."""
+    parts, node = [], raw
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if isinstance(key, int) and isinstance(node, list):
+            entry = node[key] if key < len(node) else None
+            ident = entry.get("id") if isinstance(entry, dict) else None
+            parts[-1] += f"[{key}]" + (f" ({ident})" if ident else "")
+            node = entry
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+        i += 1
+    if len(parts) > 1:
+        return ".".join(parts[:-1]) + ": " + parts[-1]
+    return parts[0] if parts else "(file)"
+
+
+def _validate(raw, source: str) -> GuidanceFile:
+    if not isinstance(raw, dict):
+        raise KnowledgeBaseError(f"{source}: not a next-steps knowledge file (a mapping of sections)")
+    try:
+        model = GuidanceFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{_where(raw, tuple(err['loc']))}: {msg} (got {err.get('input')!r})"
+                            if err["type"] != "missing" else f"{_where(raw, tuple(err['loc']))}: {msg}")
+        raise KnowledgeBaseError(f"{source}: invalid next-steps knowledge: " + "; ".join(problems[:20])
+                                 + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")) from None
+    _check_references(model, source)
+    return model
+
+
+def _check_references(model: GuidanceFile, source: str) -> None:
+    groups = [("therapy label", model.therapy_labels), ("not-an-option entry", model.not_options),
+              ("decision evidence", model.decision_evidence), ("safety check", model.safety_checks),
+              ("guideline placement", model.guideline_placement), ("non-drug step", model.non_drug_steps)]
+    groups += [(f"{fw.value} rule", rules) for fw, rules in model.actionability.items()]
+    for what, items in groups:
+        seen = set()
+        for item in items:
+            if item.id in seen:
+                raise KnowledgeBaseError(f"{source}: {what} {item.id!r} appears twice")
+            seen.add(item.id)
+            missing = [c for c in item.citations if c not in model.sources]
+            if missing:
+                raise KnowledgeBaseError(f"{source}: {what} {item.id} cites undefined sources {missing}")
+    ids = {label.id for label in model.therapy_labels}
+    for label in model.therapy_labels:
+        if label.superseded_by is not None and label.superseded_by not in ids:
+            raise KnowledgeBaseError(f"{source}: therapy label {label.id}: superseded_by names "
+                                     f"{label.superseded_by!r}, which is not a label in the file")
+        if label.current == (label.superseded_by is not None):
+            raise KnowledgeBaseError(f"{source}: therapy label {label.id}: a superseded label has current: false "
+                                     "and superseded_by; a current one has neither")
+
+
+def parse_guidance(raw, source: str = "next-steps knowledge") -> Guidance:
+    model = _validate(raw, source)
+    plain = model.model_dump(mode="json")
+    return Guidance(model.knowledge_version, model.released.isoformat(), source, model,
+                    plain["sources"], tuple(plain["therapy_labels"]),
+                    {k: tuple(v) for k, v in plain["actionability"].items()}, tuple(plain["non_drug_steps"]))
+
+
+@functools.cache
+def load_guidance(path: str | None = None) -> Guidance:
+    source = path or str(_DATA / NEXT_STEPS)
+    return parse_guidance(_yaml(source), source)
+
+
+@dataclass(frozen=True)
+class TrialList:
+    version: str
+    released: str
+    path: str
+    sources: dict
+    trials: tuple[dict, ...]
+
+
 def _check_citations(items, sources, path, what):
     for item in items:
         cites = item.get("citations") or []
@@ -65,22 +364,6 @@ def _check_citations(items, sources, path, what):
         if missing:
             raise KnowledgeBaseError(f"{path}: {what} {item.get('id') or item.get('nct')} cites "
                                      f"undefined sources {missing}")
-
-
-@functools.cache
-def load_guidance(path: str | None = None) -> Guidance:
-    source = path or str(_DATA / NEXT_STEPS)
-    raw = _yaml(source)
-    sources = raw.get("sources") or {}
-    labels = tuple(raw["therapy_labels"])
-    _check_citations(labels, sources, source, "therapy label")
-    actionability = {k: tuple(v) for k, v in raw["actionability"].items()}
-    for framework, rules in actionability.items():
-        _check_citations(rules, sources, source, f"{framework} rule")
-    steps = tuple(raw["non_drug_steps"])
-    _check_citations(steps, sources, source, "non-drug step")
-    return Guidance(str(raw["knowledge_version"]), str(raw["released"]), source, sources, labels,
-                    actionability, steps)
 
 
 @functools.cache

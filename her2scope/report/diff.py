@@ -71,7 +71,7 @@ def diff_reports(old: dict, new: dict) -> list[str]:
     vb = {v.get("protein_change") or v.get("hgvs_c"): v for v in new.get("variants", [])}
     for k in sorted(va.keys() | vb.keys(), key=str):
         a, b = va.get(k, {}), vb.get(k, {})
-        for f in ("oncogenicity", "alteration_class", "hgvs_c"):
+        for f in ("oncogenicity", "oncogenicity_rule", "alteration_class", "hgvs_c"):
             if a.get(f) != b.get(f):
                 out.append(f"variant {k}: {f} {a.get(f)} -> {b.get(f)}")
     oa = {o["label_id"]: o["verdict"] for o in old.get("therapy_options", [])}

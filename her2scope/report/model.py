@@ -49,10 +49,14 @@ class Report:
         pic, c = self.picture, self.case.clinical
         parts = [pic.mutation.summary, pic.amplification.summary, pic.expression.summary]
         on_label = [o for o in self.steps.options if o.verdict == "on_label"]
+        pending = [o for o in self.steps.options if o.verdict in ("needs_tissue_test", "needs_information")]
         if on_label:
             drugs = ", ".join(dict.fromkeys(o.drug for o in on_label))
-            parts.append(f"On-label in {c.region.value} for this line ({c.prior_lines} prior line(s)): {drugs}.")
-        elif any(d.status == "positive" for d in pic.dimensions):
+            parts.append(f"On-label in {c.region.value} for this line ({c.treatment_text()}): {drugs}.")
+        if pending:
+            parts.append("On label once a condition is met: " + "; ".join(
+                f"{o.drug} ({o.verdict.replace('_', ' ')})" for o in pending) + ".")
+        if not on_label and not pending and any(d.status == "positive" for d in pic.dimensions):
             parts.append(f"No on-label HER2-directed option in {c.region.value} for this case as it stands "
                          "(see the reasons below).")
         if self.drivers.findings:
@@ -86,6 +90,9 @@ class Report:
             "other_drivers": self.drivers.as_dict(),
             "therapy_options": [o.as_dict() for o in self.steps.options],
             "therapy_options_other_regions": [o.as_dict() for o in self.steps.other_regions],
+            "safety_checks": [k.as_dict() for k in self.steps.checks],
+            "not_options": [s.as_dict() for s in self.steps.not_options],
+            "knowledge_freshness": self.steps.freshness.as_dict() if self.steps.freshness else None,
             "actionability": [t.as_dict() for t in self.steps.tiers],
             "next_steps": [s.as_dict() for s in self.steps.steps],
             "trials": [t.as_dict() for t in self.steps.trials],
@@ -96,15 +103,19 @@ class Report:
 
     def citations(self) -> dict[str, dict]:
         """Every citation key used anywhere in the report, resolved to its source entry."""
-        kb, g, t = load_knowledge(), load_guidance(), load_trials()
+        kb, g, t = load_knowledge(self.knowledge.get("variants_file")), load_guidance(), load_trials()
         pool = {**kb.sources, **g.sources, **t.sources}
         used: list[str] = []
         for v in self.picture.variants:
             if v.classification:
                 used += [c for e in v.classification.evidence for c in e.citations]
-        for group in (self.steps.options, self.steps.tiers, self.steps.steps, self.steps.trials):
+        for group in (self.steps.options, self.steps.tiers, self.steps.steps, self.steps.trials,
+                      self.steps.checks, self.steps.not_options):
             for item in group:
                 used += list(item.citations)
+        for o in self.steps.options:
+            for c in o.considerations:
+                used += list(c.citations)
         return {key: pool[key] for key in dict.fromkeys(used) if key in pool}
 
 
@@ -118,7 +129,7 @@ def report_for(case: Case, base: Path, options: Options = Options(), *, today: d
                case_path: str = "") -> Report:
     picture = build_picture(case, base, options)
     guidance, trials = load_guidance(), load_trials()
-    steps = next_steps(case, picture, guidance, trials)
+    steps = next_steps(case, picture, guidance, trials, today=today)
     files = [base / f for t in case.ngs for f in t.files]
     stated = [a for t in case.ngs for a in t.other_alterations]
     drivers = find_drivers(files, stated)
@@ -126,5 +137,7 @@ def report_for(case: Case, base: Path, options: Options = Options(), *, today: d
     knowledge = {"variants": kb.version, "variants_released": kb.released,
                  "next_steps": guidance.version, "next_steps_released": guidance.released,
                  "trials": trials.version, "trials_released": trials.released}
+    if options.knowledge:           # a variant knowledge base other than the bundled default
+        knowledge["variants_file"] = options.knowledge
     return Report(case, picture, steps, drivers, knowledge,
                   (today or dt.date.today()).isoformat(), case_path)
