@@ -232,6 +232,9 @@ from .cli_report import knowledge_diff, report  # noqa: E402
 
 app.command("report")(report)
 knowledge_app.command("diff")(knowledge_diff)
+from .cli_knowledge import knowledge_audit  # noqa: E402
+
+knowledge_app.command("audit")(knowledge_audit)
 from .cli_web import serve  # noqa: E402  (fastapi/uvicorn load inside the command)
 
 app.command("serve")(serve)
