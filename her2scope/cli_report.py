@@ -93,6 +93,9 @@ def report(
     reference: Annotated[Optional[Path], typer.Option("--reference", help="Indexed genome FASTA.")] = None,
     previous: Annotated[Optional[Path], typer.Option(
         "--previous", help="An earlier report.json of this case: print what would now be different.")] = None,
+    knowledge: Annotated[Optional[Path], typer.Option(
+        "--knowledge", help="Variant knowledge-base YAML instead of the bundled one (v1 / v2 name the bundled "
+                            "generations).")] = None,
 ) -> None:
     """The HER2 report for one patient case: three HER2 dimensions, next steps, evidence."""
     from .errors import Her2scopeError, OutputError
@@ -104,7 +107,8 @@ def report(
     fmt_name = fmt.value if fmt is not None else None
     for out in output:
         report_format(out, fmt_name)   # refuse a bad -o/--format before the work
-    options = Options(reference=str(reference) if reference else None)
+    options = Options(reference=str(reference) if reference else None,
+                      knowledge=str(knowledge) if knowledge else None)
     try:
         if case is not None:
             rep = make_report(case, options)
