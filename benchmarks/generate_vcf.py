@@ -249,6 +249,54 @@ def panel_lines(seed: int = 7, total: int = 500, in_erbb2: int = 50) -> list[str
     return [_line(rng, chrom, pos, ref, alt, vaf=next(vafs)) for chrom, pos, ref, alt in records]
 
 
+def coding_lines(n: int = 5_000, seed: int = 14) -> list[str]:
+    """``n`` distinct ERBB2 coding variants, sites-only (no sample: nothing is rejoined), sorted:
+    ~85% SNVs, the rest deletions (1-12 bases) and insertions (1-12 random bases), all inside
+    one CDS exon, REF from the bundled exons (= GRCh38)."""
+    from her2scope.genome.builds import Build
+    from her2scope.genome.transcript import erbb2
+
+    rng = random.Random(seed)
+    tx = erbb2()
+    exons = [ex for ex in tx.exons[Build.GRCh38] if ex.tx_end > tx.cds_start and ex.tx_start < tx.cds_end]
+    seen: set[tuple[int, str, str]] = set()
+    while len(seen) < n:
+        c0 = rng.randrange(0, tx.cds_end - tx.cds_start)           # 0-based CDS index
+        g0 = tx.to_genome(Build.GRCh38, _tx_point(tx.cds_start + c0))
+        ex = next(e for e in exons if e.g_start <= g0 < e.g_end)
+        r = rng.random()
+        if r < 0.85:
+            ref = tx.exonic_sequence(Build.GRCh38, g0, g0 + 1)
+            alt = BASES[(BASES.index(ref) + rng.randrange(1, 4)) % 4]
+            seen.add((g0 + 1, ref, alt))
+            continue
+        if g0 == ex.g_start:
+            continue                                                 # keep the padding base exonic
+        length = rng.randint(1, 12)
+        if r < 0.93:
+            if g0 + length > ex.g_end:
+                continue
+            ref = tx.exonic_sequence(Build.GRCh38, g0 - 1, g0 + length)
+            alt = ref[0]
+        else:
+            ref = tx.exonic_sequence(Build.GRCh38, g0 - 1, g0)
+            alt = ref + "".join(rng.choice(BASES) for _ in range(length))
+        seen.add((g0, ref, alt))
+    records = sorted(seen)
+    check_erbb2_refs(records)
+    return [f"chr17\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\tDP={100 + i % 400}\n"
+            for i, (pos, ref, alt) in enumerate(records)]
+
+
+def write_coding_vcf(path: str | os.PathLike, n: int = 5_000, seed: int = 14) -> Path:
+    """A sites-only VCF of ``n`` ERBB2 coding variants (the per-variant speed benchmark)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = header().split("#CHROM")[0] + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    path.write_text(head + "".join(coding_lines(n, seed)))
+    return path
+
+
 def _tx_point(index: int):
     from her2scope.genome.transcript import TxPoint
 
