@@ -10,12 +10,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..knowledge import load_knowledge
-from ..knowledge.guidance import STALE_AFTER_DAYS, EvidenceWhen, Guidance, Label, TrialList
+from ..knowledge.guidance import STALE_AFTER_DAYS, EvidenceWhen, Guidance, Label
+from ..knowledge.trials import TrialList
 from ..result import VariantResult
 from ..vocabulary import (Alteration, BrainMetastases, LabelHistology, LabelStatus, Line, PriorTherapy, Specimen,
                           VariantScope, Verdict)
 from .picture import Her2Picture, Status
 from .schema import Case
+from .trials import assess_trial
 
 
 @dataclass(frozen=True)
@@ -420,84 +422,12 @@ def _steps(case: Case, pic: Her2Picture, g: Guidance) -> list[Step]:
 _BRAIN_TEXT = {BrainMetastases.active: "active", BrainMetastases.treated_stable: "treated and stable",
                BrainMetastases.yes: "activity not stated"}
 
-_CLASS_TEST = {
-    "any_activating_mutation": lambda pic: bool(pic.activating),
-    "tkd_activating_mutation": lambda pic: any(_in_kinase_domain(v) for v in pic.activating),
-    "overexpression_ihc": lambda pic: pic.expression.status in ("positive", "equivocal"),
-    "amplification": lambda pic: pic.amplification.status == "positive",
-}
-
-
 def _trial_verdict(trial: dict, case: Case, pic: Her2Picture) -> TrialMatch:
-    clinical = case.clinical
-    reasons = []
-    fits = True
-    classes = trial.get("alteration_classes") or []
-    exons = trial.get("exons")
-    matched_class = []
-    for cls in classes:
-        test = _CLASS_TEST.get(cls)
-        if test is not None:
-            if test(pic):
-                matched_class.append(cls)
-        elif cls.startswith("exon") and exons:
-            if any(v.exon in exons for v in pic.activating):
-                matched_class.append(cls)
-        elif any(v.classification and v.classification.alteration_class == cls for v in pic.activating):
-            matched_class.append(cls)
-    if matched_class:
-        reasons.append("alteration fits: " + ", ".join(c.replace("_", " ") for c in matched_class))
-    else:
-        fits = False
-        wanted = ", ".join(c.replace("_", " ") for c in classes) + (f" (exons {exons})" if exons else "")
-        reasons.append(f"alteration does not fit: the trial enrols {wanted}")
-    line = trial.get("line")
-    if line == "first_line" and clinical.pretreated:
-        fits = False
-        reasons.append(f"first-line trial; the patient has had {clinical.treatment_text()}")
-    elif line == "pretreated" and clinical.pretreated is False:
-        fits = False
-        reasons.append("enrols pretreated patients; this patient is treatment-naive")
-    elif line in ("first_line", "pretreated", "any"):
-        reasons.append(f"line fits ({line.replace('_', ' ')})")
-    if trial.get("histology") == "nonsquamous_nsclc" and not clinical.histology.non_squamous:
-        fits = False
-        reasons.append("enrols non-squamous NSCLC only")
-    bm = trial.get("brain_metastases_allowed", "unknown")
-    possible = False
-    if clinical.brain_metastases.present:
-        if bm == "no":
-            fits = False
-            reasons.append("brain metastases exclude")
-        elif bm == "stable_only" and clinical.brain_metastases is BrainMetastases.active:
-            fits = False
-            reasons.append("active brain metastases exclude (the trial allows treated, stable ones only)")
-        elif bm == "stable_only" and clinical.brain_metastases is BrainMetastases.treated_stable:
-            reasons.append("treated, stable brain metastases are allowed")
-        elif bm == "stable_only":
-            possible = True
-            reasons.append("brain metastases allowed only if treated/stable: the case does not say which")
-        elif bm == "unknown":
-            possible = True
-            reasons.append("brain-metastasis rule not known: check the protocol")
-    regions = trial.get("regions") or ["unknown"]
-    region = clinical.region.value
-    if region not in regions:
-        possible = True
-        reasons.append(f"no site seen in {region} (sites known: {', '.join(regions)}); check the registry")
-    status = trial.get("status", "unknown")
-    if status in ("completed", "terminated", "active_not_recruiting"):
-        verdict = "not_enrolling" if fits else "no_match"
-        reasons.append(f"status: {status.replace('_', ' ')} (as of {trial.get('status_as_of', 'unknown')})")
-    elif not fits:
-        verdict = "no_match"
-    else:
-        verdict = "possible" if possible or status == "unknown" else "match"
-        if status == "unknown":
-            reasons.append("recruitment status not verified: check the registry")
-    return TrialMatch(trial["nct"], trial.get("acronym", ""), str(trial.get("phase", "")),
-                      trial.get("drug", ""), status, verdict, tuple(reasons),
-                      str(trial.get("last_verified", "")), tuple(trial["citations"]))
+    # The trial rules live in case/trials.py (issue 10, trials); only the result type is built here.
+    verdict, reasons = assess_trial(trial, case, pic, _in_kinase_domain)
+    return TrialMatch(trial.get("nct") or trial["id"], trial.get("acronym", ""), str(trial.get("phase", "")),
+                      trial.get("drug", ""), trial["status"], verdict, reasons,
+                      str(trial.get("checked", "")), tuple(trial["citations"]))
 
 
 def next_steps(case: Case, pic: Her2Picture, guidance: Guidance, trials: TrialList,

@@ -53,10 +53,12 @@ class Finding:
 def default_files() -> list[Path]:
     """The knowledge files in use, in a stable order."""
     from . import guidance, trials
-    from .loader import DEFAULT_KB
+    from .loader import BUNDLED, DEFAULT_KB
 
     data = Path(str(resources.files(__package__) / "data"))
-    files = [data / DEFAULT_KB]
+    # The v2 variant knowledge is audited in its curated fragments (their own sources and dates); the merged
+    # erbb2_kb_v2.yaml built from them would list every finding twice.
+    files = [data / DEFAULT_KB] if DEFAULT_KB != BUNDLED["v2"] else []
     files += sorted((data / "erbb2_kb_v2").glob("*.yaml"))
     files += [data / guidance.NEXT_STEPS, data / trials.TRIALS]
     return [f for f in files if f.is_file()]

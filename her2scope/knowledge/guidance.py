@@ -24,13 +24,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import KnowledgeBaseError
+# The trial list has its own typed loader (issue 10, trials); re-exported here for existing callers.
+from .trials import TRIALS, TrialList, load_trials  # noqa: F401
 from ..vocabulary import (Alteration, CitationKind, LabelHistology, LabelStatus, Line, Region, Specimen,
                           VariantScope)
 
 _DATA = resources.files(__package__) / "data"
 NEXT_STEPS = "next_steps_v2.yaml"
 NEXT_STEPS_V1 = "next_steps_v1.yaml"
-TRIALS = "trials_v1.yaml"
 # A fact checked longer ago than this (relative to the report date) is flagged in the report.
 STALE_AFTER_DAYS = 180
 
@@ -344,33 +345,3 @@ def parse_guidance(raw, source: str = "next-steps knowledge") -> Guidance:
 def load_guidance(path: str | None = None) -> Guidance:
     source = path or str(_DATA / NEXT_STEPS)
     return parse_guidance(_yaml(source), source)
-
-
-@dataclass(frozen=True)
-class TrialList:
-    version: str
-    released: str
-    path: str
-    sources: dict
-    trials: tuple[dict, ...]
-
-
-def _check_citations(items, sources, path, what):
-    for item in items:
-        cites = item.get("citations") or []
-        if not cites:
-            raise KnowledgeBaseError(f"{path}: {what} {item.get('id') or item.get('nct')} has no citations")
-        missing = [c for c in cites if c not in sources]
-        if missing:
-            raise KnowledgeBaseError(f"{path}: {what} {item.get('id') or item.get('nct')} cites "
-                                     f"undefined sources {missing}")
-
-
-@functools.cache
-def load_trials(path: str | None = None) -> TrialList:
-    source = path or str(_DATA / TRIALS)
-    raw = _yaml(source)
-    sources = raw.get("sources") or {}
-    trials = tuple(raw["trials"])
-    _check_citations(trials, sources, source, "trial")
-    return TrialList(str(raw["knowledge_version"]), str(raw["released"]), source, sources, trials)

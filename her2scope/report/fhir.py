@@ -19,6 +19,25 @@ HGVS = "http://varnomen.hgvs.org"
 REFSEQ = "http://www.ncbi.nlm.nih.gov/refseq"
 ASSEMBLY = {"GRCh37": ("LA14029-5", "GRCh37"), "GRCh38": ("LA26806-2", "GRCh38")}
 _NS = uuid.UUID("6f1c1f3e-2b8f-4a57-9d56-3c1e2f6b9a10")
+UCUM = "http://unitsofmeasure.org"
+
+# LOINC codings for the HER2 biomarker observations, each checked against a published page (2026-12-01):
+# - 18474-7 "HER2 Ag [Presence] in Tissue by Immune stain": the code of the HL7 Genomics Reporting IG
+#   (v3.0.0) example Observation HER2byImmuneStainExample (molecular-biomarker profile), which also carries
+#   48018-6 "Gene studied [ID]" = HGNC:3430 ERBB2.
+# - 31150-6 "ERBB2 gene duplication [Presence] in Tissue by FISH" (older display "HER2 [Presence] in Tissue
+#   by FISH"): HL7 Breast Cancer Data IG value set HER2byFISHVSInterpretationTestsVS; HL7 Lithuania lab IG example.
+# - 49683-6 "ERBB2 gene copy number/Chromosome 17 copy number in Tissue by FISH" (HER2/CEP17 ratio) and
+#   74860-8 "ERBB2 gene copy number/nucleus in Tissue by FISH" (mean HER2 signals per nucleus): MII
+#   Molecular Tumour Board IG example ISH HER2 observation (49683-6 seen as its code); 74860-8 as described on
+#   LOINC lookup pages (findacode, healthassure: secondary), the MII example shows the same display.
+# These FISH terms are used for any ISH result: the case schema does not record whether ISH was FISH or a
+# bright-field method, and observation.method says "in situ hybridisation" only.
+IHC_CODE = ("18474-7", "HER2 Ag [Presence] in Tissue by Immune stain")
+ISH_CODE = ("31150-6", "ERBB2 gene duplication [Presence] in Tissue by FISH")
+ISH_RATIO = ("49683-6", "ERBB2 gene copy number/Chromosome 17 copy number in Tissue by FISH")
+ISH_COPIES = ("74860-8", "ERBB2 gene copy number/nucleus in Tissue by FISH")
+GENE_STUDIED = ("48018-6", "Gene studied [ID]")
 
 
 def _id(*parts) -> str:
@@ -69,10 +88,20 @@ def _variant(v, subject, oid) -> dict:
             "component": comps, "note": note}
 
 
-def _biomarker(oid, subject, text, value, method=None, note=None) -> dict:
+def _gene_studied() -> dict:
+    return _component(*GENE_STUDIED, {"valueCodeableConcept": _cc("http://www.genenames.org/geneId", "HGNC:3430",
+                                                                  "ERBB2")})
+
+
+def _biomarker(oid, subject, text, value, method=None, note=None, loinc=None, components=()) -> dict:
+    code = {"text": text}
+    if loinc:
+        code = {"coding": [{"system": LOINC, "code": loinc[0], "display": loinc[1]}], "text": text}
     out = {"resourceType": "Observation", "id": oid, "meta": {"profile": [GRIG + "molecular-biomarker"]},
-           "status": "final", "category": _LAB, "code": {"text": text}, "subject": subject,
+           "status": "final", "category": _LAB, "code": code, "subject": subject,
            "valueCodeableConcept": {"text": value}}
+    if components:
+        out["component"] = list(components)
     if method:
         out["method"] = {"text": method}
     if note:
@@ -84,6 +113,22 @@ def _dimension_note(dim) -> str | None:
     """The summary, and for not_assessed / failed the reason: a receiving system must not read
     an absent answer as a negative one."""
     return dim.summary + (f" Reason: {dim.reason}" if dim.reason and dim.reason not in dim.summary else "")
+
+
+def _amplification_coding(report: Report) -> dict:
+    """The ISH LOINC term when ISH is the only amplification evidence (an NGS copy-number call has no
+    single LOINC term here: the observation keeps its text), plus the ISH numbers as coded components."""
+    ish = report.case.ish
+    comps = [_gene_studied()]
+    if ish is not None and ish.status != "failed":
+        if ish.her2_cep17_ratio is not None:
+            comps.append(_component(*ISH_RATIO, {"valueQuantity": {
+                "value": ish.her2_cep17_ratio, "system": UCUM, "code": "{ratio}", "unit": "ratio"}}))
+        if ish.mean_her2_copies is not None:
+            comps.append(_component(*ISH_COPIES, {"valueQuantity": {
+                "value": ish.mean_her2_copies, "system": UCUM, "code": "{copies}/{nucleus}", "unit": "copies per nucleus"}}))
+    ngs_copy_number = any(t.copy_number for t in report.case.ngs)
+    return {"loinc": ISH_CODE if ish is not None and not ngs_copy_number else None, "components": tuple(comps)}
 
 
 def render_fhir(report: Report) -> dict:
@@ -107,13 +152,14 @@ def render_fhir(report: Report) -> dict:
         ihc_id = _id(case_id, "ihc")
         entries.append(_biomarker(ihc_id, subject, "HER2 protein expression by immunohistochemistry (tumour)",
                                   "failed" if ihc.status == "failed" else f"IHC {ihc.score}",
-                                  f"scoring system: {ihc.scoring_system}"))
+                                  f"scoring system: {ihc.scoring_system}", loinc=IHC_CODE,
+                                  components=(_gene_studied(),)))
         results.append({"reference": f"urn:uuid:{ihc_id}"})
     if pic.amplification.status != "not_tested":
         amp_id = _id(case_id, "amplification")
         entries.append(_biomarker(amp_id, subject, "ERBB2 amplification (NGS copy number / ISH)",
                                   pic.amplification.status.value, "; ".join(pic.amplification.evidence),
-                                  _dimension_note(pic.amplification)))
+                                  _dimension_note(pic.amplification), **_amplification_coding(report)))
         results.append({"reference": f"urn:uuid:{amp_id}"})
     if pic.mutation.status != "not_tested":
         mut_id = _id(case_id, "mutation-status")
