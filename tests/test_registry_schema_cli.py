@@ -44,7 +44,7 @@ def test_migrations_match_models_and_round_trip(db_url):
             assert "audit_log" not in sa_inspect(conn).get_table_names()
         assert current_revision(engine) is None
         migrate(engine)
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002"
     finally:
         engine.dispose()
 
@@ -63,7 +63,7 @@ def _run(*args):
 def test_cli_end_to_end(db_url, tmp_path):
     r = _run("init", "--db", db_url, "--admin", "cli-admin")
     assert r.exit_code == 0, r.output
-    assert "revision 0001" in r.output
+    assert "revision 0002" in r.output
     r = _run("import", str(EXAMPLE_CSV), "--db", db_url, "--user", "cli-admin")
     assert r.exit_code == 0, r.output
     assert "7 of 7 rows" in r.output

@@ -30,6 +30,13 @@ class Patient(Base):
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(16))          # csv | fhir | demo | manual
+    # Clinical data the report needs besides the diagnosis (histology, stage: ``diagnoses``).
+    # None = not recorded (the report says so); never a default standing in for a fact.
+    region: Mapped[str | None] = mapped_column(String(4))                 # US | EU | JP | CN
+    prior_therapies: Mapped[list | None] = mapped_column(JSON)            # PriorTherapy values; [] = none
+    brain_metastases: Mapped[str | None] = mapped_column(String(16))      # BrainMetastases value
+    clinical_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    clinical_updated_by: Mapped[str | None] = mapped_column(String(64))
     diagnoses: Mapped[list[Diagnosis]] = relationship(back_populates="patient", order_by="Diagnosis.id")
     tests: Mapped[list[Test]] = relationship(back_populates="patient", order_by="Test.id")
     decisions: Mapped[list[Decision]] = relationship(back_populates="patient", order_by="Decision.id")
@@ -41,7 +48,7 @@ class Diagnosis(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     natural_key: Mapped[str] = mapped_column(String(200), unique=True)
     histology: Mapped[str] = mapped_column(String(32))
-    stage: Mapped[str] = mapped_column(String(8))
+    stage: Mapped[str] = mapped_column(String(8), index=True)
     diagnosis_date: Mapped[dt.date | None] = mapped_column(Date)
     advanced: Mapped[bool] = mapped_column(Boolean)
     patient: Mapped[Patient] = relationship(back_populates="diagnoses")
@@ -55,11 +62,15 @@ class Test(Base):
     test_type: Mapped[str] = mapped_column(String(16))       # ngs_tissue | ngs_plasma | ihc | ish
     assay: Mapped[str | None] = mapped_column(String(200))
     external_id: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16))          # ordered | received | resulted | failed
+    # ordered | received | resulted | failed | retracted (wrongly attached: kept, never counted)
+    status: Mapped[str] = mapped_column(String(16), index=True)
     ordered: Mapped[dt.date | None] = mapped_column(Date)
     received: Mapped[dt.date | None] = mapped_column(Date)
     resulted: Mapped[dt.date | None] = mapped_column(Date)
     failed: Mapped[dt.date | None] = mapped_column(Date)
+    retracted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    retracted_by: Mapped[str | None] = mapped_column(String(64))
+    retraction_reason: Mapped[str | None] = mapped_column(Text)
     patient: Mapped[Patient] = relationship(back_populates="tests")
     result: Mapped[Result | None] = relationship(back_populates="test", uselist=False)
 
@@ -119,6 +130,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class ApiToken(Base):
@@ -127,6 +141,26 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class WebSession(Base):
+    """A logged-in browser session. The cookie carries a random token; only its SHA-256 is
+    here. Logout, deactivation and a password reset end it on the server, so a copied cookie
+    stops working at once."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditLog(Base):
