@@ -238,6 +238,9 @@ knowledge_app.command("audit")(knowledge_audit)
 from .cli_web import serve  # noqa: E402  (fastapi/uvicorn load inside the command)
 
 app.command("serve")(serve)
+from .cli_sweep import sweep  # noqa: E402  (duckdb/pyspark load inside the command)
+
+app.command("sweep")(sweep)
 
 
 def main() -> None:
