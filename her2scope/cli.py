@@ -67,6 +67,13 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     options = Options(build=Build(build.value) if build else None,
                       reference=str(reference) if reference else None,
                       knowledge=str(knowledge) if knowledge else None)
+    try:
+        from .knowledge import load_knowledge
+
+        load_knowledge(options.knowledge)   # a broken knowledge file is named before any work
+    except Her2scopeError as exc:
+        typer.echo(f"her2scope: {exc.message}", err=True)
+        return 2
     if options.reference:
         from .genome.reference import reference_for
 
@@ -219,8 +226,18 @@ def knowledge_show(
     """Version, date and curated variants of the knowledge base."""
     from .knowledge import load_knowledge
 
-    kb = load_knowledge(str(knowledge) if knowledge else None)
+    from .errors import Her2scopeError
+
+    try:
+        kb = load_knowledge(str(knowledge) if knowledge else None)
+    except Her2scopeError as exc:
+        typer.echo(f"her2scope: {exc.message}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"knowledge_version {kb.version} released {kb.released} ({kb.path})")
+    if kb.generation >= 2:
+        cited = {c for v in kb.variants.values() for e in v.evidence for c in e.citations}
+        typer.echo(f"  {len(kb.variants)} curated variants from {len(kb.fragments)} fragments, {len(cited)} sources "
+                   f"cited ({len(kb.sources)} defined); class rules: {', '.join(r.id for r in kb.rules) or 'none'}")
     for v in kb.variants.values():
         typer.echo(f"  {v.protein_change:<18} {v.oncogenicity:<24} {', '.join(v.vicc_codes) or '-'}")
 

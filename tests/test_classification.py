@@ -107,7 +107,8 @@ def test_om4_for_a_different_missense_at_a_curated_oncogenic_residue(tmp_path):
     import yaml
 
     # v1 curates no missense as oncogenic, so promote S310F in a copy to exercise OM4.
-    raw = yaml.safe_load(open(KB.path))
+    v1 = load_knowledge("v1")
+    raw = yaml.safe_load(open(v1.path))
     for v in raw["curated_variants"]:
         if v["protein_change"] == "p.S310F":
             v["oncogenicity"] = "oncogenic"
@@ -121,7 +122,7 @@ def test_om4_for_a_different_missense_at_a_curated_oncogenic_residue(tmp_path):
     milder = classify(_protein("p.S310C"), frozenset({Consequence.MISSENSE}), kb)
     assert "OM4" not in milder.vicc_codes
     assert any("OM4 not applied" in n for n in milder.notes)
-    assert "OM4" not in classify(_protein("p.S310W"), frozenset({Consequence.MISSENSE}), KB).vicc_codes
+    assert "OM4" not in classify(_protein("p.S310W"), frozenset({Consequence.MISSENSE}), v1).vicc_codes
 
 
 def test_exon20_boundaries_come_from_the_transcript():

@@ -14,7 +14,7 @@ from report_helpers import CASES
 
 
 def _changed_kb(tmp_path):
-    kb = load_knowledge()
+    kb = load_knowledge("v1")        # a v1-style single file, edited
     raw = yaml.safe_load(open(kb.path))
     raw["knowledge_version"] = "1.1.0"
     for v in raw["curated_variants"]:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import test_registry_support as support
-import yaml
 from test_registry_support import DEMO, TODAY, write_csv
 
 from her2scope.registry import Registry
@@ -105,15 +103,12 @@ def test_decision_removes_from_lists(loaded, users):
 
 
 def test_knowledge_update_that_changes_a_result(loaded, users, db_url, tmp_path):
-    from her2scope.knowledge import load_knowledge
+    from kb_helpers import copy_v2, edit, set_call
 
-    kb = load_knowledge()
-    data = yaml.safe_load(Path(kb.path).read_text())
-    data["knowledge_version"] = "99.0.0"
-    entry = next(v for v in data["curated_variants"] if v["protein_change"] == "p.G776delinsVC")
-    entry["oncogenicity"] = "uncertain_significance"
-    newer = tmp_path / "kb_v99.yaml"
-    newer.write_text(yaml.safe_dump(data, sort_keys=False))
+    # a newer bundled-style knowledge base (main file + fragments) that demotes one curated call
+    newer = copy_v2(tmp_path)
+    edit(newer, lambda raw: raw.update(knowledge_version="2.99.0"))
+    set_call(newer, "p.G776delinsVC", "uncertain_significance")
     with Registry.open(db_url, knowledge=str(newer)) as reg:
         rows = reg.worklists(users["viewer"], today=TODAY)["knowledge_update_changes_result"]
     assert _ids(rows) == ["W-MUTOK"]

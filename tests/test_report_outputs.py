@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from her2scope.knowledge import load_knowledge
 from her2scope.report.fhir import render_fhir
 from her2scope.report.html import render_html, render_pdf
 from her2scope.report.model import make_report
@@ -35,7 +36,7 @@ def test_html_order_and_accessibility(yvma_report):
     assert order == sorted(order)                                   # summary first, methods last
     assert "<caption>" in html and 'scope="col"' in html            # tables are labelled
     assert html.count("<title") >= 3                                # page + each SVG figure titled
-    assert "knowledge: variants v1.0.0" in html
+    assert f"knowledge: variants v{load_knowledge().version}" in html
     assert "p.Y772_A775dup" in html
 
 
@@ -77,7 +78,7 @@ def test_json_report_schema(yvma_report):
                 "therapy_options", "actionability", "next_steps", "trials", "citations", "limitations"):
         assert key in d
     assert set(d["her2"]) == {"mutation", "amplification", "protein_expression"}
-    assert d["knowledge"]["variants"] == "1.0.0"
+    assert d["knowledge"]["variants"] == load_knowledge().version
     used = {c for o in d["therapy_options"] for c in o["citations"]}
     assert used <= set(d["citations"])          # every citation used is resolved
 

@@ -28,7 +28,7 @@ from ..vocabulary import EvidenceDirection, EvidenceStrength, EvidenceType, Onco
 from . import models as m
 
 _DATA = resources.files(__package__) / "data"
-DEFAULT_KB = "erbb2_kb_v1.yaml"
+DEFAULT_KB = "erbb2_kb_v2.yaml"
 # Short names for the bundled generations (``her2scope knowledge diff v1 v2``).
 BUNDLED = {"v1": "erbb2_kb_v1.yaml", "v2": "erbb2_kb_v2.yaml"}
 HOTSPOT_FILE = "erbb2_hotspots_cancerhotspots_v2.tsv"
@@ -223,7 +223,7 @@ _ENTRY_NAME = {"curated_variants": "protein_change", "variants": "protein_change
 
 def _entry(raw: Any, loc: tuple) -> tuple[str, tuple]:
     """A readable name for the entry an error location points into, and the rest of the path."""
-    if not loc or not isinstance(raw, dict):
+    if len(loc) < 2 or not isinstance(raw, dict):
         return "top level", loc
     section = loc[0]
     if section in ("sources", "alteration_classes") and len(loc) > 1:
