@@ -85,12 +85,15 @@ class TestInfo(_Dto):
     test_type: str              # ngs_tissue | ngs_plasma | ihc | ish
     assay: str | None
     external_id: str | None
-    status: str                 # ordered | received | resulted | failed
+    status: str                 # ordered | received | resulted | failed | retracted
     ordered: dt.date | None
     received: dt.date | None
     resulted: dt.date | None
     failed: dt.date | None
     result: ResultInfo | None = None
+    retracted_at: dt.datetime | None = None
+    retracted_by: str | None = None
+    retraction_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,57 @@ class PatientDetail(_Dto):
     results: tuple[ResultInfo, ...]
     decisions: tuple[DecisionInfo, ...]
     timeline: tuple[TimelineEvent, ...]
+    clinical: dict | None = None          # clinical.ClinicalData.as_dict(): what the report is made from
+
+
+@dataclass(frozen=True)
+class UserAccount(_Dto):
+    """A user as the administrators' list shows it (never the password hash)."""
+
+    id: int
+    username: str
+    role: Role
+    active: bool
+    created_at: dt.datetime | None
+    last_login_at: dt.datetime | None = None
+    password_changed_at: dt.datetime | None = None
+    open_sessions: int = 0
+    active_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class TokenInfo(_Dto):
+    """An API token as listed (never the token itself: only its SHA-256 is stored)."""
+
+    id: int
+    username: str
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= dt.datetime.now(dt.UTC).replace(tzinfo=None):
+            return "expired"
+        return "active"
+
+
+@dataclass(frozen=True)
+class Page(_Dto):
+    """One page of a server-side paginated list."""
+
+    items: tuple
+    total: int                  # rows matching the search and filters
+    page: int                   # 1-based
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass(frozen=True)

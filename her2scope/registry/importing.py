@@ -133,11 +133,9 @@ class BatchWriter:
             old = existing.result if existing is not None else None
             from_file = old is not None and old.source_file is not None
             if not (old is not None and (old.source_sha256 == signature or from_file)):
-                dx = row.diagnosis
                 try:
                     result = interpret_test(row.patient_id, t.test_type, resulted=spec.resulted, assay=t.assay,
                                             value=t.value, variants=t.variants, scoring_system=t.scoring_system,
-                                            histology=dx.histology if dx else None, stage=dx.stage if dx else None,
                                             options=self.options)
                 except Her2scopeError as exc:
                     raise RowRejected(exc.message) from None

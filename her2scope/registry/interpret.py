@@ -8,8 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..case.picture import Dimension, build_picture
-from ..case.schema import Histology, Region, parse_case
+from ..case.schema import Case, CaseError, Ihc, Ish, NgsTest
 from ..knowledge import load_knowledge
 from ..errors import Her2scopeError
 from ..pipeline import Options
@@ -19,9 +21,7 @@ from ..result import VariantResult
 TEST_TYPES = ("ngs_tissue", "ngs_plasma", "ihc", "ish")
 NGS_TYPES = ("ngs_tissue", "ngs_plasma")
 DEFAULT_SCORING = "not stated"
-# The picture does not depend on the clinical block; a placeholder keeps the case valid when
-# the registry holds no diagnosis for the patient yet.
-_PLACEHOLDER = {"histology": Histology.nsclc_nos.value, "stage": "IV", "region": Region.EU.value}
+_PARTS = {"ngs": NgsTest, "ihc": Ihc, "ish": Ish}
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,6 @@ class TestResult:
     variants: tuple[VariantResult, ...]
     knowledge_version: str
     errors: tuple                       # RecordError items from the engine
-
-
-def _clinical(histology: str | None, stage: str | None) -> dict:
-    if histology and stage:
-        return {"histology": histology, "stage": stage, "region": Region.EU.value}
-    return dict(_PLACEHOLDER)
 
 
 def variant_text_problem(path: str | Path, build: str | None = None, shown: int = 3) -> str | None:
@@ -90,16 +84,18 @@ def _variant_dict(v: VariantResult) -> dict:
 def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None, assay: str | None = None,
                    value: str | None = None, variants: tuple[str, ...] = (), files: tuple[str, ...] = (),
                    build: str | None = None, scoring_system: str | None = None, sample: str | None = None,
-                   histology: str | None = None, stage: str | None = None,
                    options: Options = Options()) -> TestResult:
     """Raises ``CaseError`` (an InputError) when a value is invalid, e.g. an IHC score of 4+,
     and ``UnknownSampleError`` (an InputError) when ``sample`` is not a sample of the file: the
-    registry refuses such a result instead of storing a negative."""
-    # Built through parse_case, so an invalid value is a CaseError naming the field, never a 500.
-    case = parse_case(_case_data(patient_id, test_type, resulted=resulted, assay=assay, value=value,
-                                 variants=variants, files=files, build=build, scoring_system=scoring_system,
-                                 sample=sample, clinical=_clinical(histology, stage)),
-                      f"{patient_id} {test_type}")
+    registry refuses such a result instead of storing a negative.
+
+    The HER2 picture of one test does not depend on the clinical block, so none is given: the
+    registry never invents a histology, stage or region (the patient's report uses the
+    clinical data actually recorded, see ``clinical.py``)."""
+    case = test_case(patient_id, _case_data(patient_id, test_type, resulted=resulted, assay=assay, value=value,
+                                            variants=variants, files=files, build=build,
+                                            scoring_system=scoring_system, sample=sample),
+                     f"{patient_id} {test_type}")
     picture = build_picture(case, Path("."), options, strict=True)
     dim: Dimension = {"ihc": picture.expression, "ish": picture.amplification}.get(test_type, picture.mutation)
     stored_value = case.ihc.score if test_type == "ihc" else (value if test_type == "ish" else None)
@@ -113,9 +109,34 @@ def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None,
                       picture.errors)
 
 
+def test_case(patient_id: str, data: dict, where: str) -> Case:
+    """A case holding only test results (no clinical block), for the HER2 picture. Each part is
+    validated by the case schema, so an invalid value is a CaseError naming the field."""
+    parts: dict = {}
+    problems = []
+    for key, model in _PARTS.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        checked = []
+        for i, item in enumerate(items):
+            try:
+                checked.append(model.model_validate(item))
+            except ValidationError as exc:
+                at = f"{key}.{i}" if isinstance(value, list) else key
+                problems += [f"{'.'.join([at, *map(str, e['loc'])])}: {e['msg'].removeprefix('Value error, ')}"
+                             for e in exc.errors()]
+        parts[key] = checked if isinstance(value, list) else checked[0] if checked else None
+    if problems:
+        raise CaseError(f"{where}: invalid case: " + "; ".join(problems))
+    return Case.model_construct(case_id=patient_id, clinical=None, ngs=parts.get("ngs", []),
+                                ihc=parts.get("ihc"), ish=parts.get("ish"), notes=None)
+
+
 def _case_data(patient_id: str, test_type: str, *, resulted, assay, value, variants, files, build,
-               scoring_system, sample, clinical: dict) -> dict:
-    data: dict = {"case_id": patient_id, "clinical": clinical}
+               scoring_system, sample) -> dict:
+    data: dict = {"case_id": patient_id}
     if test_type in NGS_TYPES:
         ngs = {"sample_type": "tissue" if test_type == "ngs_tissue" else "plasma", "assay": assay,
                "date": resulted, "files": list(files), "variants": list(variants), "build": build,

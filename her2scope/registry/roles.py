@@ -1,7 +1,8 @@
 """Roles and what each may do; checked inside the library so CLI, API and web share one rule.
 
     viewer        read patients, worklists, statistics
-    clinician     viewer + record decisions + attach NGS results
+    clinician     viewer + record decisions + attach, retract, re-interpret NGS results +
+                  create patients and edit their clinical data
     data_manager  clinician + imports (CSV, FHIR)
     admin         everything, including users, API tokens and the audit log
 """
@@ -23,7 +24,8 @@ class Role(str, enum.Enum):
 class Action(str, enum.Enum):
     read = "read"
     decide = "decide"
-    attach = "attach"
+    attach = "attach"                   # attach / retract / re-interpret results; create a patient
+    edit_clinical = "edit_clinical"     # the patient's histology, stage, region, prior regimens, brain mets
     import_data = "import"
     manage_users = "manage_users"
     read_audit = "read_audit"
@@ -31,8 +33,9 @@ class Action(str, enum.Enum):
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.viewer: frozenset({Action.read}),
-    Role.clinician: frozenset({Action.read, Action.decide, Action.attach}),
-    Role.data_manager: frozenset({Action.read, Action.decide, Action.attach, Action.import_data}),
+    Role.clinician: frozenset({Action.read, Action.decide, Action.attach, Action.edit_clinical}),
+    Role.data_manager: frozenset({Action.read, Action.decide, Action.attach, Action.edit_clinical,
+                                  Action.import_data}),
     Role.admin: frozenset(Action),
 }
 

@@ -17,13 +17,15 @@ from ..pipeline import Options
 from . import snapshot
 from . import stats as _stats
 from . import worklists as _worklists
+from .accounts import AccountsMixin, check_password
 from .audit import append_audit
-from .auth import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, new_token, token_digest, verify_password
+from .auth import DUMMY_HASH, hash_password, verify_password
 from .db import make_engine, migrate, normalize_url
 from .dto import AuditEntry, ImportReport, PatientDetail, PatientSummary, ResultInfo, UserInfo, WorklistRow
 from .importing import run_import, store_result
 from .interpret import NGS_TYPES, interpret_test, variant_text_problem
-from .models import ApiToken, AuditLog, Decision, Patient, Result, Test, User
+from .models import AuditLog, Decision, Patient, Result, Test, User, utcnow
+from .patient_ops import PatientOpsMixin
 from .roles import Action, NotFound, PermissionDenied, RegistryError, Role, require
 from .rows import PSEUDONYM
 from .views import mutation_status, patient_detail, result_info
@@ -32,7 +34,7 @@ DECISION_KINDS = ("brain_mri_done", "therapy_chosen", "trial_referral", "other")
 SYSTEM = "system"
 
 
-class Registry:
+class Registry(AccountsMixin, PatientOpsMixin):
     """Open with ``Registry.open(url)``; close with ``close()`` (or use ``with``)."""
 
     def __init__(self, engine, options: Options = Options()) -> None:
@@ -80,8 +82,7 @@ class Registry:
         role = Role(role)
         if not PSEUDONYM.match(username or ""):
             raise RegistryError(f"user name {username!r}: use letters, digits, '_', '.', '-' (at most 64)")
-        if len(password or "") < MIN_PASSWORD_LENGTH:
-            raise RegistryError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+        check_password(password)
         with self._tx() as s:
             by = self._actor(s, actor, Action.manage_users).username if actor is not None else SYSTEM
             if s.scalar(select(User.id).where(User.username == username)) is not None:
@@ -97,40 +98,11 @@ class Registry:
             user = s.scalar(select(User).where(User.username == username))
             ok = verify_password(password, user.password_hash if user else DUMMY_HASH) and user is not None \
                 and user.active
+            if ok:
+                user.last_login_at = utcnow()
             append_audit(s, username if user else SYSTEM, "login" if ok else "login_failed", None,
                          "" if user else "unknown user name")
             return UserInfo(user.id, user.username, Role(user.role)) if ok else None
-
-    def issue_api_token(self, username: str, *, actor: UserInfo | None = None) -> str:
-        """A new API token for ``username``; the plaintext is returned once, only its SHA-256
-        is kept. ``actor`` (when given) must be that user or an admin."""
-        with self._tx() as s:
-            if actor is not None and actor.username != username:
-                self._actor(s, actor, Action.manage_users)
-            elif actor is not None:
-                self._actor(s, actor, Action.read)
-            user = s.scalar(select(User).where(User.username == username))
-            if user is None or not user.active:
-                raise NotFound(f"no active user {username!r}")
-            token = new_token()
-            s.add(ApiToken(user_id=user.id, token_sha256=token_digest(token)))
-            append_audit(s, actor.username if actor else SYSTEM, "issue_api_token", None, username)
-            return token
-
-    def user_for_token(self, token: str) -> UserInfo | None:
-        if not token:
-            return None
-        with self._tx() as s:
-            row = s.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
-                            .where(ApiToken.token_sha256 == token_digest(token))).scalar_one_or_none()
-            if row is None or not row.active:
-                return None
-            return UserInfo(row.id, row.username, Role(row.role))
-
-    def list_users(self, actor: UserInfo) -> list[UserInfo]:
-        with self._tx() as s:
-            self._actor(s, actor, Action.manage_users)
-            return [UserInfo(u.id, u.username, Role(u.role)) for u in s.scalars(select(User).order_by(User.username))]
 
     # ---- patients ---------------------------------------------------------------------
     def list_patients(self, actor: UserInfo) -> list[PatientSummary]:
@@ -207,16 +179,16 @@ class Registry:
                 selectinload(Patient.diagnoses), selectinload(Patient.tests).selectinload(Test.result)))
             if p is None:
                 raise NotFound(f"no patient {patient_id!r}")
-            dx = max(p.diagnoses, key=lambda d: d.diagnosis_date or dt.date.min) if p.diagnoses else None
             r = interpret_test(p.pseudonym, test_type, resulted=resulted, assay=assay, files=(str(path.resolve()),),
-                               build=build, sample=sample, histology=dx.histology if dx else None,
-                               stage=dx.stage if dx else None, options=self.options)
+                               build=build, sample=sample, options=self.options)
             fatal = [e for e in r.errors if e.record is None]
             if fatal and not r.variants:
                 raise RegistryError(f"{path.name}: " + "; ".join(f"{e.error}: {e.message}" for e in fatal))
             key = f"{p.pseudonym}|{test_type}|file:{digest}"
-            test = next((t for t in p.tests if t.natural_key == key or (
-                t.test_type == test_type and t.result is not None and t.result.source_sha256 == digest)), None)
+            # The same file attached again replaces its result (a retracted one stays retracted:
+            # attaching that file again makes a new test).
+            test = next((t for t in p.tests if t.status != "retracted" and (t.natural_key == key or (
+                t.test_type == test_type and t.result is not None and t.result.source_sha256 == digest))), None)
             if test is None:
                 test = next((t for t in sorted(p.tests, key=lambda t: (t.ordered or dt.date.min, t.id))
                              if t.test_type == test_type and t.status in ("ordered", "received")

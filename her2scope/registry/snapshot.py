@@ -91,7 +91,9 @@ def load(s: Session) -> dict[int, PatientRow]:
         patients[pid].diagnoses.append((hist, stage, day, adv))
     q = (select(Test.patient_id, Test.id, Test.test_type, Test.status, Test.assay, Test.ordered, Test.received,
                 Test.resulted, Test.failed, Result.id, Result.her2_status, Result.value, Result.knowledge_version)
-         .outerjoin(Result, Result.test_id == Test.id).order_by(Test.id))
+         .outerjoin(Result, Result.test_id == Test.id)
+         .where(Test.status != "retracted")        # kept for the record, never counted
+         .order_by(Test.id))
     for pid, *rest in s.execute(q):
         patients[pid].tests.append(TestRow(*rest))
     for pid, kind, at in s.execute(select(Decision.patient_id, Decision.kind, Decision.decided_at)):

@@ -35,17 +35,20 @@ def result_info(r: Result, t: Test, pseudonym: str) -> ResultInfo:
 def test_info(t: Test, pseudonym: str) -> TestInfo:
     res = result_info(t.result, t, pseudonym) if t.result is not None else None
     return TestInfo(t.id, t.test_type, t.assay, t.external_id, t.status, t.ordered, t.received,
-                    t.resulted, t.failed, res)
+                    t.resulted, t.failed, res, t.retracted_at, t.retracted_by, t.retraction_reason)
 
 
 def patient_detail(p: Patient) -> PatientDetail:
     diagnoses = tuple(DiagnosisInfo(d.histology, d.stage, d.diagnosis_date, d.advanced) for d in p.diagnoses)
+    from .clinical import clinical_of
+
     tests = tuple(test_info(t, p.pseudonym) for t in p.tests)
-    results = tuple(t.result for t in tests if t.result is not None)
+    current = tuple(t for t in tests if t.status != "retracted")     # a retracted test is kept, not counted
+    results = tuple(t.result for t in current if t.result is not None)
     decisions = tuple(DecisionInfo(d.kind, d.detail, d.decided_at, d.actor) for d in p.decisions)
-    status = mutation_status([(t.test_type, t.status, t.result.her2_status if t.result else None) for t in tests])
+    status = mutation_status([(t.test_type, t.status, t.result.her2_status if t.result else None) for t in current])
     return PatientDetail(p.pseudonym, status, diagnoses, tests, results, decisions,
-                         timeline(diagnoses, tests, decisions))
+                         timeline(diagnoses, tests, decisions), clinical_of(p).as_dict())
 
 
 def timeline(diagnoses, tests, decisions) -> tuple[TimelineEvent, ...]:
@@ -65,6 +68,9 @@ def timeline(diagnoses, tests, decisions) -> tuple[TimelineEvent, ...]:
             events.append((t.resulted, 3, "test_resulted", f"{label}: {text}"))
         if t.failed:
             events.append((t.failed, 3, "test_failed", f"{label} failed"))
+        if t.retracted_at:
+            events.append((t.retracted_at.date(), 3, "test_retracted",
+                           f"{label}: result retracted by {t.retracted_by}: {t.retraction_reason}"))
     for d in decisions:
         events.append((d.decided_at.date(), 4, "decision", f"{d.kind.replace('_', ' ')}: {d.detail}"))
     events.sort(key=lambda e: (e[0], e[1]))

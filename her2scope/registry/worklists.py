@@ -137,7 +137,8 @@ def knowledge_update_changes_result(s: Session, today: dt.date, options: Options
     q = (select(Patient.pseudonym, Test.id, Test.resulted, Result.knowledge_version, ResultVariant)
          .join(Test, Test.patient_id == Patient.id).join(Result, Result.test_id == Test.id)
          .join(ResultVariant, ResultVariant.result_id == Result.id)
-         .where(Result.knowledge_version != current).order_by(Test.id, ResultVariant.ordinal))
+         .where(Result.knowledge_version != current, Test.status != "retracted")
+         .order_by(Test.id, ResultVariant.ordinal))
     cache: dict[tuple, str | None] = {}
     changes: dict[int, list[str]] = {}
     meta: dict[int, tuple] = {}

@@ -1,0 +1,332 @@
+"""Patient work beyond imports (a mixin of ``Registry``): create a patient, edit the clinical
+data the report needs, the patient's report input, retract a wrongly attached result, re-run
+the interpretation after a knowledge update, and server-side paginated lists (patients and
+worklists) with search, sort and filters. Everything is role-checked and audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from ..case.schema import Case, parse_case
+from ..errors import Her2scopeError
+from .audit import append_audit
+from .clinical import ClinicalUpdate, case_data, clinical_of, latest_diagnosis
+from .dto import Page, PatientDetail, PatientSummary, WorklistRow
+from .importing import diagnosis_key, store_result
+from .interpret import NGS_TYPES, interpret_test
+from .models import Diagnosis, Patient, Result, Test, utcnow
+from .roles import Action, NotFound, RegistryError
+from .rows import DiagnosisSpec, RowRejected, check_pseudonym, is_advanced
+from .views import patient_detail
+
+PATIENT_SORTS = ("patient", "diagnosed", "status", "tests")
+WORKLIST_SORTS = ("patient", "since", "days")
+STATUSES = ("positive", "equivocal", "negative", "not_detected", "failed", "not_assessed", "pending", "not_tested")
+MAX_PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class PatientCase:
+    """A patient's page: the detail, and the case for the report (None, with what is missing)."""
+
+    detail: PatientDetail
+    case: Case | None
+    missing: tuple[str, ...]
+    problem: str | None = None           # a stored value the case schema refuses (the message)
+    outdated: tuple[int, ...] = ()       # test ids whose result was made with another knowledge base
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _status_expr():
+    """The patient's overall ERBB2 mutation status in SQL, in ``views.mutation_status``'s order."""
+    ngs = and_(Test.patient_id == Patient.id, Test.test_type.in_(NGS_TYPES))
+
+    def result(status):
+        return exists().where(ngs, Test.status == "resulted", Result.test_id == Test.id,
+                              Result.her2_status == status)
+
+    whens = [(result(st), st) for st in ("positive", "equivocal", "negative", "not_detected", "failed",
+                                         "not_assessed")]
+    whens.append((exists().where(ngs, Test.status.in_(("ordered", "received"))), "pending"))
+    whens.append((exists().where(ngs, Test.status == "failed"), "failed"))
+    return case(*whens, else_="not_tested")
+
+
+def _page_args(page: int, per_page: int) -> tuple[int, int]:
+    return max(1, int(page)), max(1, min(int(per_page), MAX_PER_PAGE))
+
+
+class PatientOpsMixin:
+    """Needs ``self._tx()``, ``self._actor(...)`` and ``self.options`` from ``Registry``."""
+
+    def _patient(self, s, patient_id: str, *, load: bool = False) -> Patient:
+        q = select(Patient).where(Patient.pseudonym == patient_id)
+        if load:
+            q = q.options(selectinload(Patient.diagnoses), selectinload(Patient.decisions),
+                          selectinload(Patient.tests).selectinload(Test.result).selectinload(Result.variants))
+        p = s.scalar(q)
+        if p is None:
+            raise NotFound(f"no patient {patient_id!r}")
+        return p
+
+    # ---- create and edit -------------------------------------------------------------------
+    def create_patient(self, patient_id: str, actor, *, histology: str | None = None, stage: str | None = None,
+                       diagnosis_date: dt.date | None = None, region: str | None = None) -> str:
+        """A new pseudonymous patient (letters, digits, '_', '.', '-'; no names), optionally with
+        a diagnosis and region. Clinicians and above."""
+        from .clinical import check_update
+
+        try:
+            pid = check_pseudonym(patient_id)
+        except RowRejected as exc:
+            raise RegistryError(exc.reason) from None
+        upd = check_update(histology=histology, stage=stage, diagnosis_date=diagnosis_date, region=region)
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.attach)
+            if s.scalar(select(Patient.id).where(Patient.pseudonym == pid)) is not None:
+                raise RegistryError(f"patient {pid} exists already")
+            p = Patient(pseudonym=pid, source="manual", region=upd.region)
+            s.add(p)
+            if upd.histology:
+                self._set_diagnosis(s, p, upd)
+            if upd.region or upd.histology:
+                p.clinical_updated_at, p.clinical_updated_by = utcnow(), user.username
+            append_audit(s, user.username, "create_patient", pid,
+                         ", ".join(f"{k} {v}" for k, v in (("histology", upd.histology), ("stage", upd.stage),
+                                                          ("region", upd.region)) if v))
+            return pid
+
+    @staticmethod
+    def _set_diagnosis(s, p: Patient, upd: ClinicalUpdate) -> list[str]:
+        dx = latest_diagnosis(p) if p.id else None
+        day = upd.diagnosis_date or (dx.diagnosis_date if dx else None)
+        spec = DiagnosisSpec(upd.histology, upd.stage, day)
+        key = diagnosis_key(p.pseudonym, spec)
+        if dx is None:
+            s.add(Diagnosis(patient=p, natural_key=key, histology=spec.histology, stage=spec.stage,
+                            diagnosis_date=day, advanced=spec.advanced))
+            return [f"diagnosis: {spec.histology}, stage {spec.stage}" + (f", {day}" if day else "")]
+        before = (dx.histology, dx.stage, dx.diagnosis_date)
+        if before == (spec.histology, spec.stage, day):
+            return []
+        other = s.scalar(select(Diagnosis.id).where(Diagnosis.natural_key == key, Diagnosis.id != dx.id))
+        if other is not None:
+            raise RegistryError(f"the patient already has a {spec.histology} diagnosis dated {day or '(no date)'}")
+        dx.histology, dx.stage, dx.diagnosis_date, dx.advanced = spec.histology, spec.stage, day, is_advanced(spec.stage)
+        dx.natural_key = key
+        return [f"diagnosis: {before[0]}, stage {before[1]}, {before[2] or '-'} -> {spec.histology}, "
+                f"stage {spec.stage}, {day or '-'}"]
+
+    def update_clinical(self, patient_id: str, update: ClinicalUpdate, actor) -> list[str]:
+        """Change the clinical data the report is made from; returns (and audits) each change
+        as 'field: old -> new'."""
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.edit_clinical)
+            p = self._patient(s, patient_id, load=True)
+            changes = self._set_diagnosis(s, p, update) if update.histology else []
+            if update.diagnosis_date and not update.histology:
+                raise RegistryError("a diagnosis date needs the histology and stage")
+            for name in ("region", "prior_therapies", "brain_metastases"):
+                new = None if name in update.clear else getattr(update, name)
+                if new is None and name not in update.clear:
+                    continue
+                new = list(new) if isinstance(new, tuple) else new
+                old = getattr(p, name)
+                if old != new:
+                    setattr(p, name, new)
+                    changes.append(f"{name}: {_show(old)} -> {_show(new)}")
+            if changes:
+                p.clinical_updated_at, p.clinical_updated_by = utcnow(), user.username
+                append_audit(s, user.username, "edit_clinical", p.pseudonym, "; ".join(changes)[:4000])
+            return changes
+
+    # ---- the patient's report ----------------------------------------------------------------
+    def patient_case(self, patient_id: str, actor) -> PatientCase:
+        """The patient's detail and the case for the HER2 report (audited as a view)."""
+        from ..knowledge import load_knowledge
+
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            try:
+                p = self._patient(s, patient_id, load=True)
+            except NotFound:
+                append_audit(s, user.username, "view_patient_missing", patient_id[:64])
+                raise
+            append_audit(s, user.username, "view_patient", p.pseudonym)
+            detail = patient_detail(p)
+            clinical = clinical_of(p)
+            current = load_knowledge(self.options.knowledge).version
+            outdated = tuple(t.id for t in p.tests if t.status == "resulted" and t.result is not None
+                             and t.test_type in NGS_TYPES and t.result.knowledge_version != current)
+            if clinical.missing:
+                return PatientCase(detail, None, clinical.missing, outdated=outdated)
+            data = case_data(p, clinical)
+        try:
+            return PatientCase(detail, parse_case(data, f"patient {patient_id}"), (), outdated=outdated)
+        except Her2scopeError as exc:
+            return PatientCase(detail, None, (), exc.message, outdated)
+
+    # ---- retract and re-interpret --------------------------------------------------------------
+    def retract_test(self, patient_id: str, test_id: int, reason: str, actor) -> None:
+        """Retract a wrongly attached (or wrongly imported) result: the test and its result are
+        kept, marked retracted with who, when and why, and no longer count anywhere (status,
+        worklists, yield, report). When the attached file had completed an ordered test, that
+        order is pending again."""
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise RegistryError("reason: say why the result is retracted")
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.attach)
+            p = self._patient(s, patient_id)
+            t = s.scalar(select(Test).where(Test.id == int(test_id), Test.patient_id == p.id)
+                         .options(selectinload(Test.result)))
+            if t is None:
+                raise NotFound(f"patient {patient_id} has no test {test_id}")
+            if t.status == "retracted":
+                raise RegistryError(f"test {test_id} is already retracted")
+            if t.result is None and t.status != "failed":
+                raise RegistryError(f"test {test_id} has no result to retract")
+            key, from_file = t.natural_key, t.result is not None and t.result.source_file is not None
+            reopen = from_file and (t.ordered or t.received) and "|file:" not in key
+            t.status, t.natural_key = "retracted", f"{key}|retracted:{t.id}"[:300]
+            t.retracted_at, t.retracted_by, t.retraction_reason = utcnow(), user.username, reason[:2000]
+            s.flush()      # the natural key is free before the reopened order takes it
+            if reopen:
+                s.add(Test(patient_id=p.id, natural_key=key, test_type=t.test_type, assay=t.assay,
+                           external_id=t.external_id, status="received" if t.received else "ordered",
+                           ordered=t.ordered, received=t.received))
+            what = (t.result.source_file or "imported result") if t.result else "failed test"
+            append_audit(s, user.username, "retract_result", p.pseudonym,
+                         f"test {t.id} ({t.test_type}, {what}"
+                         + (f": {t.result.her2_status}" if t.result else "") + f"); reason: {reason}"
+                         + ("; the order is pending again" if reopen else ""))
+
+    def reinterpret(self, patient_id: str, actor) -> list[str]:
+        """Re-run the engine on every current NGS result made with another knowledge base,
+        from its stored ERBB2 variants; returns (and audits) what changed."""
+        from ..knowledge import load_knowledge
+        from .clinical import _variant_text
+
+        current = load_knowledge(self.options.knowledge).version
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.attach)
+            p = self._patient(s, patient_id, load=True)
+            out = []
+            for t in p.tests:
+                res = t.result
+                if t.status != "resulted" or res is None or t.test_type not in NGS_TYPES \
+                        or res.knowledge_version == current:
+                    continue
+                texts = tuple(x for x in (_variant_text(v) for v in res.variants) if x)
+                if not texts and res.her2_status not in ("positive", "negative", "not_detected", "equivocal"):
+                    out.append(f"test {t.id}: {res.her2_status}, no variants stored: nothing to re-interpret")
+                    continue
+                old = (res.her2_status, res.knowledge_version, [(v.protein_change, v.oncogenicity)
+                                                                 for v in res.variants])
+                r = interpret_test(p.pseudonym, t.test_type, resulted=t.resulted, assay=t.assay, variants=texts,
+                                   options=self.options)
+                store_result(s, t, r, source_file=res.source_file, source_sha256=res.source_sha256)
+                calls = [f"{name}: {was} -> {now.classification.oncogenicity if now.classification else None}"
+                         for (name, was), now in zip(old[2], r.variants)
+                         if now.classification and now.classification.oncogenicity != was]
+                out.append(f"test {t.id}: {old[0]} (knowledge {old[1]}) -> {r.status} (knowledge "
+                           f"{r.knowledge_version})" + (f"; {'; '.join(calls)}" if calls else "; calls unchanged"))
+            append_audit(s, user.username, "reinterpret", p.pseudonym,
+                         ("; ".join(out) or f"all results already made with knowledge {current}")[:4000])
+            return out
+
+    # ---- lists -------------------------------------------------------------------------------
+    def patients_page(self, actor, *, q: str = "", status: str | None = None, advanced: bool | None = None,
+                      sort: str = "patient", descending: bool = False, page: int = 1,
+                      per_page: int = 50) -> Page:
+        """One page of patients, searched (pseudonym contains ``q``, case-insensitive), filtered
+        (mutation status, advanced) and sorted in the database: the cost is one page, not the
+        registry."""
+        if sort not in PATIENT_SORTS:
+            raise RegistryError(f"sort must be one of {', '.join(PATIENT_SORTS)}")
+        if status and status not in STATUSES:
+            raise RegistryError(f"status must be one of {', '.join(STATUSES)}")
+        page, per_page = _page_args(page, per_page)
+        status_col = _status_expr().label("status")
+        adv = exists().where(Diagnosis.patient_id == Patient.id, Diagnosis.advanced.is_(True))
+        first_dx = (select(func.min(Diagnosis.diagnosis_date)).where(Diagnosis.patient_id == Patient.id)
+                    .scalar_subquery())
+        n_tests = (select(func.count()).select_from(Test).where(Test.patient_id == Patient.id,
+                                                                Test.status != "retracted").scalar_subquery())
+        conds = []
+        q = (q or "").strip()
+        if q:
+            conds.append(func.lower(Patient.pseudonym).like(_like(q.lower()), escape="\\"))
+        if advanced is not None:
+            conds.append(adv if advanced else ~adv)
+        if status:
+            conds.append(status_col == status)
+        key = {"patient": Patient.pseudonym, "diagnosed": first_dx, "status": status_col, "tests": n_tests}[sort]
+        order = [key.desc() if descending else key.asc(), Patient.pseudonym]
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            total = s.scalar(select(func.count()).select_from(Patient).where(*conds))
+            rows = s.execute(select(Patient.id, Patient.pseudonym, status_col, adv.label("adv"), first_dx, n_tests)
+                             .where(*conds).order_by(*order).limit(per_page)
+                             .offset((page - 1) * per_page)).all()
+            ids = [r[0] for r in rows]
+            latest: dict[int, tuple] = {}
+            if ids:
+                for pid, hist, stage, day, did in s.execute(
+                        select(Diagnosis.patient_id, Diagnosis.histology, Diagnosis.stage, Diagnosis.diagnosis_date,
+                               Diagnosis.id).where(Diagnosis.patient_id.in_(ids))):
+                    k = (day or dt.date.min, did)
+                    if pid not in latest or k > latest[pid][0]:
+                        latest[pid] = (k, hist, stage)
+            append_audit(s, user.username, "list_patients", None,
+                         f"page {page} ({len(rows)} of {total})" + (" searched" if q else ""))
+        items = tuple(PatientSummary(pseudo, latest.get(pid, (None, None, None))[1],
+                                     latest.get(pid, (None, None, None))[2], bool(a), day, st, n)
+                      for pid, pseudo, st, a, day, n in rows)
+        return Page(items, total, page, per_page)
+
+    def worklist_page(self, name: str, actor, *, q: str = "", sort: str = "patient", descending: bool = False,
+                      page: int = 1, per_page: int = 50, today: dt.date | None = None,
+                      pending_days: int = 14) -> Page:
+        """One page of a worklist, searched by pseudonym and sorted (patient, since, days)."""
+        if sort not in WORKLIST_SORTS:
+            raise RegistryError(f"sort must be one of {', '.join(WORKLIST_SORTS)}")
+        rows = self.worklists(actor, today=today, pending_days=pending_days, names=(name,))[name]
+        page, per_page = _page_args(page, per_page)
+        rows = filter_rows(rows, q)
+        rows = sort_rows(rows, sort, descending)
+        start = (page - 1) * per_page
+        return Page(tuple(rows[start:start + per_page]), len(rows), page, per_page)
+
+
+def filter_rows(rows: list[WorklistRow], q: str) -> list[WorklistRow]:
+    q = (q or "").strip().lower()
+    return [r for r in rows if q in r.patient_id.lower()] if q else list(rows)
+
+
+def sort_rows(rows: list[WorklistRow], sort: str, descending: bool) -> list[WorklistRow]:
+    def key(r: WorklistRow):
+        value = {"patient": r.patient_id, "since": r.since, "days": r.days}[sort]
+        return (value is None, value if value is not None else 0, r.patient_id)   # unknowns last
+
+    out = sorted(rows, key=key)
+    if descending:
+        known = [r for r in out if key(r)[0] is False][::-1]
+        out = known + [r for r in out if key(r)[0]]
+    return out
+
+
+def _show(value) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value) if value else "none"
+    return str(value)
