@@ -15,8 +15,10 @@ from typing import Annotated, Optional
 import typer
 
 app = typer.Typer(
-    help="her2scope: find, explain and track HER2 (ERBB2)-mutant NSCLC. Runs offline.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    help="her2scope: find, explain and track HER2 (ERBB2)-mutant NSCLC. Runs offline: no patient data "
+         "leaves this machine. New here? Run 'her2scope demo', then 'her2scope doctor' to see what is "
+         "installed. Shell completion: 'her2scope --install-completion' (bash, zsh, fish, PowerShell).",
+    no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False)
 knowledge_app = typer.Typer(help="Inspect the bundled knowledge base.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
 from .cli_cohort import cohort_app  # noqa: E402
@@ -47,22 +49,41 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Show no progress and no summary on standard error; errors still show.")]
+VerboseOpt = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="Print each step and its duration on standard error.")]
+
+
 @app.callback()
-def main_options(version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None) -> None:
+def main_options(ctx: typer.Context, version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+        quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """her2scope command line."""
+    from .progress import Feedback
+
+    ctx.obj = Feedback(quiet=quiet, verbose=verbose)   # read by every command through feedback_of(ctx)
 
 
 def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | None,
                  fmt: OutputFormat, output: Path | None, knowledge: Path | None,
-                 tee: list | None = None) -> int:
-    """Annotate, write, summarise on stderr; ``tee`` also collects every item written."""
+                 tee: list | None = None, *, columns: tuple[str, ...] | None = None, feedback=None,
+                 names: dict[str, str] | None = None) -> int:
+    """Annotate, write, summarise on stderr; ``tee`` also collects every item written.
+
+    ``columns``: the table's columns (``--format table``); ``feedback``: progress and verbosity
+    (``progress.Feedback``); ``names``: how to show an input (the demo's bundled files by name)."""
     from .errors import Her2scopeError, OutputError
     from .genome.builds import Build
     from .pipeline import Options, annotate_inputs
     from .readers.base import FileSummary, RecordError
     from .render.outputs import open_output, writing
-    from .render.records import write_jsonl, write_table, write_tsv
+    from .progress import Feedback
+    from .render.records import write_jsonl, write_tsv
+    from .render.table import DEFAULT_COLUMNS, write_table
+
+    feedback = feedback or Feedback()
+    names = names or {}
 
     options = Options(build=Build(build.value) if build else None,
                       reference=str(reference) if reference else None,
@@ -94,9 +115,12 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
                 tee.append(item)
             yield item
 
-    items = counted(annotate_inputs(_with_progress(inputs), options, summaries))
-    writer = {OutputFormat.jsonl: write_jsonl, OutputFormat.tsv: write_tsv,
-              OutputFormat.table: write_table}[fmt]
+    items = counted(annotate_inputs(_with_progress(inputs, feedback, names), options, summaries))
+
+    def table(items, fh):
+        write_table(items, fh, columns=columns or DEFAULT_COLUMNS, names=names)
+
+    writer = {OutputFormat.jsonl: write_jsonl, OutputFormat.tsv: write_tsv, OutputFormat.table: table}[fmt]
     try:
         # None or "-": stdout; see render/outputs.py for the rest. A missing folder, a directory or
         # a full disk is named, exit 2, never a traceback.
@@ -105,36 +129,38 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     except OutputError as exc:
         typer.echo(f"her2scope: {exc.message}", err=True)
         return 2
-    _print_summary(summaries, failed)
+    if not feedback.quiet:
+        _print_summary(summaries, failed, names)
+    else:
+        for s in summaries:      # a warning concerns the results: shown even under --quiet
+            for w in s.warnings:
+                sys.stderr.write(f"{names.get(s.input, s.input)}: warning: {w}\n")
     return 1 if failed else 0
 
 
-def _with_progress(inputs: list[str]):
-    """Yield the inputs; with a terminal on stderr and large files, show a progress bar."""
+def _with_progress(inputs: list[str], feedback, names: dict[str, str]):
+    """Yield the inputs. On a terminal, a bar counts the files of a batch; a single large file
+    gets a spinner with the elapsed time (its reader does not report how far it has got)."""
     big = [p for p in inputs if os.path.isfile(p) and os.path.getsize(p) >= PROGRESS_MIN_BYTES]
-    if not big or not sys.stderr.isatty():
-        yield from inputs
+    label = lambda p: names.get(p, p)  # noqa: E731
+    if len(inputs) == 1 and big:
+        size = os.path.getsize(inputs[0]) / (1 << 20)
+        with feedback.working(f"reading {label(inputs[0])} ({size:,.0f} MB)"):
+            yield inputs[0]
         return
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=_stderr_console()) as progress:
-        task = progress.add_task("annotating", total=len(inputs))
-        for path in inputs:
-            progress.update(task, description=f"annotating {os.path.basename(path)}")
-            yield path
-            progress.advance(task)
+    if len(inputs) > 1 and (big or len(inputs) >= 20):
+        yield from feedback.track(inputs, len(inputs), "annotating", label)
+        return
+    for path in inputs:
+        feedback.step(f"annotating {label(path)}")
+        yield path
 
 
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def _print_summary(summaries, failed: int) -> None:
+def _print_summary(summaries, failed: int, names: dict[str, str] | None = None) -> None:
+    names = names or {}
     lines = []
     for s in summaries:
-        parts = [f"{s.input}: {s.format}"]
+        parts = [f"{names.get(s.input, s.input)}: {s.format}"]
         if s.build:
             parts.append(s.build)
         parts.append(f"{s.records} records")
@@ -153,52 +179,103 @@ def _print_summary(summaries, failed: int) -> None:
 
 @app.command()
 def annotate(
+    ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(
-        help="VCF/BCF (.vcf, .vcf.gz, .bcf), MAF, or text files of HGVS expressions; an HGVS "
-             "expression may also be given directly.", metavar="INPUT...")],
+        help="VCF or BCF (.vcf, .vcf.gz, .bcf), MAF, or a text file of HGVS expressions, one per line. "
+             "An HGVS expression may also be given directly, e.g. 'ERBB2 p.A775_G776insYVMA'.",
+        metavar="INPUT...")],
     build: Annotated[Optional[BuildName], typer.Option(
-        "--build", help="Genome build when the input does not state it. A contradiction with "
-                        "the file's own header is an error, never an override.")] = None,
+        "--build", help="The genome build, for an input that does not state it (VCF header, MAF "
+                        "NCBI_Build). A build that contradicts the file is an error, never an override.")] = None,
     reference: Annotated[Optional[Path], typer.Option(
-        "--reference", help="Indexed genome FASTA (samtools faidx) for intronic context.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+        "--reference", metavar="GENOME.fa",
+        help="An indexed genome FASTA (samtools faidx) for bases outside the bundled ERBB2 locus. "
+             "Not needed for coding, splice-region or intronic ERBB2 variants.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="jsonl and tsv carry every field (the stable output contract); table is a "
+                               "compact view for people.")] = OutputFormat.jsonl,
+    columns: Annotated[Optional[str], typer.Option(
+        "--columns", metavar="NAME,...",
+        help="With --format table: the columns to show, comma-separated; 'default' is the compact set "
+             "(sample, protein_change, hgvs_c, consequence, alteration_class, oncogenicity, "
+             "oncogenicity_rule). Any output field can be a column, e.g. --columns default,vaf,depth.")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", metavar="FILE", help="Write to FILE instead of standard output; '-' is standard "
+                                               "output. The file is replaced only when complete.")] = None,
     knowledge: Annotated[Optional[Path], typer.Option(
-        "--knowledge", help="Use this knowledge-base YAML instead of the bundled one.")] = None,
+        "--knowledge", metavar="KB.yaml", help="Use this knowledge-base YAML instead of the bundled one.")] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Normalize, name (HGVS on NM_004448.4 / NP_004439.2) and classify every ERBB2 variant."""
-    raise typer.Exit(run_annotate(inputs, build, reference, fmt, output, knowledge))
+    """Normalize, name (HGVS on NM_004448.4 / NP_004439.2) and classify every ERBB2 variant.
+
+    Exit status 0 means every record was interpreted, 1 that some records failed (each is named in
+    the output, the rest is complete), 2 a usage error or an output that cannot be written."""
+    from .progress import feedback_of
+    from .render.table import ColumnsError, parse_columns
+
+    if columns is not None and fmt is not OutputFormat.table:
+        raise typer.BadParameter("--columns applies to --format table only (jsonl and tsv carry every field)",
+                                 param_hint="--columns")
+    try:
+        chosen = parse_columns(columns)
+    except ColumnsError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--columns") from None
+    raise typer.Exit(run_annotate(inputs, build, reference, fmt, output, knowledge, columns=chosen,
+                                  feedback=feedback_of(ctx, quiet, verbose)))
 
 
 @app.command()
 def demo(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the JSON lines.")]
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Where to write the JSON lines.")]
     = Path("demo-output/annotations.jsonl"),
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Annotate the bundled demo batch (synthetic patients with real ERBB2 variants, plus one
-    broken file) and print the table. Exit status 1 is expected: the broken file fails."""
+    """Annotate the bundled demo batch and write a report for each of six demo patients.
+
+    The batch: synthetic patients with real ERBB2 variants in VCF, MAF and HGVS text, plus one file
+    that is broken on purpose (bad_truncated.vcf.gz: its records before the damage are reported, then
+    a corrupt_file error). Prints one table per file, then one summary per patient; the reports (HTML,
+    PDF, JSON, FHIR) go next to FILE, in reports/."""
     from importlib import resources
 
+    from .progress import feedback_of
+
+    feedback = feedback_of(ctx, quiet, verbose)
     demo_dir = resources.files("her2scope") / "demo_data"
     inputs = sorted(str(p) for p in demo_dir.iterdir()
                     if p.name.startswith(("patient", "bad")) and not p.name.endswith((".tbi", ".csi")))
+    names = {p: os.path.basename(p) for p in inputs}       # bundled files: shown by name, not by path
     output.parent.mkdir(parents=True, exist_ok=True)
     items: list = []
-    code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None, tee=items)
-    typer.echo(f"wrote {output}", err=True)
-    from dataclasses import replace
+    _rule("1. Variants in the demo batch (her2scope annotate ... --format table)")
+    code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None, tee=items,
+                        feedback=feedback, names=names)
+    from .render.table import write_table
 
-    from .render.records import write_table
-
-    write_table([replace(i, input=os.path.basename(i.input)) for i in items], sys.stdout)
-    typer.echo("demo: exit status 1 is expected here (bad_truncated.vcf.gz is broken on purpose)"
-               if code == 1 else "demo: done", err=True)
-    _demo_reports(demo_dir / "cases", output.parent / "reports")
+    sys.stdout.flush()
+    write_table(items, sys.stdout, names=names)
+    sys.stdout.flush()
+    feedback.note(f"wrote {output}")
+    if code == 1:
+        feedback.note("demo: bad_truncated.vcf.gz is broken on purpose: its error above is expected")
+    _demo_reports(demo_dir / "cases", output.parent / "reports", feedback)
     raise typer.Exit(0 if code in (0, 1) else code)
 
 
-def _demo_reports(case_dir, out_dir: Path) -> None:
-    """One report per demo patient case: HTML, JSON, FHIR and (with weasyprint) PDF."""
+def _rule(title: str) -> None:
+    """A section heading on standard output, as wide as the table below it."""
+    from .render.table import output_width
+
+    width = min(output_width(sys.stdout), 100)
+    typer.echo(f"\n{title} " + "─" * max(width - len(title) - 1, 3) + "\n")
+
+
+def _demo_reports(case_dir, out_dir: Path, feedback) -> None:
+    """One report per demo patient case (HTML, JSON, FHIR and, with WeasyPrint, PDF) and a short
+    card per patient on standard output: the case, the three HER2 results, options and next steps."""
     from .cli_report import write_report
     from .report.model import make_report
 
@@ -206,17 +283,46 @@ def _demo_reports(case_dir, out_dir: Path) -> None:
     try:
         import weasyprint  # noqa: F401
 
-        formats = ("html", "json", "fhir.json", "pdf")
+        formats = ("html", "pdf", "json", "fhir.json")
     except ImportError:
         formats = ("html", "json", "fhir.json")
-        typer.echo("demo: PDF skipped (pip install 'her2scope[report]' for WeasyPrint)", err=True)
-    for case in sorted(p for p in case_dir.iterdir() if p.name.endswith(".yaml")):
+        feedback.note("demo: PDF skipped (pip install 'her2scope[report]' for WeasyPrint)")
+    cases = sorted(p for p in case_dir.iterdir() if p.name.endswith(".yaml"))
+    _rule(f"2. Reports for {len(cases)} demo patients (her2scope report CASE.yaml -o report.html)")
+    for case in feedback.track(cases, len(cases), "writing reports", lambda p: p.name):
         rep = make_report(str(case))
         stem = case.name.removesuffix(".yaml")
         for fmt in formats:
             write_report(rep, out_dir / f"{stem}.{fmt}")
-        typer.echo(f"\n{rep.case.case_id}: {rep.headline()}")
-    typer.echo(f"\nreports written to {out_dir}/ ({', '.join(formats)})", err=True)
+        typer.echo(_patient_card(rep, case.name, out_dir / stem, formats))
+    feedback.note(f"reports written to {out_dir}/ ({', '.join(formats)})")
+    feedback.note("next: her2scope annotate YOUR.vcf --format table, or her2scope report --help")
+
+
+def _patient_card(rep, case_name: str, stem: Path, formats: tuple[str, ...]) -> str:
+    """About a dozen lines: who, the three HER2 results, then options and next steps."""
+    import re
+    import textwrap
+
+    from .render.table import output_width
+
+    width = min(output_width(sys.stdout), 100)
+    c, pic = rep.case.clinical, rep.picture
+    treatment = c.treatment_text() if hasattr(c, "treatment_text") else f"{c.prior_lines} prior line(s)"
+    title = (f"{rep.case.case_id} ({case_name}): {c.histology.value}, stage {c.stage}, region {c.region.value}, "
+             f"{treatment}")
+    dims = [pic.mutation.summary, pic.amplification.summary, pic.expression.summary]
+    headline = rep.headline()
+    lead = " ".join(dims)
+    rest = headline[len(lead):].strip() if headline.startswith(lead) else headline
+    # One sentence per bullet: the headline is written as sentences ("On-label in ...", "Next steps: ...").
+    bullets = dims + [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", rest) if s] if rest != headline else [headline]
+    lines = ["", textwrap.fill(title, width=width, subsequent_indent="    ", break_on_hyphens=False)]
+    for text in bullets:
+        lines.append(textwrap.fill(text, width=width, initial_indent="  - ", subsequent_indent="    ",
+                                   break_on_hyphens=False))
+    lines.append(f"  report: {stem}.{{{','.join(formats)}}}")
+    return "\n".join(lines)
 
 
 @knowledge_app.command("show")
@@ -260,9 +366,17 @@ from .cli_sweep import sweep  # noqa: E402  (duckdb/pyspark load inside the comm
 app.command("sweep")(sweep)
 
 
+from .cli_doctor import doctor  # noqa: E402  (checks import nothing until the command runs)
+
+app.command("doctor")(doctor)
+
+
 def main() -> None:
+    from .cli_help import polish
+
+    command = polish(typer.main.get_command(app))   # examples, flags shown as flags (cli_help.py)
     try:
-        app()
+        command(prog_name="her2scope")
     except KeyboardInterrupt:
         sys.exit(130)
 

@@ -154,9 +154,15 @@ def test_table_renders_the_same_variants(mixed_vcf, tmp_path):
     assert_no_traceback(run)
     assert run.returncode == 1
     out = run.stdout
-    for text in ("p.S310F", "p.V777L", "p.V777M", "ERBB2", "ref_mismatch", "oncogenicity", "record"):
+    # the compact table (issue 15): the variants, then the errors in their own section
+    for text in ("p.S310F", "p.V777L", "p.V777M", "<DEL>", "ref_mismatch", "oncogenicity", "record 1"):
         assert text in out, text
     assert not out.lstrip().startswith("{")
+    assert out.index("ref_mismatch") > out.index("p.V777M")
+    # any other field on request
+    wide = annotate(mixed_vcf, "--format", "table", "--columns", "gene,build,pos,vaf")
+    assert wide.returncode == 0, wide.stderr
+    assert "ERBB2" in wide.stdout and "GRCh38" in wide.stdout and "39711955" in wide.stdout
 
 
 def test_table_with_no_results(tmp_path):

@@ -1,4 +1,4 @@
-"""Write results and record errors as JSON lines, TSV, or a rich table."""
+"""Write results and record errors as JSON lines or TSV (the table for people: ``table.py``)."""
 
 from __future__ import annotations
 
@@ -46,36 +46,3 @@ def write_tsv(items, out: IO[str]) -> None:
     for item in items:
         d = as_dict(item)
         out.write("\t".join(_cell(d.get(k)) for k in TSV_KEYS) + "\n")
-
-
-_TABLE_COLUMNS = CONTRACT_KEYS
-
-
-def write_table(items, out: IO[str]) -> None:
-    """A readable table: the main columns, then every remaining field per row beneath it."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=out, width=None if out.isatty() else 240)
-    table = Table(show_lines=True)
-    for col in _TABLE_COLUMNS:
-        table.add_column(col, overflow="fold")
-    colours = {"oncogenic": "bold red", "likely_oncogenic": "red", "uncertain_significance": "yellow",
-               "likely_benign": "green", "benign": "green"}
-    for item in items:
-        d = as_dict(item)
-        if isinstance(item, RecordError):
-            cells = [""] * len(_TABLE_COLUMNS)
-            cells[0], cells[1] = d["input"], _cell(d["record"])
-            cells[_TABLE_COLUMNS.index("hgvs_c")] = f"[bold magenta]{d['error']}[/]"
-            cells[_TABLE_COLUMNS.index("hgvs_p")] = d["message"]
-            table.add_row(*cells)
-            continue
-        # Codes and citations only: the full statements are in the jsonl/tsv output.
-        ev = "; ".join(f"{e.get('code') or 'class'}: {', '.join(e['citations'])}" for e in d["evidence"])
-        row = [ev if c == "evidence" else _cell(d[c]) for c in _TABLE_COLUMNS]
-        onc = d["oncogenicity"]
-        if onc in colours:
-            row[_TABLE_COLUMNS.index("oncogenicity")] = f"[{colours[onc]}]{onc}[/]"
-        table.add_row(*row)
-    console.print(table)
