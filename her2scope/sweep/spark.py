@@ -23,16 +23,26 @@ def _annotate_partition(items, settings: Settings):
                 yield (table, as_tuple(table, row))
 
 
+def sweep_session(master: str | None = None):
+    """The cohort engine's SparkSession; Python workers run this interpreter (where her2scope is
+    installed) unless PYSPARK_PYTHON says otherwise (a cluster's own setting wins)."""
+    import os
+    import sys
+
+    from ..cohort.engines import spark_session
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return spark_session(master, app_name="her2scope-sweep")
+
+
 def run_spark(inputs: list[SweepInput], out_dir: str, settings: Settings, *, master: str | None = None,
               spark=None) -> dict[str, int]:
     """Annotate ``inputs`` on Spark and write the four tables under ``out_dir``; returns row counts."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    from ..cohort.engines import spark_session
-
     own = spark is None
-    spark = spark or spark_session(master, app_name="her2scope-sweep")
+    spark = spark or sweep_session(master)
     try:
         sc = spark.sparkContext
         slices = max(1, min(len(inputs), 4 * sc.defaultParallelism))
