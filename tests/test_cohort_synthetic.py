@@ -86,18 +86,18 @@ def test_prevalence_and_wilson_against_hand_formula(study: Path):
 def test_km_median_of_constructed_dataset():
     # HER2: deaths at 1, 2, 3, 4, 5 months -> S(3) = 2/5 <= 0.5, median 3.
     # Other: 4 patients, death at 2, censored at 3, deaths at 6 and 8 -> S: .75, .75, .375 -> median 6.
-    counts = ([{"driver_group": "HER2", "os_months": float(t), "events": 1, "n": 1} for t in range(1, 6)]
-              + [{"driver_group": "Other", "os_months": 2.0, "events": 1, "n": 1},
-                 {"driver_group": "Other", "os_months": 3.0, "events": 0, "n": 1},
-                 {"driver_group": "Other", "os_months": 6.0, "events": 1, "n": 1},
-                 {"driver_group": "Other", "os_months": 8.0, "events": 1, "n": 1}])
+    counts = ([{"driver_group": "HER2", "months": float(t), "events": 1, "n": 1} for t in range(1, 6)]
+              + [{"driver_group": "Other", "months": 2.0, "events": 1, "n": 1},
+                 {"driver_group": "Other", "months": 3.0, "events": 0, "n": 1},
+                 {"driver_group": "Other", "months": 6.0, "events": 1, "n": 1},
+                 {"driver_group": "Other", "months": 8.0, "events": 1, "n": 1}])
     curves = {c.group: c for c in kaplan_meier(counts)}
     assert curves["HER2"].median == 3.0 and curves["HER2"].n == 5
     assert curves["Other"].median == 6.0 and curves["Other"].events == 3
     assert km_median_from_counts([(1.0, 1, 1), (2.0, 1, 1), (3.0, 1, 1), (4.0, 1, 1), (5.0, 1, 1)]) == 3.0
     # aggregated ties give the same answer as one row per patient
-    tied = [{"driver_group": "G", "os_months": 2.0, "events": 3, "n": 4},
-            {"driver_group": "G", "os_months": 5.0, "events": 1, "n": 2}]
+    tied = [{"driver_group": "G", "months": 2.0, "events": 3, "n": 4},
+            {"driver_group": "G", "months": 5.0, "events": 1, "n": 2}]
     assert kaplan_meier(tied)[0].median == 2.0
 
 

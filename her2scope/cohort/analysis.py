@@ -81,6 +81,11 @@ def prevalence_summary(raw: dict, engine_name: str, manifest: dict, calls: list[
         "erbb2_variants_with_errors": sum(1 for c in calls if c[-1]),
         "definition": ACTIVATING_DEFINITION, "profiled_definition": PROFILED_DEFINITION,
         **amplification_summary(raw, manifest),
+        "survival_endpoint": manifest.get("survival_endpoint"),
+        "files_used": manifest.get("files_used", []),
+        "files_not_read": manifest.get("files_not_read", []),
+        "clinical_attributes": (manifest.get("clinical") or {}).get("attributes"),
+        "clinical_columns_not_understood": (manifest.get("clinical") or {}).get("not_understood", []),
         "warnings": manifest.get("warnings", []),
     }
 

@@ -1,4 +1,4 @@
-"""Errors about study files: each names the file and, when known, the line."""
+"""Errors about study files: each names the file and, when known, the line and the column."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ class StudyFileError(InputError):
 
     code = "study_file_error"
 
-    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+    def __init__(self, path: object, message: str, line: int | None = None, *,
+                 column: str | None = None) -> None:
         where = f"{path}:{line}" if line is not None else f"{path}"
+        if column is not None:
+            where += f": column {column}"
         super().__init__(f"{where}: {message}")
         self.path = str(path)
         self.line = line
+        self.column = column

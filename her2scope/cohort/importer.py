@@ -3,11 +3,14 @@
 Output folder (``her2scope_cohort.json`` marks it):
   mutations.parquet  sample_id, hugo, chrom, start_pos, end_pos, ref, alt, variant_class,
                      variant_type, protein_change, aa_pos, build, variant_key (ERBB2 rows only)
-  samples.parquet    sample_id, patient_id, histology, in_maf, in_clinical, profile_source,
+  samples.parquet    sample_id, patient_id, histology, in_maf, in_clinical, profile_source
+                     (gene_panel_matrix | case_list | sequenced_samples | maf),
                      p_<gene> (profiled for each gene), p_sv (profiled for fusions),
                      in_cna (a column of data_CNA.txt), p_cna_erbb2 (profiled for ERBB2 copy number),
                      erbb2_cna (discrete ERBB2 copy number -2..2; NULL unless p_cna_erbb2)
-  patients.parquet   patient_id, sex, age, smoking_group, stage_group, os_months, os_event, brain_met
+  patients.parquet   patient_id, sex, age, smoking_group, smoking_raw, stage_group, stage_raw, os_months,
+                     os_event, pfs_months, pfs_event, surv_months, surv_event (the study's survival
+                     endpoint: OS, else PFS; manifest ``survival_endpoint``), brain_met
   sv.parquet         sample_id, gene1, gene2
 """
 
@@ -21,12 +24,12 @@ from pathlib import Path
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from .drivers import GENES
 from .errors import StudyFileError
+from .attributes import ATTRIBUTES, HISTOLOGY, IDENTIFIERS, NA_TOKENS, read_value
 from .studies import CNA_GENE_COLUMNS, WHOLE_EXOME_IDS, Study, TableFile, open_text
 
 MANIFEST = "her2scope_cohort.json"
-NA_TOKENS = ("", "NA", "N/A", "na", "[Not Available]", "[Unknown]", "[Not Applicable]",
-             "[Not Evaluated]", "[Discrepancy]", "Unknown", "unknown", "null", "NULL")
-SCHEMA_VERSION = 2        # 2: samples gained in_cna, p_cna_erbb2, erbb2_cna (data_CNA.txt)
+SCHEMA_VERSION = 3        # 2: samples gained in_cna, p_cna_erbb2, erbb2_cna (data_CNA.txt);
+                          # 3: patients gained pfs_*, surv_* (OS, else PFS); manifest files/clinical
 ERBB2_ENTREZ = "2064"
 CNA_VALUES = frozenset({-2.0, -1.5, -1.0, 0.0, 1.0, 2.0})   # cBioPortal discrete CNA (-1.5: hemizygous, some studies)
 CNA_MATRIX_COLUMNS = ("cna", "gistic", "cna_discrete")     # gene panel matrix column of the CNA profile
@@ -41,7 +44,8 @@ def _lit(s: str) -> str:
 
 
 def _na(expr: str) -> str:
-    return f"CASE WHEN trim({expr}) IN ({', '.join(_lit(t) for t in NA_TOKENS)}) THEN NULL ELSE trim({expr}) END"
+    tokens = ", ".join(_lit(t) for t in sorted(NA_TOKENS))
+    return f"CASE WHEN lower(trim({expr})) IN ({tokens}) THEN NULL ELSE trim({expr}) END"
 
 
 def _read(t: TableFile) -> str:
@@ -55,9 +59,14 @@ def _col(t: TableFile, *names: str) -> str:
     return _q(c) if c else "NULL"
 
 
+def _int(expr: str) -> str:
+    """A whole number or NULL: DuckDB's TRY_CAST would round '37880981.5' and read '1e3'."""
+    return f"CASE WHEN regexp_full_match(trim({expr}), '-?[0-9]{{1,18}}') THEN CAST(trim({expr}) AS BIGINT) END"
+
+
 def _mutation_select(t: TableFile) -> str:
     prot = [t.column(n) for n in ("HGVSp_Short", "Protein_Change", "Amino_Acid_Change", "HGVSp")]
-    prot_expr = "coalesce(" + ", ".join(f"nullif(trim({_q(p)}), '')" for p in prot if p) + ", NULL)"
+    prot_expr = "coalesce(" + ", ".join([f"nullif(trim({_q(p)}), '')" for p in prot if p] + ["NULL"]) + ")"
     chrom = f"nullif(trim({_col(t, 'Chromosome')}), '')"
     ref = f"nullif(trim({_col(t, 'Reference_Allele')}), '')"
     a2 = f"nullif(trim({_col(t, 'Tumor_Seq_Allele2')}), '')"
@@ -69,8 +78,8 @@ def _mutation_select(t: TableFile) -> str:
 SELECT trim({_col(t, 'Tumor_Sample_Barcode')}) AS sample_id,
   upper(trim({_col(t, 'Hugo_Symbol')})) AS hugo,
   CASE WHEN lower(left({chrom}, 3)) = 'chr' THEN substr({chrom}, 4) ELSE {chrom} END AS chrom,
-  TRY_CAST(trim({start}) AS BIGINT) AS start_pos,
-  TRY_CAST(trim({end}) AS BIGINT) AS end_pos,
+  {_int(start)} AS start_pos,
+  {_int(end)} AS end_pos,
   {ref} AS ref,
   CASE WHEN ({a2} IS NULL OR {a2} = {ref}) AND {a1} IS NOT NULL AND {a1} <> {ref} THEN {a1} ELSE {a2} END AS alt,
   nullif(trim({_col(t, 'Variant_Classification')}), '') AS variant_class,
@@ -78,7 +87,7 @@ SELECT trim({_col(t, 'Tumor_Sample_Barcode')}) AS sample_id,
   {prot_expr} AS protein_change,
   CASE WHEN {build} IN ('37', 'GRCH37', 'HG19', 'GRCH37-LITE') THEN 'GRCh37'
        WHEN {build} IN ('38', 'GRCH38', 'HG38') THEN 'GRCh38' END AS build,
-  (coalesce(trim({start}), '') <> '' AND TRY_CAST(trim({start}) AS BIGINT) IS NULL) AS pos_invalid,
+  (coalesce(trim({start}), '') <> '' AND {_int(start)} IS NULL) AS pos_invalid,
   {_lit(t.path.name)} AS source_file
 FROM {_read(t)}"""
 
@@ -105,8 +114,41 @@ def _is_int_or_empty(v: str) -> bool:
 
 
 def _duckdb_error(t: TableFile, exc: Exception) -> StudyFileError:
-    return StudyFileError(t.path, f"cannot be parsed as a tab-separated table: {exc}".split("\n")[0]
-                          + (" " + " ".join(str(exc).split("\n")[1:3]) if "\n" in str(exc) else ""))
+    """A reading error that names the file, the line and the column: the file is scanned again
+    (slow path, errors only) for the first row DuckDB cannot have read."""
+    located = locate_problem(t)
+    if located is not None:
+        return located
+    first = str(exc).split("\n")[0]
+    return StudyFileError(t.path, f"cannot be read as a tab-separated table: {first}")
+
+
+def locate_problem(t: TableFile) -> StudyFileError | None:
+    """The first data line that is not UTF-8 or has a field count other than the header's."""
+    import gzip
+
+    n_cols = len(t.columns)
+    opener = gzip.open if t.path.suffix == ".gz" else open
+    with opener(t.path, "rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            line = raw.rstrip(b"\r\n")
+            if n <= t.header_line or not line:          # DuckDB skips empty lines too
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                col = t.columns[min(line[:exc.start].count(b"\t"), n_cols - 1)]
+                return StudyFileError(t.path, f"not UTF-8 text (byte {line[exc.start]:#04x}); save the file as "
+                                      "UTF-8", n, column=col)
+            fields = text.split("\t")
+            if len(fields) < n_cols:
+                return StudyFileError(t.path, f"{len(fields)} tab-separated fields, the header has {n_cols}: "
+                                      f"this column and the {n_cols - len(fields) - 1} after it are missing",
+                                      n, column=t.columns[len(fields)])
+            if len(fields) > n_cols:
+                return StudyFileError(t.path, f"{len(fields)} tab-separated fields, the header has {n_cols} "
+                                      f"(the last is {t.columns[-1]!r})", n, column=f"{n_cols + 1} (no header)")
+    return None
 
 
 def _import_cna(con, t: TableFile, warnings: list[str]) -> None:
@@ -151,7 +193,7 @@ def _import_cna(con, t: TableFile, warnings: list[str]) -> None:
     else:
         values = []
         for name, raw in zip(samples, rows[0]):
-            v = None if raw is None or raw.strip() in NA_TOKENS else raw.strip()
+            v = None if raw is None or raw.strip().lower() in NA_TOKENS else raw.strip()
             if v is not None:
                 try:
                     number = float(v)
@@ -180,24 +222,12 @@ def connect(threads: int | None = None, memory_limit: str | None = None, temp: P
     return con
 
 
-def _attr(study: Study, *names: str) -> tuple[str, str] | None:
-    """(table, column) holding a clinical attribute: patient file first, then sample file."""
-    for tname, t in (("patient", study.clinical_patient), ("sample", study.clinical_sample)):
-        if t is not None and t.column(*names):
-            return tname, t.column(*names)
+def _attr(study: Study, synonyms: tuple[str, ...]) -> tuple[str, TableFile, str] | None:
+    """(alias, table, column) holding a clinical attribute: patient file first, then sample file."""
+    for alias, t in (("p", study.clinical_patient), ("s", study.clinical_sample)):
+        if t is not None and t.column(*synonyms):
+            return alias, t, t.column(*synonyms)
     return None
-
-
-ATTRS = {
-    "sex": ("SEX", "GENDER"),
-    "age": ("AGE", "AGE_AT_DIAGNOSIS", "DIAGNOSIS_AGE", "AGE_AT_SEQ_REPORT", "AGE_AT_SEQUENCING"),
-    "smoking": ("SMOKING_HISTORY", "SMOKING_STATUS", "TOBACCO_SMOKING_HISTORY_INDICATOR", "SMOKING"),
-    "stage": ("AJCC_PATHOLOGIC_TUMOR_STAGE", "STAGE", "PATH_STAGE", "PATHOLOGIC_STAGE", "CLINICAL_STAGE",
-              "TUMOR_STAGE"),
-    "os_months": ("OS_MONTHS",),
-    "os_status": ("OS_STATUS",),
-    "brain": ("BRAIN_METASTASIS", "BRAIN_METS", "BRAIN_MET", "MET_SITE_BRAIN", "BRAIN_METASTASES"),
-}
 
 
 def _check_unique(con, t: TableFile, column: str, rel: str) -> None:
@@ -205,38 +235,33 @@ def _check_unique(con, t: TableFile, column: str, rel: str) -> None:
     if dup:
         lines = _find_bad_lines(t, column, lambda v: v != dup[0], limit=2)
         raise StudyFileError(t.path, f"{column} {dup[0]!r} appears {dup[1]} times (lines "
-                             + ", ".join(str(n) for n, _ in lines) + ")", lines[-1][0] if lines else None)
+                             + ", ".join(str(n) for n, _ in lines) + ")", lines[-1][0] if lines else None,
+                             column=column)
 
 
-def import_study(study: Study, out: Path, *, threads: int | None = None,
-                 memory_limit: str | None = None) -> dict:
-    """Write the Parquet tables and the manifest; returns the manifest."""
+def _copy_mutations(con, study: Study, path: str, warnings: list[str]) -> int:
+    """1. mutations: one streaming COPY over the study's MAF."""
     import duckdb
 
-    t0 = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / ".tmp"
-    con = connect(threads, memory_limit, tmp)
-    warnings: list[str] = []
-    p = {name: str(out / f"{name}.parquet") for name in ("mutations", "samples", "patients", "sv")}
-
-    # 1. mutations: one streaming COPY over every MAF.
     for t in study.mutations:
         if t.column("Tumor_Sample_Barcode") is None or t.column("Hugo_Symbol") is None:
             raise StudyFileError(t.path, "a MAF needs Hugo_Symbol and Tumor_Sample_Barcode", t.header_line)
-    union = "\nUNION ALL\n".join(_mutation_select(t) for t in study.mutations)
     key = ("concat_ws('|', coalesce(build, ''), coalesce(chrom, ''), coalesce(CAST(start_pos AS VARCHAR), ''), "
            "coalesce(ref, ''), coalesce(alt, ''), coalesce(protein_change, ''))")
+    union = "\nUNION ALL\n".join(_mutation_select(t) for t in study.mutations)
     try:
         con.execute(f"""COPY (
 SELECT sample_id, hugo, chrom, start_pos, end_pos, ref, alt, variant_class, variant_type, protein_change,
   TRY_CAST(nullif(regexp_extract(protein_change, '^p\\.[^0-9]*([0-9]+)', 1), '') AS INTEGER) AS aa_pos,
   build, CASE WHEN hugo = 'ERBB2' THEN {key} END AS variant_key, pos_invalid, source_file
-FROM ({union})) TO {_lit(p['mutations'])} (FORMAT parquet, COMPRESSION zstd)""")
-    except duckdb.Error as exc:
-        raise _duckdb_error(study.mutations[0] if len(study.mutations) == 1 else
-                            TableFile(study.root, 0, ()), exc) from exc
-    mut = f"read_parquet({_lit(p['mutations'])})"
+FROM ({union})) TO {_lit(path)} (FORMAT parquet, COMPRESSION zstd)""")
+    except duckdb.Error as exc:       # name the file, line and column (slow path, errors only)
+        for t in study.mutations:
+            located = locate_problem(t)
+            if located is not None:
+                raise located from exc
+        raise _duckdb_error(study.mutations[0], exc) from exc
+    mut = f"read_parquet({_lit(path)})"
     n_rows, bad_pos, no_sample, erbb2_no_build = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE pos_invalid), count(*) FILTER (WHERE sample_id IS NULL "
         f"OR sample_id = ''), count(*) FILTER (WHERE hugo = 'ERBB2' AND build IS NULL AND start_pos IS NOT NULL) "
@@ -247,56 +272,75 @@ FROM ({union})) TO {_lit(p['mutations'])} (FORMAT parquet, COMPRESSION zstd)""")
             bad = _find_bad_lines(t, col, _is_int_or_empty) if col else []
             if bad:
                 raise StudyFileError(t.path, f"Start_Position is not an integer: {bad[0][1]!r} "
-                                     f"({bad_pos} such row(s))", bad[0][0])
+                                     f"({bad_pos} such row(s))", bad[0][0], column=col)
         if no_sample:
-            bad = _find_bad_lines(t, t.column("Tumor_Sample_Barcode"), lambda v: v != "")
+            col = t.column("Tumor_Sample_Barcode")
+            bad = _find_bad_lines(t, col, lambda v: v != "")
             if bad:
-                raise StudyFileError(t.path, f"empty Tumor_Sample_Barcode ({no_sample} row(s))", bad[0][0])
+                raise StudyFileError(t.path, f"empty Tumor_Sample_Barcode ({no_sample} row(s))", bad[0][0],
+                                     column=col)
     if n_rows == 0:
         raise StudyFileError(study.mutations[0].path, "no mutation rows")
     if erbb2_no_build:
         warnings.append(f"{erbb2_no_build} ERBB2 row(s) without a recognised NCBI_Build: called from the "
                         "protein change only")
+    return n_rows
 
-    # 2. clinical sample table (or the MAF's samples alone).
+
+def _clinical_samples(con, study: Study) -> None:
+    """2. clinical sample table (or the MAF's samples alone) -> temp table clin_s."""
+    import duckdb
+
     cs = study.clinical_sample
-    if cs is not None:
-        sid = cs.column("SAMPLE_ID", "Tumor_Sample_Barcode")
-        pid = cs.column("PATIENT_ID")
-        hist = cs.column("ONCOTREE_CODE", "CANCER_TYPE_DETAILED", "CANCER_TYPE", "HISTOLOGY")
-        try:
-            con.execute(f"""CREATE TEMP TABLE clin_s AS SELECT trim({_q(sid)}) AS sample_id,
+    if cs is None:
+        con.execute("CREATE TEMP TABLE clin_s (sample_id VARCHAR, patient_id VARCHAR, histology VARCHAR)")
+        return
+    sid = cs.column("SAMPLE_ID", "Tumor_Sample_Barcode")
+    pid = cs.column("PATIENT_ID")
+    hist = cs.column(*HISTOLOGY)
+    try:
+        con.execute(f"""CREATE TEMP TABLE clin_s AS SELECT trim({_q(sid)}) AS sample_id,
   {('trim(' + _q(pid) + ')') if pid else 'trim(' + _q(sid) + ')'} AS patient_id,
   {_na(_q(hist)) if hist else 'NULL'} AS histology FROM {_read(cs)}""")
-        except duckdb.Error as exc:
-            raise _duckdb_error(cs, exc) from exc
-        _check_unique(con, cs, sid, "clin_s".replace("clin_s", f"(SELECT sample_id AS {_q(sid)} FROM clin_s)"))
-    else:
-        con.execute("CREATE TEMP TABLE clin_s (sample_id VARCHAR, patient_id VARCHAR, histology VARCHAR)")
+    except duckdb.Error as exc:
+        raise _duckdb_error(cs, exc) from exc
+    _check_unique(con, cs, sid, f"(SELECT sample_id AS {_q(sid)} FROM clin_s)")
 
-    # 3. who is profiled, for which gene.
+
+def _profiles(con, study: Study, warnings: list[str]) -> tuple[str | None, bool]:
+    """3. panel / case-list / '#sequenced_samples' / copy-number temp tables. Returns the gene panel
+    matrix's CNA column (or None) and whether a '#sequenced_samples:' line was read."""
+    import duckdb
+
     panel_rows: list[tuple] = []
     matrix = study.gene_panel_matrix
+    ccol = None
     if matrix is not None:
         mcol = matrix.column("mutations")
         svcol = matrix.column("structural_variants", "fusion")
         ccol = matrix.column(*CNA_MATRIX_COLUMNS)
         if mcol is None:
             raise StudyFileError(matrix.path, "gene panel matrix has no 'mutations' column", matrix.header_line)
-        con.execute(f"""CREATE TEMP TABLE matrix AS SELECT trim({_q(matrix.column('SAMPLE_ID'))}) AS sample_id,
-  {_na(_q(mcol))} AS panel_id, {(_na(_q(svcol)) + ' IS NOT NULL') if svcol else 'NULL'} AS sv_profiled,
-  {_na(_q(ccol)) if ccol else 'NULL'} AS cna_panel_id
+        try:
+            con.execute(f"""CREATE TEMP TABLE matrix AS SELECT trim({_q(matrix.column('SAMPLE_ID'))}) AS sample_id,
+  upper({_na(_q(mcol))}) AS panel_id, {(_na(_q(svcol)) + ' IS NOT NULL') if svcol else 'NULL'} AS sv_profiled,
+  upper({_na(_q(ccol)) if ccol else 'NULL'}) AS cna_panel_id
   FROM {_read(matrix)}""")
+        except duckdb.Error as exc:
+            raise _duckdb_error(matrix, exc) from exc
         for (pid_,) in con.execute("SELECT panel_id FROM matrix WHERE panel_id IS NOT NULL UNION "
                                    "SELECT cna_panel_id FROM matrix WHERE cna_panel_id IS NOT NULL "
                                    "ORDER BY 1").fetchall():
             genes = study.gene_panels.get(pid_)
-            if genes is None and pid_.upper() not in WHOLE_EXOME_IDS:
+            if genes is None and pid_ not in WHOLE_EXOME_IDS:
+                line = _find_bad_lines(matrix, mcol, lambda v: v.upper() != pid_, 1)
+                if not line and ccol:
+                    line = _find_bad_lines(matrix, ccol, lambda v: v.upper() != pid_, 1)
                 raise StudyFileError(matrix.path, f"gene panel {pid_!r} is used but no gene panel file "
-                                     "defines it (data_gene_panel_*.txt or gene_panels/*.txt)")
+                                     "defines it (data_gene_panel_*.txt or gene_panels/*.txt)",
+                                     line[0][0] if line else None)
             panel_rows.append((pid_, genes is None, *[genes is None or g in genes for g in GENES]))
     else:
-        ccol = None
         con.execute("CREATE TEMP TABLE matrix (sample_id VARCHAR, panel_id VARCHAR, sv_profiled BOOLEAN, "
                     "cna_panel_id VARCHAR)")
     gcols = ", ".join(f"g_{g.lower()} BOOLEAN" for g in GENES)
@@ -306,28 +350,41 @@ FROM ({union})) TO {_lit(p['mutations'])} (FORMAT parquet, COMPRESSION zstd)""")
     con.execute("CREATE TEMP TABLE case_list (sample_id VARCHAR)")
     if study.sequenced_case_list is not None:
         con.executemany("INSERT INTO case_list VALUES (?)", [(s,) for s in sorted(study.sequenced_case_list)])
-    has_matrix = matrix is not None
-    has_cases = study.sequenced_case_list is not None
-    has_sv = study.sv is not None
+    con.execute("CREATE TEMP TABLE seq_line (sample_id VARCHAR)")
+    sequenced = study.sequenced_samples
+    if sequenced is not None:
+        con.executemany("INSERT INTO seq_line VALUES (?)", [(s,) for s in sorted(sequenced)])
     # ERBB2 copy number: a non-NA value in data_CNA.txt and, when the gene panel matrix has a CNA
     # column and lists the sample, a CNA panel that covers ERBB2.
     con.execute("CREATE TEMP TABLE cna (sample_id VARCHAR, value DOUBLE)")
     if study.cna is not None:
         _import_cna(con, study.cna, warnings)
+    return ccol, sequenced is not None
+
+
+def _copy_samples(con, study: Study, mut: str, path: str, ccol: str | None, has_seq: bool) -> None:
+    has_matrix = str(study.gene_panel_matrix is not None).upper()
+    has_cases = str(study.sequenced_case_list is not None).upper()
+    has_seq_s = str(has_seq).upper()
     cna_profiled = (f"coalesce(cn.value IS NOT NULL AND CASE WHEN m.sample_id IS NOT NULL AND "
                     f"{str(ccol is not None).upper()} THEN coalesce(pc.g_erbb2, false) ELSE true END, false)")
-    source = (f"CASE WHEN m.sample_id IS NOT NULL AND {str(has_matrix).upper()} THEN 'gene_panel_matrix' "
-              f"WHEN {str(has_cases).upper()} THEN 'case_list' ELSE 'maf' END")
-    base_profiled = (f"CASE WHEN m.sample_id IS NOT NULL AND {str(has_matrix).upper()} THEN m.panel_id IS NOT NULL "
-                     f"WHEN {str(has_cases).upper()} THEN cl.sample_id IS NOT NULL ELSE ms.sample_id IS NOT NULL END")
+    source = (f"CASE WHEN m.sample_id IS NOT NULL AND {has_matrix} THEN 'gene_panel_matrix' "
+              f"WHEN {has_cases} THEN 'case_list' WHEN {has_seq_s} THEN 'sequenced_samples' ELSE 'maf' END")
+    # A sample on the MAF's '#sequenced_samples:' line was sequenced even without a call; a sample
+    # with a call was sequenced even if the line forgot it.
+    base_profiled = (f"CASE WHEN m.sample_id IS NOT NULL AND {has_matrix} THEN m.panel_id IS NOT NULL "
+                     f"WHEN {has_cases} THEN cl.sample_id IS NOT NULL "
+                     f"WHEN {has_seq_s} THEN sq.sample_id IS NOT NULL OR ms.sample_id IS NOT NULL "
+                     f"ELSE ms.sample_id IS NOT NULL END")
     gene_profiled = ",\n  ".join(
-        f"CASE WHEN m.sample_id IS NOT NULL AND {str(has_matrix).upper()} THEN coalesce(pf.g_{g.lower()}, false) "
+        f"CASE WHEN m.sample_id IS NOT NULL AND {has_matrix} THEN coalesce(pf.g_{g.lower()}, false) "
         f"ELSE {base_profiled} END AS p_{g.lower()}" for g in GENES)
-    sv_profiled = (f"{str(has_sv).upper()} AND CASE WHEN m.sv_profiled IS NOT NULL THEN m.sv_profiled "
+    sv_profiled = (f"{str(study.sv is not None).upper()} AND CASE WHEN m.sv_profiled IS NOT NULL THEN m.sv_profiled "
                    f"ELSE {base_profiled} END")
     con.execute(f"""COPY (
 WITH ms AS (SELECT DISTINCT sample_id FROM {mut}),
-ids AS (SELECT sample_id FROM clin_s UNION SELECT sample_id FROM ms UNION SELECT sample_id FROM cna),
+ids AS (SELECT sample_id FROM clin_s UNION SELECT sample_id FROM ms UNION SELECT sample_id FROM cna
+        UNION SELECT sample_id FROM seq_line),
 alls AS (SELECT ids.sample_id, coalesce(c.patient_id, ids.sample_id) AS patient_id,
            c.histology, ms.sample_id IS NOT NULL AS in_maf, c.sample_id IS NOT NULL AS in_clinical
          FROM ids LEFT JOIN clin_s c ON c.sample_id = ids.sample_id LEFT JOIN ms ON ms.sample_id = ids.sample_id)
@@ -343,86 +400,203 @@ LEFT JOIN matrix m ON m.sample_id = s.sample_id
 LEFT JOIN panel_flags pf ON pf.panel_id = m.panel_id
 LEFT JOIN panel_flags pc ON pc.panel_id = m.cna_panel_id
 LEFT JOIN case_list cl ON cl.sample_id = s.sample_id
+LEFT JOIN seq_line sq ON sq.sample_id = s.sample_id
 LEFT JOIN cna cn ON cn.sample_id = s.sample_id
-) TO {_lit(p['samples'])} (FORMAT parquet)""")
+) TO {_lit(path)} (FORMAT parquet)""")
 
-    # 4. patients: attributes from the patient file, else from the sample file.
-    cp = study.clinical_patient
+
+_SQL_TYPES = {"sex": "VARCHAR", "age": "DOUBLE", "smoking": "VARCHAR", "stage": "VARCHAR", "os_months": "DOUBLE",
+              "os_status": "INTEGER", "pfs_months": "DOUBLE", "pfs_status": "INTEGER", "brain": "BOOLEAN"}
+
+
+def _clinical_columns(study: Study, chosen: dict[str, tuple[str, TableFile, str]]) -> dict:
+    """Which column of which clinical file was read as what; the others, listed (never dropped silently)."""
+    used = {(t.path, c.lower()) for _, t, c in chosen.values()}
+    synonym_of = {s.lower(): a.key for a in ATTRIBUTES for s in a.synonyms}
+    known = {c.lower() for c in IDENTIFIERS + HISTOLOGY}
+    not_understood, not_used = [], []
+    for t in (study.clinical_patient, study.clinical_sample):
+        if t is None:
+            continue
+        hist = t.column(*HISTOLOGY) if t is study.clinical_sample else None
+        for c in t.columns:
+            low = c.lower()
+            if (t.path, low) in used or low in {i.lower() for i in IDENTIFIERS} or (hist and low == hist.lower()):
+                continue
+            if low in synonym_of:
+                key = synonym_of[low]
+                _, t2, c2 = chosen[key]
+                not_used.append({"file": t.path.name, "column": c,
+                                 "why": f"{key} is read from {t2.path.name} {c2}"})
+            elif low in known:
+                not_used.append({"file": t.path.name, "column": c, "why": f"histology is read from {hist}"})
+            else:
+                not_understood.append({"file": t.path.name, "column": c})
+    return {"not_understood": not_understood, "not_used": not_used}
+
+
+def _copy_patients(con, study: Study, samples_path: str, path: str, warnings: list[str]) -> dict:
+    """4. patients: each attribute from the patient file, else the sample file; values read in Python
+    (attributes.py) from the distinct raw values, so every value not understood is counted and listed."""
+    import duckdb
+
+    cs, cp = study.clinical_sample, study.clinical_patient
     if cp is not None:
-        _check_unique(con, cp, cp.column("PATIENT_ID"),
-                      f"(SELECT trim({_q(cp.column('PATIENT_ID'))}) AS {_q(cp.column('PATIENT_ID'))} FROM {_read(cp)})")
-    exprs = {}
-    for attr, names in ATTRS.items():
-        where = _attr(study, *names)
-        if where is None:
-            exprs[attr] = "NULL"
-        else:
-            exprs[attr] = f"{where[0][0]}.{_q(where[1])}"
-    srel = (f"(SELECT trim({_q(cs.column('PATIENT_ID') or cs.column('SAMPLE_ID', 'Tumor_Sample_Barcode'))}) AS pid, * "
-            f"FROM {_read(cs)}) s") if cs is not None else "(SELECT NULL AS pid) s"
-    prel = (f"(SELECT trim({_q(cp.column('PATIENT_ID'))}) AS pid, * FROM {_read(cp)}) p"
-            if cp is not None else "(SELECT NULL AS pid) p")
-    na = {k: _na(v) if v != "NULL" else "NULL" for k, v in exprs.items()}
-    smoking = f"lower({na['smoking']})"
-    stage = f"upper(replace(replace({na['stage']}, 'Stage', ''), 'STAGE', ''))"
-    status = f"upper({na['os_status']})"
-    brain = f"lower({na['brain']})"
+        pcol = cp.column("PATIENT_ID")
+        try:
+            _check_unique(con, cp, pcol, f"(SELECT trim({_q(pcol)}) AS {_q(pcol)} FROM {_read(cp)})")
+        except duckdb.Error as exc:
+            raise _duckdb_error(cp, exc) from exc
+    chosen = {a.key: w for a in ATTRIBUTES if (w := _attr(study, a.synonyms)) is not None}
+    raw_cols = ",\n  ".join(f"min({_na(f'{chosen[a.key][0]}.{_q(chosen[a.key][2])}')}) AS raw_{a.key}"
+                            if a.key in chosen else f"NULL::VARCHAR AS raw_{a.key}" for a in ATTRIBUTES)
+    srel = (f"(SELECT trim({_q(cs.column('PATIENT_ID') or cs.column('SAMPLE_ID', 'Tumor_Sample_Barcode'))}) AS "
+            f"her2scope_pid, * FROM {_read(cs)}) s") if cs is not None else "(SELECT NULL AS her2scope_pid) s"
+    prel = (f"(SELECT trim({_q(cp.column('PATIENT_ID'))}) AS her2scope_pid, * FROM {_read(cp)}) p"
+            if cp is not None else "(SELECT NULL AS her2scope_pid) p")
     try:
-        con.execute(f"""COPY (
-WITH ids AS (SELECT DISTINCT patient_id FROM read_parquet({_lit(p['samples'])})),
-p AS (SELECT * FROM {prel}),
-s AS (SELECT * FROM {srel}),
-raw AS (
-  SELECT ids.patient_id,
-    min({na['sex']}) AS sex_raw, min({na['age']}) AS age_raw, min({na['smoking']}) AS smoking_raw,
-    min({na['stage']}) AS stage_raw, min({na['os_months']}) AS os_months_raw, min({na['os_status']}) AS os_status_raw,
-    min({na['brain']}) AS brain_raw,
-    min({smoking}) AS smoking_l, min({stage}) AS stage_u, min({status}) AS status_u, min({brain}) AS brain_l
-  FROM ids LEFT JOIN p ON p.pid = ids.patient_id LEFT JOIN s ON s.pid = ids.patient_id
-  GROUP BY ids.patient_id)
-SELECT patient_id,
-  CASE WHEN upper(sex_raw) IN ('MALE', 'M') THEN 'Male' WHEN upper(sex_raw) IN ('FEMALE', 'F') THEN 'Female' END AS sex,
-  TRY_CAST(age_raw AS DOUBLE) AS age,
-  CASE WHEN smoking_l LIKE '%never%' OR smoking_l LIKE '%non-smoker%' OR smoking_l LIKE '%nonsmoker%'
-            OR smoking_l IN ('no', 'non smoker') THEN 'never'
-       WHEN smoking_l LIKE '%smok%' OR smoking_l LIKE '%former%' OR smoking_l LIKE '%current%'
-            OR smoking_l LIKE '%ever%' OR smoking_l = 'yes' THEN 'ever' END AS smoking_group,
-  smoking_raw,
-  CASE WHEN stage_u LIKE '%IV%' THEN 'IV' WHEN stage_u LIKE '%III%' THEN 'III' WHEN stage_u LIKE '%II%' THEN 'II'
-       WHEN stage_u LIKE '%I%' THEN 'I' END AS stage_group,
-  stage_raw,
-  CASE WHEN TRY_CAST(os_months_raw AS DOUBLE) >= 0 THEN TRY_CAST(os_months_raw AS DOUBLE) END AS os_months,
-  CASE WHEN status_u LIKE '1%' OR status_u LIKE '%DECEASED%' OR status_u LIKE '%DEAD%' THEN 1
-       WHEN status_u LIKE '0%' OR status_u LIKE '%LIVING%' OR status_u LIKE '%ALIVE%' THEN 0 END AS os_event,
-  CASE WHEN brain_l IN ('yes', 'y', 'true', '1', 'present') THEN true
-       WHEN brain_l IN ('no', 'n', 'false', '0', 'absent') THEN false END AS brain_met
-FROM raw) TO {_lit(p['patients'])} (FORMAT parquet)""")
+        con.execute(f"""CREATE TEMP TABLE praw AS
+SELECT ids.patient_id,
+  {raw_cols}
+FROM (SELECT DISTINCT patient_id FROM read_parquet({_lit(samples_path)})) ids
+LEFT JOIN {prel} ON p.her2scope_pid = ids.patient_id LEFT JOIN {srel} ON s.her2scope_pid = ids.patient_id
+GROUP BY ids.patient_id""")
     except duckdb.Error as exc:
-        raise StudyFileError(cp.path if cp else study.root, f"clinical data: {exc}".split("\n")[0]) from exc
+        raise _duckdb_error(cp or cs, exc) from exc
+    report: dict = {"attributes": {}}
+    for a in ATTRIBUTES:
+        con.execute(f"CREATE TEMP TABLE map_{a.key} (raw VARCHAR, val {_SQL_TYPES[a.key]})")
+        if a.key not in chosen:
+            report["attributes"][a.key] = None
+            continue
+        rows, unknown = [], {}
+        counts = con.execute(f"SELECT raw_{a.key}, count(*) FROM praw WHERE raw_{a.key} IS NOT NULL "
+                             "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        for raw, n in counts:
+            value, ok = read_value(a, raw)
+            if ok:
+                rows.append((raw, value))
+            else:
+                unknown[raw] = n
+        if rows:
+            con.executemany(f"INSERT INTO map_{a.key} VALUES (?, ?)", rows)
+        _, t, c = chosen[a.key]
+        report["attributes"][a.key] = {"file": t.path.name, "column": c,
+                                       "patients_with_value": sum(n for raw, n in counts if raw not in unknown),
+                                       "unrecognised_values": unknown}
+        if unknown:
+            shown = ", ".join(f"{k!r} ({v})" for k, v in list(unknown.items())[:8])
+            warnings.append(f"{t.path.name} {c}: {sum(unknown.values())} patient(s) with a {a.key} value not "
+                            f"understood, read as unknown: {shown}")
+    os_n, pfs_n = con.execute(
+        "SELECT count(*) FILTER (WHERE o.val IS NOT NULL AND os.val IS NOT NULL), "
+        "count(*) FILTER (WHERE f.val IS NOT NULL AND fs.val IS NOT NULL) FROM praw "
+        "LEFT JOIN map_os_months o ON o.raw = raw_os_months LEFT JOIN map_os_status os ON os.raw = raw_os_status "
+        "LEFT JOIN map_pfs_months f ON f.raw = raw_pfs_months LEFT JOIN map_pfs_status fs ON fs.raw = raw_pfs_status"
+    ).fetchone()
+    endpoint = "OS" if os_n else "PFS" if pfs_n else None
+    if endpoint == "PFS":
+        warnings.append(f"no overall survival (OS_MONTHS + OS_STATUS) in the study: survival analyses use "
+                        f"progression-free survival (PFS, {pfs_n} patient(s))")
+    surv = {"OS": ("m_os_months", "m_os_status"), "PFS": ("m_pfs_months", "m_pfs_status")}.get(endpoint)
+    joins = "\n".join(f"LEFT JOIN map_{a.key} m_{a.key} ON m_{a.key}.raw = praw.raw_{a.key}" for a in ATTRIBUTES)
+    con.execute(f"""COPY (
+SELECT praw.patient_id, m_sex.val AS sex, m_age.val AS age, m_smoking.val AS smoking_group,
+  raw_smoking AS smoking_raw, m_stage.val AS stage_group, raw_stage AS stage_raw,
+  m_os_months.val AS os_months, m_os_status.val AS os_event,
+  m_pfs_months.val AS pfs_months, m_pfs_status.val AS pfs_event,
+  {f'{surv[0]}.val' if surv else 'NULL::DOUBLE'} AS surv_months,
+  {f'{surv[1]}.val' if surv else 'NULL::INTEGER'} AS surv_event,
+  m_brain.val AS brain_met
+FROM praw
+{joins}) TO {_lit(path)} (FORMAT parquet)""")
+    report.update(_clinical_columns(study, chosen))
+    report["survival_endpoint"] = endpoint
+    if report["not_understood"]:
+        warnings.append(f"{len(report['not_understood'])} clinical column(s) not understood (not used): "
+                        + ", ".join(d["column"] for d in report["not_understood"][:12])
+                        + (" ..." if len(report["not_understood"]) > 12 else ""))
+    return report
+
+
+def import_study(study: Study, out: Path, *, threads: int | None = None,
+                 memory_limit: str | None = None) -> dict:
+    """Write the Parquet tables and the manifest; returns the manifest."""
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / ".tmp"
+    con = connect(threads, memory_limit, tmp)
+    warnings: list[str] = list(study.warnings)
+    p = {name: str(out / f"{name}.parquet") for name in ("mutations", "samples", "patients", "sv")}
+
+    n_rows = _copy_mutations(con, study, p["mutations"], warnings)
+    mut = f"read_parquet({_lit(p['mutations'])})"
+    _clinical_samples(con, study)
+    ccol, has_seq = _profiles(con, study, warnings)
+    _copy_samples(con, study, mut, p["samples"], ccol, has_seq)
+    clinical = _copy_patients(con, study, p["samples"], p["patients"], warnings)
 
     # 5. structural variants (fusions).
     if study.sv is not None:
+        import duckdb
+
         t = study.sv
-        con.execute(f"""COPY (SELECT trim({_col(t, 'Sample_Id')}) AS sample_id,
+        try:
+            con.execute(f"""COPY (SELECT trim({_col(t, 'Sample_Id')}) AS sample_id,
   upper(trim({_col(t, 'Site1_Hugo_Symbol')})) AS gene1, upper(trim({_col(t, 'Site2_Hugo_Symbol')})) AS gene2
   FROM {_read(t)}) TO {_lit(p['sv'])} (FORMAT parquet)""")
+        except duckdb.Error as exc:
+            raise _duckdb_error(t, exc) from exc
     else:
         con.execute(f"COPY (SELECT NULL::VARCHAR AS sample_id, NULL::VARCHAR AS gene1, NULL::VARCHAR AS gene2 "
                     f"WHERE false) TO {_lit(p['sv'])} (FORMAT parquet)")
 
     counts = dict(zip(("samples", "in_maf", "in_clinical", "profiled_erbb2", "maf_samples_unprofiled",
                        "clinical_only", "in_cna", "profiled_cna_erbb2", "maf_without_clinical",
-                       "cna_only"), con.execute(
+                       "cna_only", "sequenced_without_calls"), con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE in_maf), count(*) FILTER (WHERE in_clinical), "
         f"count(*) FILTER (WHERE p_erbb2), count(*) FILTER (WHERE in_maf AND NOT p_erbb2), "
         f"count(*) FILTER (WHERE in_clinical AND NOT in_maf), count(*) FILTER (WHERE in_cna), "
         f"count(*) FILTER (WHERE p_cna_erbb2), count(*) FILTER (WHERE in_maf AND NOT in_clinical), "
-        f"count(*) FILTER (WHERE in_cna AND NOT in_maf AND NOT in_clinical) "
+        f"count(*) FILTER (WHERE in_cna AND NOT in_maf AND NOT in_clinical), "
+        f"count(*) FILTER (WHERE profile_source = 'sequenced_samples' AND p_erbb2 AND NOT in_maf) "
         f"FROM read_parquet({_lit(p['samples'])})").fetchone()))
     counts["mutation_rows"] = n_rows
+    _count_warnings(study, counts, has_seq, warnings)
+    con.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    manifest = {
+        "schema_version": SCHEMA_VERSION, "study": study.name, "kind": study.kind, "root": str(study.root),
+        "files": {"mutations": [t.path.name for t in study.mutations],
+                  "clinical_sample": study.clinical_sample.path.name if study.clinical_sample else None,
+                  "clinical_patient": study.clinical_patient.path.name if study.clinical_patient else None,
+                  "gene_panel_matrix": study.gene_panel_matrix.path.name if study.gene_panel_matrix else None,
+                  "sequenced_case_list": study.sequenced_case_list is not None,
+                  "sequenced_samples_line": has_seq,
+                  "sv": study.sv.path.name if study.sv else None,
+                  "cna": study.cna.path.name if study.cna else None},
+        "files_used": [{"role": f.role, "file": f.name, "found_by": f.found_by} for f in study.files],
+        "files_not_read": [{"file": name, "why": why} for name, why in study.ignored],
+        "meta": study.meta, "counts": counts, "warnings": warnings,
+        "clinical": clinical, "survival_endpoint": clinical["survival_endpoint"],
+        "attributes": {k: (None if v is None else f"{v['file']}: {v['column']}")
+                       for k, v in clinical["attributes"].items()},
+        "definitions": {"activating": ACTIVATING_DEFINITION, "profiled": PROFILED_DEFINITION,
+                        "amplification": AMPLIFICATION_DEFINITION, "cna_profiled": CNA_PROFILED_DEFINITION},
+        "import_seconds": round(time.perf_counter() - t0, 3),
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest
+
+
+def _count_warnings(study: Study, counts: dict, has_seq: bool, warnings: list[str]) -> None:
+    cs = study.clinical_sample
     if cs is not None and counts["maf_without_clinical"]:
         warnings.append(f"{counts['maf_without_clinical']} MAF sample(s) have no row in "
                         f"{cs.path.name}: kept, with unknown clinical attributes")
+    if has_seq and counts["sequenced_without_calls"]:
+        warnings.append(f"{counts['sequenced_without_calls']} sample(s) on the MAF's '#sequenced_samples:' line "
+                        "have no mutation row: profiled, without a mutation")
     if study.cna is not None:
         if counts["cna_only"]:
             warnings.append(f"{counts['cna_only']} sample(s) of {study.cna.path.name} are neither in the MAF nor "
@@ -435,24 +609,6 @@ FROM raw) TO {_lit(p['patients'])} (FORMAT parquet)""")
     if counts["maf_samples_unprofiled"]:
         warnings.append(f"{counts['maf_samples_unprofiled']} sample(s) with MAF rows are not profiled for "
                         "ERBB2 (gene panel / case list): excluded from ERBB2 numerator and denominator")
-    con.close()
-    shutil.rmtree(tmp, ignore_errors=True)
-    manifest = {
-        "schema_version": SCHEMA_VERSION, "study": study.name, "kind": study.kind, "root": str(study.root),
-        "files": {"mutations": [t.path.name for t in study.mutations],
-                  "clinical_sample": cs.path.name if cs else None,
-                  "clinical_patient": cp.path.name if cp else None,
-                  "gene_panel_matrix": matrix.path.name if matrix else None,
-                  "sequenced_case_list": has_cases, "sv": study.sv.path.name if study.sv else None,
-                  "cna": study.cna.path.name if study.cna else None},
-        "meta": study.meta, "counts": counts, "warnings": warnings,
-        "attributes": {k: (None if v == "NULL" else v) for k, v in exprs.items()},
-        "definitions": {"activating": ACTIVATING_DEFINITION, "profiled": PROFILED_DEFINITION,
-                        "amplification": AMPLIFICATION_DEFINITION, "cna_profiled": CNA_PROFILED_DEFINITION},
-        "import_seconds": round(time.perf_counter() - t0, 3),
-    }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return manifest
 
 
 def is_imported(path: Path) -> bool:

@@ -116,7 +116,8 @@ def oncoprint(rows: list[dict], keys: list[tuple[str, str]], profiled: int) -> t
     return _save(fig)
 
 
-def km_plot(curves: list[dict], logrank_p: float | None) -> tuple[bytes, bytes]:
+def km_plot(curves: list[dict], logrank_p: float | None,
+            endpoint: str = "overall survival") -> tuple[bytes, bytes]:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for c in curves:
@@ -124,11 +125,11 @@ def km_plot(curves: list[dict], logrank_p: float | None) -> tuple[bytes, bytes]:
         ax.step([0.0, *c["times"]], [1.0, *c["survival"]], where="post",
                 label=f"{c['group']} (n={c['n']}, events={c['events']}, median {med} mo)")
     ax.set_xlabel("months")
-    ax.set_ylabel("overall survival")
+    ax.set_ylabel(endpoint)
     ax.set_ylim(0, 1.02)
     n = sum(c["n"] for c in curves)
     p = f"; log-rank p = {logrank_p:.3g}" if logrank_p is not None else ""
-    ax.set_title(f"Overall survival by driver group (n = {n} patients with follow-up{p})")
+    ax.set_title(f"{endpoint.capitalize()} by driver group (n = {n} patients with follow-up{p})")
     ax.legend(frameon=False, fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig)

@@ -88,7 +88,7 @@ SELECT g.*,
        WHEN {_other} THEN 'Other driver' ELSE 'No driver detected' END AS driver_group
 FROM (
   SELECT f.patient_id, max(f.her2) AS her2, {", ".join(f"max(f.{d.key}) AS {d.key}" for d in ALL)},
-    max(p.os_months) AS os_months, max(p.os_event) AS os_event, max(p.age) AS age,
+    max(p.surv_months) AS surv_months, max(p.surv_event) AS surv_event, max(p.age) AS age,
     max(p.sex) AS sex, max(p.stage_group) AS stage_group, max(p.smoking_group) AS smoking_group,
     max(CASE WHEN p.brain_met THEN 1 WHEN NOT p.brain_met THEN 0 END) AS brain_met
   FROM sample_flags f LEFT JOIN patients p ON p.patient_id = f.patient_id
@@ -192,20 +192,23 @@ FROM sample_flags
 WHERE her2 IS NOT NULL AND ({" OR ".join(f"{k} = 1" for k in _keys)})
 ORDER BY {", ".join(f"coalesce({k}, -1) DESC" for k in _keys)}, sample_id""")
 
+# Survival: the study's endpoint (patients.surv_*: overall survival, else progression-free survival;
+# the manifest's survival_endpoint says which).
 SURVIVAL_COUNTS = Query("survival_counts", """
-SELECT driver_group, os_months, sum(os_event) AS events, count(*) AS n
-FROM patient_flags WHERE os_months IS NOT NULL AND os_event IS NOT NULL
-GROUP BY driver_group, os_months ORDER BY driver_group, os_months""")
+SELECT driver_group, surv_months AS months, sum(surv_event) AS events, count(*) AS n
+FROM patient_flags WHERE surv_months IS NOT NULL AND surv_event IS NOT NULL
+GROUP BY driver_group, surv_months ORDER BY driver_group, months""")
 
 SURVIVAL_MISSING = Query("survival_missing", """
 SELECT driver_group, count(*) AS patients,
-  sum(CASE WHEN os_months IS NULL OR os_event IS NULL THEN 1 ELSE 0 END) AS missing_os
+  sum(CASE WHEN surv_months IS NULL OR surv_event IS NULL THEN 1 ELSE 0 END) AS missing_survival
 FROM patient_flags GROUP BY driver_group ORDER BY driver_group""")
 
 SURVIVAL_PATIENTS = Query("survival_patients", """
-SELECT patient_id, driver_group, her2, os_months, os_event, age, coalesce(sex, 'Unknown') AS sex,
+SELECT patient_id, driver_group, her2, surv_months AS months, surv_event AS event, age,
+  coalesce(sex, 'Unknown') AS sex,
   coalesce(stage_group, 'Unknown') AS stage_group, coalesce(smoking_group, 'Unknown') AS smoking_group
-FROM patient_flags WHERE os_months IS NOT NULL AND os_event IS NOT NULL ORDER BY patient_id""")
+FROM patient_flags WHERE surv_months IS NOT NULL AND surv_event IS NOT NULL ORDER BY patient_id""")
 
 BRAIN = Query("brain_metastases", """
 SELECT driver_group, count(*) AS patients, count(brain_met) AS known, coalesce(sum(brain_met), 0) AS brain

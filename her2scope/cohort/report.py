@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
+import math
 from pathlib import Path
 
 from ..render.outputs import make_folder, write_output, writing
@@ -44,7 +45,15 @@ def _figure(png: bytes, caption: str) -> str:
 
 
 def _num(x, fmt="{:.3g}") -> str:
-    return "-" if x is None else fmt.format(x)
+    """A number; NaN or infinity (an odds ratio with a zero cell, a ratio of 0/0) is 'not estimable'."""
+    if x is None:
+        return "-"
+    if isinstance(x, float) and not math.isfinite(x):
+        return "not estimable"
+    return fmt.format(x)
+
+
+ENDPOINTS = {"OS": "overall survival", "PFS": "progression-free survival"}
 
 
 def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
@@ -119,39 +128,8 @@ def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
     figs["oncoprint"] = plots.oncoprint(raw["oncoprint"], keys, n)
     parts.append(_figure(figs["oncoprint"][0], f"Oncoprint-style matrix: {len(raw['oncoprint'])} altered samples "
                          f"of {n} profiled."))
-    # Survival
-    parts.append("<h2>Overall survival by driver group</h2>")
-    missing = raw["survival_missing"]
-    parts.append("<p class='note'>Driver group per patient, first match: HER2 activating, EGFR, KRAS, other driver ("
-                 + ", ".join(d.label for d in DRIVERS if d.key not in ("egfr", "kras")) + "), no driver detected. "
-                 "Patients without OS: " + ", ".join(f"{r['driver_group']} {r['missing_os']}/{r['patients']}"
-                                                     for r in missing) + ".</p>")
-    if st["km"]:
-        lr = st["logrank"] or {}
-        figs["km"] = plots.km_plot(st["km"], lr.get("p"))
-        parts.append(_figure(figs["km"][0], "Kaplan-Meier overall survival; n and events per group in the legend."))
-        parts.append(_table(["group", "n", "events", "median OS (months)", "95% CI"],
-                            [[k["group"], k["n"], k["events"], _num(k["median"], "{:.1f}") if k["median"] else "not reached",
-                              f"{_num(k['median_ci'][0], '{:.1f}')}-{_num(k['median_ci'][1], '{:.1f}')}"]
-                             for k in st["km"]], {1, 2}))
-        h = st.get("logrank_her2_vs_rest")
-        parts.append(f"<p>Log-rank across groups: chi2 = {_num(lr.get('test_statistic'))}, df = {lr.get('df', '-')}, "
-                     f"p = {_num(lr.get('p'))}."
-                     + (f" HER2 activating vs all others: p = {_num(h.get('p'))}." if h else "") + "</p>")
-    else:
-        parts.append("<p>No overall-survival data in this study.</p>")
-    cx = st.get("cox")
-    if cx:
-        parts.append(f"<h3>Cox proportional hazards (n = {cx['n']} complete cases, {cx['events']} events; "
-                     f"{cx['excluded_incomplete']} excluded for missing covariates)</h3>"
-                     f"<p class='note'>Covariates: {', '.join(cx['covariates'])} (HER2 activating vs all other "
-                     "profiled patients; age per 10 years; male vs female; stage III/IV vs I/II; ever vs never smoker).</p>")
-        if cx["error"]:
-            parts.append(f"<p class='warn'>Cox model not fitted: {_e(cx['error'])}</p>")
-        else:
-            parts.append(_table(["covariate", "hazard ratio", "95% CI", "p"],
-                                [[k, _num(v["hr"]), f"{_num(v['ci95'][0])}-{_num(v['ci95'][1])}", _num(v["p"])]
-                                 for k, v in cx["hazard_ratios"].items()]))
+    parts += _survival_section(m, raw, st, figs)
+    parts += _clinical_section(m)
     # Brain metastases
     b = raw["brain_metastases"]
     parts.append("<h2>Brain metastases</h2>")
@@ -161,11 +139,81 @@ def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
                               _pct(r["brain"] / r["known"]) if r["known"] else "-"] for r in b], {1, 2, 3}))
     else:
         parts.append("<p>This study has no brain-metastasis attribute (e.g. BRAIN_METASTASIS); not reported.</p>")
-    parts.append("<h2>Provenance</h2><p class='note'>Files: " + _e(m["files"]) + ". Import "
+    parts.append("<h2>Provenance</h2>")
+    used = m.get("files_used") or []
+    parts.append(_table(["file read", "as", "found by"], [[f["file"], f["role"], f["found_by"]] for f in used]))
+    if m.get("files_not_read"):
+        parts.append(_table(["file not read", "why"], [[f["file"], f["why"]] for f in m["files_not_read"]]))
+    parts.append("<p class='note'>Import "
                  f"{m.get('import_seconds', '-')} s. Knowledge base and engine: her2scope.</p>")
     doc = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>her2scope cohort report — "
            f"{_e(m['study'])}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
     return doc, figs
+
+
+def _survival_section(m: dict, raw: dict, st: dict, figs: dict) -> list[str]:
+    """Kaplan-Meier, log-rank and Cox on the study's endpoint (OS, else PFS); always a section,
+    saying why when there is nothing to show."""
+    from . import plots
+
+    endpoint = m.get("survival_endpoint")
+    name = ENDPOINTS.get(endpoint, "survival")
+    short = endpoint or "survival"
+    out = [f"<h2>{_e(name.capitalize())} by driver group</h2>"]
+    if endpoint == "PFS":
+        out.append("<p class='note'>The study has no overall survival (OS_MONTHS + OS_STATUS); progression-free "
+                   "survival (PFS_MONTHS + PFS_STATUS) is used instead.</p>")
+    out.append("<p class='note'>Driver group per patient, first match: HER2 activating, EGFR, KRAS, other driver ("
+               + ", ".join(d.label for d in DRIVERS if d.key not in ("egfr", "kras")) + "), no driver detected. "
+               f"Patients without {_e(short)}: "
+               + ", ".join(f"{r['driver_group']} {r['missing_survival']}/{r['patients']}"
+                           for r in raw["survival_missing"]) + ".</p>")
+    if not st["km"]:
+        out.append("<p>No survival data in this study: neither OS_MONTHS + OS_STATUS nor PFS_MONTHS + PFS_STATUS "
+                   "(see the clinical attributes below); survival not assessed.</p>")
+        return out
+    lr = st["logrank"] or {}
+    figs["km"] = plots.km_plot(st["km"], lr.get("p"), name)
+    out.append(_figure(figs["km"][0], f"Kaplan-Meier {name}; n and events per group in the legend."))
+    out.append(_table(["group", "n", "events", f"median {short} (months)", "95% CI"],
+                      [[k["group"], k["n"], k["events"], _num(k["median"], "{:.1f}") if k["median"] else "not reached",
+                        f"{_num(k['median_ci'][0], '{:.1f}')}-{_num(k['median_ci'][1], '{:.1f}')}"]
+                       for k in st["km"]], {1, 2}))
+    h = st.get("logrank_her2_vs_rest")
+    vs = (f" {_e(' vs '.join(h['groups']))}: p = {_num(h.get('p'))}." if h and h.get("p") is not None else "")
+    out.append(f"<p>Log-rank across groups ({_e(', '.join(lr.get('groups', [])))}): chi2 = "
+               f"{_num(lr.get('test_statistic'))}, df = {lr.get('df', '-')}, p = {_num(lr.get('p'))}.{vs}</p>")
+    cx = st.get("cox")
+    if cx:
+        dropped = "; ".join(f"{k}: {v}" for k, v in cx.get("dropped_covariates", {}).items())
+        out.append(f"<h3>Cox proportional hazards, {_e(name)} (n = {cx['n']} complete cases, {cx['events']} "
+                   f"events; {cx['excluded_incomplete']} excluded for missing covariates)</h3>"
+                   f"<p class='note'>Covariates: {_e(', '.join(cx['covariates']))} (HER2 activating vs all other "
+                   "profiled patients; age per 10 years; male vs female; stage III/IV vs I/II, or IV vs I-III when "
+                   "the study records stage so; ever vs never smoker)."
+                   + (f" Dropped: {_e(dropped)}." if dropped else "") + "</p>")
+        if cx["error"]:
+            out.append(f"<p class='warn'>Cox model not fitted: {_e(cx['error'])}</p>")
+        else:
+            out.append(_table(["covariate", "hazard ratio", "95% CI", "p"],
+                              [[k, _num(v["hr"]), f"{_num(v['ci95'][0])}-{_num(v['ci95'][1])}", _num(v["p"])]
+                               for k, v in cx["hazard_ratios"].items()]))
+    return out
+
+
+def _clinical_section(m: dict) -> list[str]:
+    """Which clinical column was read as what, values not understood, columns not understood."""
+    clinical = m.get("clinical") or {}
+    attrs = clinical.get("attributes") or {}
+    out = ["<h2>Clinical attributes</h2>",
+           _table(["attribute", "file", "column", "patients with a value", "values not understood"],
+                  [[k, v["file"], v["column"], v["patients_with_value"],
+                    ", ".join(f"{raw} ({n})" for raw, n in v["unrecognised_values"].items()) or "-"]
+                   if v else [k, "-", "not in the study", 0, "-"] for k, v in attrs.items()], {3})]
+    if clinical.get("not_understood"):
+        out.append("<p class='note'>Columns not understood (not used): "
+                   + _e(", ".join(f"{d['file']}: {d['column']}" for d in clinical["not_understood"])) + "</p>")
+    return out
 
 
 def _amplification_section(s: dict, st: dict) -> list[str]:

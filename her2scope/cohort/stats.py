@@ -80,7 +80,7 @@ def product_limit(rows: list[tuple[float, int, int]]) -> tuple[list[float], list
 
 
 def kaplan_meier(counts: list[dict]) -> list[KMCurve]:
-    """counts rows: driver_group, os_months, events, n (from the SURVIVAL_COUNTS query)."""
+    """counts rows: driver_group, months, events, n (from the SURVIVAL_COUNTS query)."""
     import numpy as np
     from lifelines import KaplanMeierFitter
     from lifelines.utils import median_survival_times
@@ -91,13 +91,13 @@ def kaplan_meier(counts: list[dict]) -> list[KMCurve]:
         t, e, w = [], [], []
         for r in rows:                       # split each time into event and censored weights
             if r["events"]:
-                t.append(r["os_months"]); e.append(1); w.append(r["events"])
+                t.append(r["months"]); e.append(1); w.append(r["events"])
             if r["n"] - r["events"]:
-                t.append(r["os_months"]); e.append(0); w.append(r["n"] - r["events"])
+                t.append(r["months"]); e.append(0); w.append(r["n"] - r["events"])
         kmf = KaplanMeierFitter().fit(np.array(t, float), np.array(e), weights=np.array(w, float), label=group)
         # Curve and median from the exact product-limit (lifelines' weighted fit can land on
         # 0.5000000000000001 where S(t) is exactly 0.5); the median's CI from lifelines.
-        agg = [(r["os_months"], int(r["events"]), int(r["n"])) for r in rows]
+        agg = [(r["months"], int(r["events"]), int(r["n"])) for r in rows]
         times, surv = product_limit(agg)
         ci = median_survival_times(kmf.confidence_interval_).iloc[0].tolist()
         curves.append(KMCurve(group, int(sum(r["n"] for r in rows)), int(sum(r["events"] for r in rows)),
@@ -107,48 +107,81 @@ def kaplan_meier(counts: list[dict]) -> list[KMCurve]:
     return curves
 
 
+REST = "all other profiled patients"
+
+
 def logrank(counts: list[dict], group_a: str | None = None) -> dict:
-    """Multivariate log-rank across all groups; with group_a, group_a vs everyone else."""
+    """Multivariate log-rank across all groups; with group_a, group_a vs everyone else
+    (the second group is named REST)."""
     import numpy as np
     from lifelines.statistics import multivariate_logrank_test
 
     t, e, w, g = [], [], [], []
     for r in counts:
-        label = r["driver_group"] if group_a is None else ("a" if r["driver_group"] == group_a else "b")
+        label = r["driver_group"] if group_a is None else (group_a if r["driver_group"] == group_a else REST)
         if r["events"]:
-            t.append(r["os_months"]); e.append(1); w.append(r["events"]); g.append(label)
+            t.append(r["months"]); e.append(1); w.append(r["events"]); g.append(label)
         if r["n"] - r["events"]:
-            t.append(r["os_months"]); e.append(0); w.append(r["n"] - r["events"]); g.append(label)
-    if len(set(g)) < 2:
-        return {"test_statistic": None, "p": None, "groups": sorted(set(g))}
+            t.append(r["months"]); e.append(0); w.append(r["n"] - r["events"]); g.append(label)
+    groups = sorted(set(g)) if group_a is None else [x for x in (group_a, REST) if x in set(g)]
+    if len(groups) < 2:
+        return {"test_statistic": None, "p": None, "groups": groups}
     res = multivariate_logrank_test(np.array(t, float), np.array(g), np.array(e), weights=np.array(w, float))
     return {"test_statistic": float(res.test_statistic), "p": float(res.p_value),
-            "df": int(res.degrees_of_freedom), "groups": sorted(set(g))}
+            "df": int(res.degrees_of_freedom), "groups": groups}
 
 
 COX_COVARIATES = ("her2_activating", "age_per_10y", "male", "stage_III_IV", "ever_smoker")
 
 
+def _cox_columns(patients: list[dict]) -> dict[str, list]:
+    """Each covariate per patient (None = unknown for that patient)."""
+    from .attributes import stage_covariate
+
+    stage_name, stage_of = stage_covariate({r["stage_group"] for r in patients})
+    sex = {"Male": 1, "Female": 0}
+    smoking = {"ever": 1, "never": 0}
+    return {
+        "her2_activating": [int(r["her2"] == 1) for r in patients],
+        "age_per_10y": [None if r["age"] is None else r["age"] / 10 for r in patients],
+        "male": [sex.get(r["sex"]) for r in patients],
+        stage_name: [stage_of(r["stage_group"]) for r in patients],
+        "ever_smoker": [smoking.get(r["smoking_group"]) for r in patients],
+    }
+
+
 def cox(patients: list[dict]) -> dict:
     """Cox PH: HER2-activating vs all other profiled patients, adjusted for age (per 10 years),
-    sex (male), stage III/IV vs I/II, ever-smoker. Complete cases only (n stated)."""
+    sex (male), stage (III/IV vs I/II; IV vs I-III when the study records I-III as one level),
+    ever-smoker. A covariate the study does not have (no patient with a value) or that does not
+    vary among the complete cases is dropped and listed with the reason; complete cases only
+    (n stated). rows: patient_id, her2, months, event, age, sex, stage_group, smoking_group."""
     import pandas as pd
     from lifelines import CoxPHFitter
 
-    rows = [r for r in patients if r["age"] is not None and r["sex"] != "Unknown"
-            and r["stage_group"] != "Unknown" and r["smoking_group"] != "Unknown"]
-    out = {"covariates": list(COX_COVARIATES), "n": len(rows), "events": sum(r["os_event"] for r in rows),
-           "excluded_incomplete": len(patients) - len(rows), "hazard_ratios": {}, "error": None}
-    if not rows:
+    columns = _cox_columns(patients)
+    dropped: dict[str, str] = {}
+    for name, values in list(columns.items()):
+        if all(v is None for v in values):
+            dropped[name] = "not in the study (no patient has a value)"
+            del columns[name]
+    keep = [i for i in range(len(patients)) if all(v[i] is not None for v in columns.values())]
+    for name, values in list(columns.items()):
+        if len({values[i] for i in keep}) < 2:
+            dropped[name] = "constant among the complete cases"
+            del columns[name]
+    out = {"covariates": list(columns), "dropped_covariates": dropped, "n": len(keep),
+           "events": sum(patients[i]["event"] for i in keep), "excluded_incomplete": len(patients) - len(keep),
+           "hazard_ratios": {}, "error": None}
+    if not keep:
         out["error"] = "no complete cases"
         return out
-    df = pd.DataFrame({
-        "T": [r["os_months"] for r in rows], "E": [r["os_event"] for r in rows],
-        "her2_activating": [int(r["her2"] == 1) for r in rows],
-        "age_per_10y": [r["age"] / 10 for r in rows],
-        "male": [int(r["sex"] == "Male") for r in rows],
-        "stage_III_IV": [int(r["stage_group"] in ("III", "IV")) for r in rows],
-        "ever_smoker": [int(r["smoking_group"] == "ever") for r in rows]})
+    if "her2_activating" not in columns:
+        out["error"] = ("the HER2 hazard ratio cannot be estimated: her2_activating "
+                        f"{dropped.get('her2_activating', 'missing')}")
+        return out
+    df = pd.DataFrame({"T": [patients[i]["months"] for i in keep], "E": [patients[i]["event"] for i in keep],
+                       **{name: [values[i] for i in keep] for name, values in columns.items()}})
     df["T"] = df["T"].clip(lower=1e-6)
     try:
         cph = CoxPHFitter(penalizer=0.0).fit(df, "T", "E")
@@ -156,7 +189,7 @@ def cox(patients: list[dict]) -> dict:
         out["error"] = f"{type(exc).__name__}: {exc}".split("\n")[0]
         return out
     s = cph.summary
-    for cov in COX_COVARIATES:
+    for cov in columns:
         out["hazard_ratios"][cov] = {"hr": float(s.loc[cov, "exp(coef)"]),
                                      "ci95": [float(s.loc[cov, "exp(coef) lower 95%"]),
                                               float(s.loc[cov, "exp(coef) upper 95%"])],
