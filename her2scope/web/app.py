@@ -24,7 +24,7 @@ from .auth import LoginRequired, LoginThrottle, TokenCache, session_of
 from .config import WebSettings
 from .figures import FigureCache
 from .logs import API_PREFIX, AccessLog, install_filter
-from .reports import ReportStore
+from .reports import OneTime, ReportStore
 from .security import BodyLimit, SecurityHeaders, SessionCodec, cookie_header, new_session
 
 
@@ -38,6 +38,7 @@ class AppState:
     templates: jinja2.Environment
     throttle: LoginThrottle
     tokens: TokenCache
+    once: OneTime
 
 
 def _templates() -> jinja2.Environment:
@@ -118,7 +119,7 @@ def create_app(settings: WebSettings | None = None, registry: Any = None) -> Fas
         docs_url=None, redoc_url=None, openapi_url=None,   # no CDN-loaded docs; the spec needs a token
     )
     st = AppState(settings, registry, SessionCodec(settings.secret_key, settings.session_seconds),
-                  ReportStore(), FigureCache(), _templates(), LoginThrottle(), TokenCache())
+                  ReportStore(), FigureCache(), _templates(), LoginThrottle(), TokenCache(), OneTime())
     app.state.h2s = st
 
     # Outermost first: headers on every answer (also 413/500), then the access log, then the size limit.
@@ -172,10 +173,11 @@ def create_app(settings: WebSettings | None = None, registry: Any = None) -> Fas
         return _error(request, 422, "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:])}: "
                                               f"{e.get('msg', '')}" for e in exc.errors()))
 
-    from . import api, pages, patients
+    from . import admin, api, pages, patients
 
     app.include_router(pages.router)
     app.include_router(patients.router)
+    app.include_router(admin.router)
     app.include_router(api.router, prefix=API_PREFIX)
     app.mount("/static", StaticFiles(directory=str(resources.files(__package__) / "static")), name="static")
 

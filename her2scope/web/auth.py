@@ -38,14 +38,18 @@ def session_of(request: Request) -> Session | None:
 
 
 def _user_from_session(request: Request, session: Session | None):
-    from ..registry import Role, UserInfo
-
-    if session is None or not session.authenticated or session.role is None:
+    """The user of the cookie's server-side session, as the registry has it now (open session,
+    active user, current role); looked up once per request."""
+    if session is None or not session.authenticated:
         return None
-    try:
-        return UserInfo(int(session.user_id), str(session.username), Role(session.role))
-    except (TypeError, ValueError):
-        return None
+    cached = request.scope.setdefault("state", {}).get("h2s_user", False)
+    if cached is not False:
+        return cached
+    user = state(request).registry.user_for_session(session.sid)
+    if user is not None and user.id != session.user_id:
+        user = None
+    request.state.h2s_user = user
+    return user
 
 
 def page_user(request: Request):
@@ -83,6 +87,11 @@ class TokenCache:
             if hit is not None and now - hit[0] < self.ttl:
                 return hit[1], key
         return None, key
+
+    def clear(self) -> None:
+        """Forget every cached lookup (after a revocation or deactivation in this process)."""
+        with self._lock:
+            self._items.clear()
 
     def put(self, key: str, user) -> None:
         with self._lock:
@@ -183,7 +192,8 @@ class LoginThrottle:
             for k in keys:
                 self._recent(k, now).append(now)
 
-    def succeeded(self, *keys: str) -> None:
+    def succeeded(self, user_key: str) -> None:
+        """A successful login clears that user name's failures only: the address's count stays,
+        so one user's success does not reset the failures of another user from the same place."""
         with self._lock:
-            for k in keys:
-                self._fails.pop(k, None)
+            self._fails.pop(user_key, None)

@@ -73,15 +73,21 @@ def login(request: Request, username: str = Form(..., max_length=128), password:
         st.throttle.failed(*keys)
         return render(request, "login.html", status=401, next=safe_next(next),
                       error="unknown user name or wrong password")
-    st.throttle.succeeded(*keys)
+    st.throttle.succeeded(keys[0])
+    sid = st.registry.start_session(user, st.settings.session_seconds)
     response = RedirectResponse(safe_next(next), status_code=303)
-    _set_session(response, request, new_session(user))   # a new session (and CSRF token) at login
+    _set_session(response, request, new_session(user, sid))   # a new session (and CSRF token) at login
     return response
 
 
 @router.post("/logout", dependencies=[Depends(csrf_protect)])
 def logout(request: Request):
+    from .auth import session_of
+
     st = state(request)
+    session = session_of(request)
+    if session is not None and session.sid:
+        st.registry.end_session(session.sid)       # ended on the server: a copied cookie is dead too
     response = RedirectResponse("/login", status_code=303)
     response.headers.append("set-cookie", cookie_header(st.settings.session_cookie, "", max_age=0,
                                                         secure=st.settings.secure_cookies))
@@ -139,11 +145,17 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
                     saved, {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines},
                     case_id=case_id or "UPLOAD", sample_type=sample_type, assay=assay or None,
                     sample=sample or None, build=build or None)
+                from .reports import MAX_KEPT_UPLOAD
+
+                kept = saved.path.read_bytes() if saved.size <= MAX_KEPT_UPLOAD else None
         except UploadRejected as exc:
             return again(exc.status, exc.message)
         except (Her2scopeError, CaseRejected) as exc:
             return again(422, exc.message)
-    key = st.reports.put(StoredReport(user.username, time.monotonic(), saved.display_name, built, annotation))
+    key = st.reports.put(StoredReport(
+        user.username, time.monotonic(), saved.display_name, built, annotation, kept, saved.display_name,
+        {"sample_type": sample_type, "assay": assay or None, "build": build or None, "sample": sample or None,
+         "histology": histology, "stage": stage, "region": region}))
     return RedirectResponse(f"/reports/{key}/view", status_code=303)
 
 
@@ -221,7 +233,8 @@ def report_view(request: Request, key: str, user=Depends(page_user)):
         pdf = True
     except ImportError:
         pdf = False
-    return render(request, "report.html", key=key, item=item, d=item.built.data, ann=item.annotation, pdf=pdf)
+    return render(request, "report.html", key=key, item=item, d=item.built.data, ann=item.annotation, pdf=pdf,
+                  base=f"/reports/{key}", error=None)
 
 
 @router.get("/reports/{key}/document")
@@ -303,19 +316,6 @@ def about_cohort_report(request: Request, user=Depends(page_user)):
     if figs is None or not figs.cohort_html:
         raise HTTPException(404, "the cohort report is being prepared (or its extra is not installed)")
     return HTMLResponse(figs.cohort_html, headers={"content-security-policy": document_csp(figs.cohort_html)})
-
-
-# ---- account: API tokens ----------------------------------------------------------------------
-
-@router.get("/account", response_class=HTMLResponse)
-def account(request: Request, user=Depends(page_user)):
-    return render(request, "account.html", token=None)
-
-
-@router.post("/account/token", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def account_token(request: Request, user=Depends(page_user)):
-    token = state(request).registry.issue_api_token(user.username)
-    return render(request, "account.html", token=token)
 
 
 def today() -> dt.date:

@@ -1,7 +1,9 @@
 """Sessions (signed cookies), CSRF tokens, security headers and the request-size limit.
 
 A session is a signed, timestamped cookie (itsdangerous) holding the user name, the role the
-registry reported at login and a per-session CSRF token. It is HttpOnly, SameSite=Strict and
+registry reported at login, a per-session CSRF token and the random token of the server-side
+session (``web_sessions`` in the registry): every request checks that session is still open,
+so logout, deactivation and a password reset end it at once (a copied cookie stops working). It is HttpOnly, SameSite=Strict and
 Secure (unless the app runs with ``--insecure-cookies`` for http://127.0.0.1 tests). Nothing
 else is stored in it: patient data never leaves the server in a cookie.
 """
@@ -35,10 +37,11 @@ class Session:
     username: str | None
     role: str | None
     csrf: str
+    sid: str | None = None          # the server-side session's token (registry ``web_sessions``)
 
     @property
     def authenticated(self) -> bool:
-        return self.username is not None and self.user_id is not None
+        return self.username is not None and self.user_id is not None and bool(self.sid)
 
 
 class SessionCodec:
@@ -49,7 +52,7 @@ class SessionCodec:
 
     def dumps(self, session: Session) -> str:
         return self._s.dumps({"i": session.user_id, "u": session.username, "r": session.role,
-                              "c": session.csrf})
+                              "c": session.csrf, "s": session.sid})
 
     def loads(self, value: str | None) -> Session | None:
         if not value:
@@ -60,14 +63,16 @@ class SessionCodec:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        return Session(data.get("i"), data.get("u"), data.get("r"), data["c"])
+        sid = data.get("s")
+        return Session(data.get("i"), data.get("u"), data.get("r"), data["c"], sid if isinstance(sid, str) else None)
 
 
-def new_session(user=None) -> Session:
-    """A fresh session (new CSRF token): anonymous, or for a registry UserInfo."""
+def new_session(user=None, sid: str | None = None) -> Session:
+    """A fresh session (new CSRF token): anonymous, or for a registry UserInfo with the token of
+    its server-side session."""
     if user is None:
         return Session(None, None, None, secrets.token_urlsafe(32))
-    return Session(user.id, user.username, getattr(user.role, "value", user.role), secrets.token_urlsafe(32))
+    return Session(user.id, user.username, getattr(user.role, "value", user.role), secrets.token_urlsafe(32), sid)
 
 
 def csrf_ok(session: Session | None, submitted: str | None) -> bool:

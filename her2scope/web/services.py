@@ -129,12 +129,15 @@ class BuiltReport:
     fhir: dict
 
 
-def build_report(case, base: Path) -> BuiltReport:
+def build_report(case, base: Path, options=None) -> BuiltReport:
+    """The library's report (``report_for``, the function behind ``her2scope report``) in its
+    HTML, JSON and FHIR forms."""
+    from ..pipeline import Options
     from ..report.fhir import render_fhir
     from ..report.html import render_html
     from ..report.model import report_for
 
-    rep = report_for(case, base)
+    rep = report_for(case, base, options or Options())
     html = render_html(rep).replace(str(base) + "/", "")
     data = _scrub(rep.as_dict(), base)
     fhir = _scrub(render_fhir(rep), base)
@@ -168,6 +171,13 @@ def report_from_upload(saved: SavedUpload, clinical: dict, *, case_id: str, samp
     if unknown:
         raise CaseRejected(_scrub(unknown[0].message, saved.path.parent))
     return built
+
+
+def report_for_patient(case, options=None) -> BuiltReport:
+    """A registry patient's report: the case the registry rebuilt from its stored tests and the
+    patient's clinical data (no files), through the same library call as any other report."""
+    with private_folder() as tmp:
+        return build_report(case, Path(tmp), options)
 
 
 def to_json(obj: Any) -> str:
