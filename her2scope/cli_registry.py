@@ -254,3 +254,7 @@ def demo(db: DbOpt = None,
     for name, pw in summary["users"].items():
         typer.echo(f"  {name} / {pw}")
     sys.stdout.flush()
+
+
+# People, tokens and a patient's report: registered on registry_app by importing the module.
+from . import cli_registry_people  # noqa: E402,F401

@@ -22,9 +22,27 @@ def normalize_url(url: str | None) -> str:
     return url
 
 
+def _private_sqlite_file(url: str) -> None:
+    """A new SQLite registry file is created readable and writable by its owner only (0600):
+    it holds pseudonymous patient data and password hashes. SQLite gives its -wal and -shm
+    files the database file's permissions. An existing file is left as its owner set it."""
+    import os
+
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return         # e.g. a missing folder: SQLite's own error says so when it connects
+
+
 def make_engine(url: str | None) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
