@@ -9,8 +9,7 @@ The public surface is small; everything not listed in ``__all__`` may change.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .classify import Classification, classify
 from .errors import (BuildConflictError, CorruptFileError, EmptyInputError, Her2scopeError,
                      MalformedRecordError, NeedsReferenceError, ReferenceMismatchError,

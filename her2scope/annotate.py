@@ -9,6 +9,7 @@ from .errors import MalformedRecordError, ReferenceMismatchError
 from .genome.builds import Build
 from .genome.reference import ReferenceProvider, is_derived
 from .genome.transcript import Transcript, TxPoint, erbb2
+from .genome.transcript import overlaps_erbb2  # noqa: F401  (moved to genome/; re-exported for callers)
 from .genome.translate import reverse_complement, translate
 from .hgvs.dna import describe
 from .hgvs.protein import ProteinChange, compare, ends_at_new_stop, frameshift
@@ -56,11 +57,6 @@ class Annotation:
     @property
     def consequence(self) -> str:
         return joined(set(self.effect.consequences))
-
-
-def overlaps_erbb2(build: Build, start: int, end: int) -> bool:
-    lo, hi = erbb2().span(build)
-    return start < hi and max(end, start + 1) > lo
 
 
 def check_reference(allele: GenomicAllele, ref: ReferenceProvider, alt: str, *,

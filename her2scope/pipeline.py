@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .annotate import Annotation, annotate, check_reference, overlaps_erbb2
+from .annotate import Annotation, annotate, check_reference
 from .classify import classify
 from .consequence import Consequence, joined
 from .errors import Her2scopeError, MalformedRecordError, NeedsReferenceError, ReferenceMismatchError
 from .genome.builds import Build
 from .genome.locus import DERIVED_NOTE
 from .genome.reference import ReferenceProvider, TrackedReference, is_derived, reference_for
-from .genome.transcript import erbb2
+from .genome.transcript import erbb2, overlaps_erbb2
 from .hgvs.parse import dna_positions, parse_protein, split_reference
 from .hgvs.protein import ProteinChange
 from .knowledge.loader import KnowledgeBase, load_knowledge

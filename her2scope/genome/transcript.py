@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ..errors import MalformedRecordError
-from ..hgvs.location import CPos
 from .builds import Build
 
 _DATA = resources.files(__package__) / "data"
@@ -39,6 +38,32 @@ class TxPoint:
     offset: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class CPos:
+    """A ``c.`` position: ``base`` counts from the A of ATG (negative in the 5' UTR);
+    ``utr3`` means ``base`` counts after the stop codon (``c.*12``); ``offset`` is the
+    intronic distance from that exonic base (``c.2307+1``, ``c.2308-2``).
+
+    It lives here, beside ``TxPoint``, because the transcript model maps genome positions to it;
+    ``hgvs.location`` parses it from text and re-exports it (dependencies point down)."""
+
+    base: int
+    offset: int = 0
+    utr3: bool = False
+
+    def __str__(self) -> str:
+        text = f"*{self.base}" if self.utr3 else str(self.base)
+        if self.offset > 0:
+            text += f"+{self.offset}"
+        elif self.offset < 0:
+            text += str(self.offset)
+        return text
+
+    @property
+    def is_intronic(self) -> bool:
+        return self.offset != 0
+
+
 @dataclass(frozen=True)
 class Transcript:
     accession: str
@@ -58,6 +83,12 @@ class Transcript:
     def span(self, build: Build) -> tuple[int, int]:
         exons = self.exons[build]
         return exons[0].g_start, exons[-1].g_end
+
+    def overlaps(self, build: Build, start: int, end: int) -> bool:
+        """Does [start, end) touch the transcript span? An empty interval (an insertion point)
+        counts as the one base after ``start``."""
+        lo, hi = self.span(build)
+        return start < hi and max(end, start + 1) > lo
 
     def exonic_sequence(self, build: Build, start: int, end: int) -> str | None:
         """Genomic sequence of [start, end) when it lies inside one exon, else None."""
@@ -168,3 +199,8 @@ def erbb2() -> Transcript:
     if translate(tx.cds) != protein + "*":
         raise RuntimeError("bundled NM_004448.4 CDS does not translate to NP_004439.2")
     return tx
+
+
+def overlaps_erbb2(build: Build, start: int, end: int) -> bool:
+    """Does chr17 [start, end) (0-based, half-open) touch NM_004448.4 on ``build``?"""
+    return erbb2().overlaps(build, start, end)

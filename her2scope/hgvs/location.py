@@ -3,33 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..errors import MalformedRecordError
+from ..genome.transcript import CPos  # the value type lives with the transcript model
 
-
-@dataclass(frozen=True, slots=True)
-class CPos:
-    """A ``c.`` position: ``base`` counts from the A of ATG (negative in the 5' UTR);
-    ``utr3`` means ``base`` counts after the stop codon (``c.*12``); ``offset`` is the
-    intronic distance from that exonic base (``c.2307+1``, ``c.2308-2``)."""
-
-    base: int
-    offset: int = 0
-    utr3: bool = False
-
-    def __str__(self) -> str:
-        text = f"*{self.base}" if self.utr3 else str(self.base)
-        if self.offset > 0:
-            text += f"+{self.offset}"
-        elif self.offset < 0:
-            text += str(self.offset)
-        return text
-
-    @property
-    def is_intronic(self) -> bool:
-        return self.offset != 0
-
+__all__ = ["CPos", "parse_cpos"]
 
 _CPOS = re.compile(r"^(?P<star>\*)?(?P<base>-?\d+)(?P<off>[+-]\d+)?$")
 

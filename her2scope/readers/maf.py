@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..annotate import overlaps_erbb2
 from ..errors import (BuildConflictError, EmptyInputError, Her2scopeError, MalformedRecordError,
                       UnknownBuildError)
 from ..genome.builds import Build, is_chr17, parse_build
+from ..genome.transcript import overlaps_erbb2
 from ..hgvs.parse import parse_protein, split_reference
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
 from .base import FileSummary, RecordError, read_until_damage, text_lines

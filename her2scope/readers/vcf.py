@@ -6,11 +6,10 @@ import io
 import os
 from collections.abc import Iterator
 
-from ..annotate import overlaps_erbb2
 from ..errors import (CorruptFileError, EmptyInputError, Her2scopeError, MalformedRecordError,
                       WrongBuildError)
 from ..genome.builds import Build
-from ..genome.transcript import erbb2
+from ..genome.transcript import erbb2, overlaps_erbb2
 from ..variant import Observation
 from . import bgzf
 from .base import FileSummary, RecordError

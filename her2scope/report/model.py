@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..case.drivers import DriverReport, find_drivers
 from ..case.next_steps import NextSteps, next_steps
 from ..case.picture import Her2Picture, build_picture
