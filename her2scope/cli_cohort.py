@@ -106,10 +106,13 @@ def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical:
                    f"both an activating mutation and amplification: {out['mutation_and_amplification_samples']}/"
                    f"{out['mutation_and_cna_profiled_samples']}")
     else:
-        why = ("the study has no data_CNA.txt" if out["cna_profiled_samples"] is None
+        why = ("the study has no discrete copy-number file (data_cna.txt)" if out["cna_profiled_samples"] is None
                else "no sample is profiled for ERBB2 copy number")
         typer.echo(f"ERBB2 amplification: not assessed ({why})")
     typer.echo(out["definition"], err=True)
+    typer.echo("files read: " + ", ".join(f"{f['file']} ({f['role']})" for f in out["files_used"]), err=True)
+    for w in out["warnings"]:
+        typer.echo(f"warning: {w}", err=True)
 
 
 @cohort_app.command("report")
@@ -156,7 +159,27 @@ def import_(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--outpu
         m = import_study(open_study(study, clinical), output, memory_limit=memory_limit)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
-    typer.echo(json.dumps({"output": str(output), **m["counts"], "warnings": m["warnings"]}))
+    typer.echo(json.dumps({"output": str(output), **m["counts"], "files_used": m["files_used"],
+                           "files_not_read": m["files_not_read"], "warnings": m["warnings"]}))
+
+
+@cohort_app.command("check")
+def check(study: StudyArg, clinical: ClinicalOpt = None) -> None:
+    """Check a study before running: which files are read (and which not, and why), which clinical
+    column is read as what, the values and columns not understood, the survival endpoint, the
+    sample counts and every warning. Reads the whole study (a trial import to a temporary folder)."""
+    import tempfile
+
+    from .cohort.importer import import_study
+    from .cohort.studies import open_study
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="her2scope-check-") as tmp:
+            m = import_study(open_study(study, clinical), Path(tmp))
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    keys = ("study", "files_used", "files_not_read", "clinical", "survival_endpoint", "counts", "warnings")
+    typer.echo(json.dumps({k: m[k] for k in keys}, indent=1))
 
 
 @cohort_app.command("demo-path")

@@ -50,6 +50,22 @@ def test_identical_amplification_results_on_a_cna_study(spark, tmp_path):
            (9, 4, 1)
 
 
+def test_identical_results_on_a_datahub_shaped_study(spark, tmp_path):
+    """lung_msk_2017 as datahub publishes it (meta data_filename, lower-case data_cna.txt, two panels,
+    an extra mutation file, STAGE_AT_DIAGNOSIS / SMOKER): both engines, same rows, counts by hand."""
+    from cohort_studies import lung_msk_2017_like
+
+    folder, _, _ = import_if_needed(lung_msk_2017_like(tmp_path / "study"), parquet=tmp_path / "pq")
+    duck = analyse(folder, DuckDBEngine(), with_statistics=False)
+    spk = analyse(folder, SparkEngine(spark), with_statistics=False)
+    assert duck["calls"] == spk["calls"]
+    for q in Q.RESULTS:
+        assert spk["raw"][q.name] == duck["raw"][q.name], q.name
+    s = spk["summary"]
+    assert (s["profiled_samples"], s["her2_mutant_samples"], s["cna_profiled_samples"], s["her2_amplified_samples"],
+            s["mutation_and_amplification_samples"]) == (12, 4, 11, 5, 2)
+
+
 def test_every_query_transpiles_for_spark():
     for q in Q.VIEWS + Q.RESULTS + (Q.DISTINCT_ERBB2,):
         assert q.text("spark").strip()

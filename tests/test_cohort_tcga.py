@@ -144,7 +144,7 @@ def test_cli_report_is_self_contained(tmp_path: Path):
     assert "http://" not in html and "https://" not in html
     assert html.count("data:image/png;base64,") == 4
     assert "n = 709" in html and "Activating HER2 mutation" in html
-    assert "ERBB2 amplification: <b>not assessed</b> (the study has no data_CNA.txt)" in html
+    assert "ERBB2 amplification: <b>not assessed</b> (the study has no discrete copy-number file (data_cna.txt))" in html
     for name in ("lollipop", "spectrum", "oncoprint", "km"):
         assert (tmp_path / "figs" / f"{name}.png").stat().st_size > 1000
         assert (tmp_path / "figs" / f"{name}.svg").read_text().lstrip().startswith("<?xml")

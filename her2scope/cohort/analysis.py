@@ -110,7 +110,7 @@ def amplification_summary(raw: dict, manifest: dict) -> dict:
         "mutation_and_amplification_samples": int(a["mutation_and_amplification"] or 0) if assessed else None,
         "mutation_and_cna_profiled_samples": int(a["both_profiled"] or 0) if assessed else None,
         "amplification_definition": AMPLIFICATION_DEFINITION if has_cna else
-        "ERBB2 amplification not assessed: the study has no data_CNA.txt. " + AMPLIFICATION_DEFINITION,
+        "ERBB2 amplification not assessed: the study has no discrete copy-number file (data_cna.txt). " + AMPLIFICATION_DEFINITION,
         "cna_profiled_definition": CNA_PROFILED_DEFINITION,
     }
 

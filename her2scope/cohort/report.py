@@ -220,7 +220,7 @@ def _amplification_section(s: dict, st: dict) -> list[str]:
     """ERBB2 amplification: its own numerator and denominator, beside (never merged with) mutations."""
     out = ["<h2>ERBB2 amplification (copy number; a separate alteration)</h2>"]
     if not s["amplification_assessed"]:
-        why = ("the study has no data_CNA.txt" if s["cna_profiled_samples"] is None
+        why = ("the study has no discrete copy-number file (data_cna.txt)" if s["cna_profiled_samples"] is None
                else "no sample is profiled for ERBB2 copy number")
         out.append(f"<p>ERBB2 amplification: <b>not assessed</b> ({_e(why)}). Reported as not assessed, "
                    "never as 0 amplified samples.</p>")

@@ -78,3 +78,23 @@ def test_git_lfs_pointer_is_named(tmp_path: Path):
     with pytest.raises(StudyFileError, match="Git LFS pointer") as err:
         open_study(d)
     assert err.value.path.endswith("data_cna.txt")
+
+
+def test_check_command_lists_files_attributes_and_counts(tmp_path: Path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from her2scope.cli import app
+
+    d = lung_msk_2017_like(tmp_path / "s")
+    out = CliRunner().invoke(app, ["cohort", "check", str(d)])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert {"role": "cna", "file": "data_cna.txt", "found_by": "meta_cna.txt data_filename"} in doc["files_used"]
+    assert doc["counts"]["profiled_erbb2"] == 12 and doc["counts"]["profiled_cna_erbb2"] == 11
+    assert doc["clinical"]["attributes"]["stage"]["column"] == "STAGE_AT_DIAGNOSIS"
+    assert doc["survival_endpoint"] == "OS"
+    (d / "data_cna.txt").unlink()
+    bad = CliRunner().invoke(app, ["cohort", "check", str(d)])
+    assert bad.exit_code == 2 and "meta_cna.txt:8: column data_filename" in bad.output
