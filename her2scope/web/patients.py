@@ -425,7 +425,7 @@ def worklist(request: Request, name: str, user=Depends(page_user), q: str = "", 
     sort = sort if sort in WORKLIST_SORTS else "patient"
     result = st.registry.worklist_page(_worklist_name(name), user, q=q[:64], sort=sort, descending=dir == "desc",
                                        page=page, per_page=per_page, pending_days=st.settings.pending_days)
-    return render(request, "worklist.html", name=name, result=result, description=worklist_descriptions()[name],
+    return render(request, "worklist.html", list_name=name, result=result, description=worklist_descriptions()[name],
                   f={"q": q, "sort": sort, "dir": "desc" if dir == "desc" else "asc", "per_page": per_page},
                   sorts=WORKLIST_SORTS, per_pages=PER_PAGE, qs=_query_builder(request, f"/worklists/{name}"))
 
