@@ -10,36 +10,12 @@ from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
+from .genome.allele import GenomicAllele  # noqa: F401  (lives in genome/; re-exported for callers)
 from .genome.builds import Build
 from .hgvs.protein import ProteinChange
 
 if TYPE_CHECKING:
     from .hgvs.parse import DnaExpression
-
-
-@dataclass(frozen=True, slots=True)
-class GenomicAllele:
-    """Replace chr17 bases [start, start+len(ref)) with ``alt`` (0-based, + strand).
-
-    Either side may be empty (pure insertion or deletion); parsimonious forms have no
-    shared first or last base.
-    """
-
-    build: Build
-    start: int
-    ref: str
-    alt: str
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.ref)
-
-    @property
-    def is_indel(self) -> bool:
-        return len(self.ref) != len(self.alt)
-
-    def __str__(self) -> str:
-        return f"{self.build.value}:{self.start}:{self.ref or '-'}>{self.alt or '-'}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import NeedsReferenceError
+from ..genome.allele import GenomicAllele
 from ..genome.reference import ReferenceProvider
-from ..variant import GenomicAllele
 
 
 def describe(allele: GenomicAllele, ref: ReferenceProvider, pos: Callable[[int], str]) -> str:
