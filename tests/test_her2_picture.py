@@ -2,9 +2,10 @@
 
 import pytest
 
-from her2scope.report.model import make_report
+from her2scope.case.schema import parse_case
+from her2scope.report.model import make_report, report_for
 
-from report_helpers import CASES, report
+from report_helpers import CASES, YVMA_VCF, report
 
 EXPECTED = {
     "case01_yvma_after_one_line": ("positive", "not_tested", "negative"),
@@ -38,9 +39,35 @@ def test_plasma_not_detected_is_not_negative_and_triggers_reflex_tissue():
     assert [s.step_id for s in rep.steps.steps] == ["reflex_tissue_after_negative_plasma"]
 
 
-def test_plasma_and_tissue_positive_tissue_wins_over_plasma_negative():
-    rep = report(sample_type="tissue")
+def _plasma_and_tissue(tissue_file: str, plasma_first: bool):
+    """One patient, two NGS tests: a plasma panel that finds no ERBB2 variant and a tissue panel."""
+    plasma = {"sample_type": "plasma", "assay": "plasma ctDNA panel", "files": ["plasma_no_erbb2_grch37.vcf"]}
+    tissue = {"sample_type": "tissue", "assay": "tissue panel", "files": [tissue_file]}
+    data = {"case_id": "T2", "clinical": {"histology": "adenocarcinoma", "stage": "IVB", "region": "US",
+                                          "prior_lines": 0},
+            "ngs": [plasma, tissue] if plasma_first else [tissue, plasma]}
+    return report_for(parse_case(data), CASES)
+
+
+@pytest.mark.parametrize("plasma_first", [True, False])
+def test_plasma_and_tissue_positive_tissue_wins_over_plasma_negative(plasma_first):
+    rep = _plasma_and_tissue(YVMA_VCF, plasma_first)
+    # Each test keeps its own verdict: plasma "not detected" (never "negative"), tissue positive.
+    assert sorted((t.test, t.status.value) for t in rep.picture.tests) == [
+        ("plasma ctDNA panel on plasma", "not_detected"), ("tissue panel on tissue", "positive")]
+    # The combined mutation status is the tissue positive, whatever the order of the tests.
     assert rep.picture.mutation.status == "positive"
+    assert [v.protein_change for v in rep.picture.activating] == ["p.Y772_A775dup"]
+    assert "(tissue)" in rep.picture.mutation.summary
+    assert not rep.picture.plasma_only_negative
+    assert "reflex_tissue_after_negative_plasma" not in [s.step_id for s in rep.steps.steps]
+
+
+@pytest.mark.parametrize("plasma_first", [True, False])
+def test_plasma_not_detected_and_tissue_negative_is_negative(plasma_first):
+    rep = _plasma_and_tissue("tissue_no_erbb2_grch37.vcf", plasma_first)
+    assert rep.picture.mutation.status == "negative"
+    assert not rep.picture.plasma_only_negative
 
 
 def test_co_driver_is_listed():
