@@ -41,7 +41,7 @@ class SweepResult:
 
 def settings_key(settings: Settings) -> str:
     """her2scope version, knowledge files, build and reference: what makes old parts reusable."""
-    from .. import __version__
+    from .._version import __version__
     from ..knowledge.loader import load_knowledge
 
     kb = load_knowledge(settings.knowledge)
