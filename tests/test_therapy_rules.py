@@ -69,10 +69,14 @@ def test_eu_mutation_label_on_label_after_platinum_not_after_immunotherapy_alone
 
 def test_unverified_region_labels_say_so_instead_of_guessing():
     rep = report(region="JP")
-    for o in rep.steps.options:
-        if o.status == "unknown":
-            assert o.verdict == "label_not_verified"
-            assert any("check the local label" in r for r in o.reasons)
+    # next_steps_v2.yaml: the JP zongertinib and sevabertinib entries have no verified decision
+    # (status: unknown); the JP T-DXd labels are approved.
+    unverified = {o.label_id: o for o in rep.steps.options if o.status == "unknown"}
+    assert sorted(unverified) == ["sevabertinib_jp", "zongertinib_jp"]
+    assert {o.verdict for o in unverified.values()} == {"label_not_verified"}
+    assert all(any("check the local label" in r for r in o.reasons) for o in unverified.values())
+    # and no verified label is ever answered with "not verified"
+    assert {o.label_id for o in rep.steps.options if o.verdict == "label_not_verified"} == set(unverified)
 
 
 def test_early_stage_is_not_on_label():
