@@ -306,6 +306,32 @@ class PatientOpsMixin:
         start = (page - 1) * per_page
         return Page(tuple(rows[start:start + per_page]), len(rows), page, per_page)
 
+    def export_worklist(self, name: str, actor, *, q: str = "", sort: str = "patient", descending: bool = False,
+                        today: dt.date | None = None, pending_days: int = 14) -> list[WorklistRow]:
+        """Every row of a worklist (searched and sorted as on screen) for a CSV export; the
+        export itself is written to the audit log."""
+        if sort not in WORKLIST_SORTS:
+            raise RegistryError(f"sort must be one of {', '.join(WORKLIST_SORTS)}")
+        rows = sort_rows(filter_rows(self.worklists(actor, today=today, pending_days=pending_days,
+                                                    names=(name,))[name], q), sort, descending)
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            append_audit(s, user.username, "export_worklist", None, f"{name}: {len(rows)} rows (CSV)"
+                         + (" searched" if q else ""))
+        return rows
+
+    def import_report(self, batch_id: int, actor):
+        """The report of one import batch (what was imported and rejected)."""
+        from .importing import _report_from
+        from .models import ImportBatch
+
+        with self._tx() as s:
+            self._actor(s, actor, Action.read)
+            batch = s.get(ImportBatch, int(batch_id))
+            if batch is None:
+                raise NotFound(f"no import batch {batch_id}")
+            return _report_from(batch, already=False)
+
 
 def filter_rows(rows: list[WorklistRow], q: str) -> list[WorklistRow]:
     q = (q or "").strip().lower()
