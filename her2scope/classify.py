@@ -17,6 +17,7 @@ No evidence means 0 points: ``uncertain_significance``, never a confident defaul
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .consequence import Consequence
@@ -52,6 +53,7 @@ class Classification:
         return Oncogenicity(self.oncogenicity).activating
 
 
+@functools.cache       # per variant, on the fixed bundled transcript
 def exon_residues(exon_number: int) -> tuple[int, int]:
     """First and last codon (1-based) that an exon of NM_004448.4 contributes to."""
     tx = erbb2()
@@ -105,9 +107,9 @@ def _hotspot_codes(change: ProteinChange, kb: KnowledgeBase) -> list[tuple[str, 
         return []
     indel = change.kind != "missense"
     if indel:
-        rows = [h for h in kb.hotspots if h.indel and h.span[0] <= change.end and change.start <= h.span[1]]
+        rows = [h for h in kb.hotspots_overlapping(change.start, change.end) if h.indel]
     else:
-        rows = [h for h in kb.hotspots if not h.indel and h.span[0] <= change.start <= h.span[1]]
+        rows = [h for h in kb.hotspots_overlapping(change.start, change.start) if not h.indel]
     if not rows:
         return []
     exact = next((h for h in rows if h.change == change.short), None)
@@ -134,9 +136,8 @@ def _om4(change: ProteinChange, kb: KnowledgeBase) -> tuple[list[CuratedVariant]
     if change.kind != "missense" or change.alt not in grantham.PROPERTIES:
         return ok, notes
     new = grantham.distance(change.ref, change.alt)
-    for other in kb.variants.values():
-        alt = _missense_alt(other.protein_change, change.start)
-        if alt is None or other.protein_change == change.short or other.oncogenicity != Oncogenicity.oncogenic:
+    for other, alt in kb.curated_missense_at(change.start):
+        if other.protein_change == change.short or other.oncogenicity != Oncogenicity.oncogenic:
             continue
         known = grantham.distance(change.ref, alt)
         if new >= grantham.APPROXIMATELY * known:
@@ -216,8 +217,8 @@ def apply_rule(rule: ClassRule, change: ProteinChange, kb: KnowledgeBase,
     if rule.kind is RuleKind.missense_at_activating_residue:
         if change.kind != "missense" or "OM4" not in codes:
             return None
-        benign = [v.protein_change for v in kb.variants.values()
-                  if _missense_alt(v.protein_change, change.start) and Oncogenicity(v.oncogenicity).benign_side]
+        benign = [v.protein_change for v, _ in kb.curated_missense_at(change.start)
+                  if Oncogenicity(v.oncogenicity).benign_side]
         if benign:
             return None
         if {"OS3", "OM3"} & set(codes):
@@ -239,8 +240,7 @@ def _review(change: ProteinChange | None, kb: KnowledgeBase) -> tuple[str, ...]:
     domain = kb.domain_at(change.start)
     if domain is not None and domain.id == "kinase":
         out.append("in the tyrosine kinase domain")
-    if any(h.span[0] <= change.end and change.start <= h.span[1] and (h.indel or change.kind == "missense")
-           for h in kb.hotspots):
+    if any(h.indel or change.kind == "missense" for h in kb.hotspots_overlapping(change.start, change.end)):
         out.append("at a cancerhotspots.org hotspot residue")
     lo, hi = exon_residues(20)
     if lo <= change.start <= hi:
@@ -313,14 +313,4 @@ def classify(change: ProteinChange | None, consequences: frozenset[Consequence],
 def _has_population(curated: CuratedVariant | None) -> bool:
     return curated is not None and any(
         e.type == EvidenceType.population or (e.code or "") in ("SBVS1", "SBS1", "OP4") for e in curated.evidence)
-
-
-def _missense_alt(short: str, residue: int | None = None) -> str | None:
-    """New residue of a one-letter missense short form (``p.S310F`` -> ``F``) at ``residue``
-    (any residue when None), else None."""
-    body = short[2:]
-    if len(body) >= 3 and body[0].isalpha() and body[-1].isalpha() and body[1:-1].isdigit() and body[-1] != "=":
-        if residue is None or int(body[1:-1]) == residue:
-            return body[-1]
-    return None
 

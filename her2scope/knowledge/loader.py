@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -132,11 +132,12 @@ class Hotspot:
     change_count: int     # tumours with this change
     qvalue: str
     indel: bool = False   # an in-frame indel region (vartype indel), not a single-residue SNV hotspot
+    # (first, last) residue, parsed once from ``residue``: classify reads it for every variant.
+    span: tuple[int, int] = field(init=False, repr=False, compare=False)
 
-    @property
-    def span(self) -> tuple[int, int]:
+    def __post_init__(self) -> None:
         lo, _, hi = self.residue.partition("-")
-        return int(lo), int(hi or lo)
+        object.__setattr__(self, "span", (int(lo), int(hi or lo)))
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,43 @@ class KnowledgeBase:
     def hotspots_at(self, residue: int) -> list[Hotspot]:
         return [h for h in self.hotspots if h.span[0] <= residue <= h.span[1]]
 
+    # --- indexes for the per-variant hot path (built on first use; the objects never change) ---
+
+    @functools.cached_property
+    def _hotspot_index(self) -> dict[int, tuple[int, ...]]:
+        """residue -> positions in ``hotspots`` of the rows whose span covers it."""
+        index: dict[int, list[int]] = {}
+        for i, h in enumerate(self.hotspots):
+            for residue in range(h.span[0], h.span[1] + 1):
+                index.setdefault(residue, []).append(i)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def hotspots_overlapping(self, start: int, end: int) -> list[Hotspot]:
+        """The rows whose span overlaps residues ``start``..``end``, in table order (the same rows
+        as a scan of ``hotspots``)."""
+        if end - start > len(self.hotspots):
+            return [h for h in self.hotspots if h.span[0] <= end and start <= h.span[1]]
+        index = self._hotspot_index
+        if start == end:
+            return [self.hotspots[i] for i in index.get(start, ())]
+        found = {i for r in range(start, end + 1) for i in index.get(r, ())}
+        return [self.hotspots[i] for i in sorted(found)]
+
+    @functools.cached_property
+    def _missense_index(self) -> dict[int, tuple[tuple[CuratedVariant, str], ...]]:
+        """residue -> (curated entry, new residue) of every curated one-letter missense change
+        there (``p.S310F`` -> 310: F), in curation order."""
+        index: dict[int, list[tuple[CuratedVariant, str]]] = {}
+        for v in self.variants.values():
+            parsed = missense_short(v.protein_change)
+            if parsed is not None:
+                index.setdefault(parsed[0], []).append((v, parsed[1]))
+        return {k: tuple(v) for k, v in index.items()}
+
+    def curated_missense_at(self, residue: int) -> tuple[tuple[CuratedVariant, str], ...]:
+        """(curated entry, new residue) for the curated missense changes at ``residue``."""
+        return self._missense_index.get(residue, ())
+
     def classify_points(self, points: int) -> str:
         t = self.thresholds
         if points >= t["oncogenic"]:
@@ -195,6 +233,15 @@ class KnowledgeBase:
         if strength:
             return dict((label, pts) for label, pts in OS2_BY_STRENGTH.values()).get(code, 0)
         return self.points.get(base, 0)
+
+
+def missense_short(short: str) -> tuple[int, str] | None:
+    """(residue, new residue) of a one-letter missense short form (``p.S310F`` -> (310, "F")),
+    else None."""
+    body = short[2:]
+    if len(body) >= 3 and body[0].isalpha() and body[-1].isalpha() and body[1:-1].isdigit() and body[-1] != "=":
+        return int(body[1:-1]), body[-1]
+    return None
 
 
 # --- reading and error messages ---------------------------------------------------------------
