@@ -25,8 +25,7 @@ from .genome.transcript import erbb2
 from .hgvs.protein import ProteinChange
 from .knowledge import grantham
 from .knowledge.loader import ClassRule, CuratedVariant, Evidence, KnowledgeBase
-from .knowledge.models import RuleKind
-from .vocabulary import EvidenceType, Oncogenicity
+from .vocabulary import EvidenceType, Oncogenicity, RuleKind
 
 HOTSPOT_CITATION = "cancerhotspots:v2"
 SOP_STRONG_HOTSPOT_SAMPLES = 50   # OS3 vs OM3: samples with any change at the residue

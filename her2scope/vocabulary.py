@@ -127,6 +127,14 @@ class ViccCode(enum.StrEnum):
         return self.value.startswith("SB")
 
 
+class RuleKind(enum.StrEnum):
+    """What a knowledge-base class rule covers (``classify.apply_rule``)."""
+
+    inframe_gain_in_region = "inframe_gain_in_region"        # ins, dup, delins with net gain
+    inframe_loss_in_region = "inframe_loss_in_region"        # del, delins with net loss
+    missense_at_activating_residue = "missense_at_activating_residue"
+
+
 # --- therapy labels, decision content and the case's clinical facts (issue 10) ---------------
 
 class Region(enum.StrEnum):

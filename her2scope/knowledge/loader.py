@@ -19,13 +19,15 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Her2scopeError, KnowledgeBaseError
-from ..vocabulary import EvidenceDirection, EvidenceStrength, EvidenceType, Oncogenicity, ViccCode
-from . import models as m
+from ..vocabulary import EvidenceDirection, EvidenceStrength, EvidenceType, Oncogenicity, RuleKind, ViccCode
+
+if TYPE_CHECKING:    # pydantic and the file models load only when a file is validated
+    from pydantic import BaseModel, ValidationError
+
+    from . import models as m
 
 _DATA = resources.files(__package__) / "data"
 DEFAULT_KB = "erbb2_kb_v2.yaml"
@@ -104,11 +106,20 @@ class CuratedVariant:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleException:
+    """Changes a class rule must not call, and why (the validated ``models.RuleException``)."""
+
+    statement: str
+    protein_changes: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ClassRule:
     """A rule for uncurated changes of one kind in one place (see ``classify.apply_rule``)."""
 
     id: str
-    kind: m.RuleKind
+    kind: RuleKind
     label: str
     start: int | None
     end: int | None
@@ -116,7 +127,7 @@ class ClassRule:
     call: Oncogenicity
     statement: str
     evidence: tuple[Evidence, ...]
-    exceptions: tuple[m.RuleException, ...]
+    exceptions: tuple[RuleException, ...]
     representative_variants: tuple[str, ...]
     not_called: tuple[str, ...]
     aliases: tuple[str, ...] = ()
@@ -316,6 +327,8 @@ def _explain(exc: ValidationError, path: Path, raw: Any, limit: int = 8) -> Know
 
 
 def _validate(model: type[BaseModel], raw: Any, path: Path) -> Any:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -405,6 +418,8 @@ def _ev1(e: m.EvidenceV1) -> Evidence:
 
 
 def _load_v1(raw: dict, source: Path) -> KnowledgeBase:
+    from . import models as m
+
     kb = _validate(m.KnowledgeV1, raw, source)
     sources = {k: s.model_dump() for k, s in kb.sources.items()}
     where = str(source)
@@ -501,6 +516,8 @@ def derived_codes(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
 
 
 def _load_v2(raw: dict, source: Path) -> KnowledgeBase:
+    from . import models as m
+
     main = _validate(m.KnowledgeV2, raw, source)
     where = str(source)
     merged_sources: dict[str, m.SourceV2] = {}
@@ -586,7 +603,9 @@ def _load_v2(raw: dict, source: Path) -> KnowledgeBase:
                                for r in regions),
         rules=tuple(ClassRule(r.id, r.kind, r.label, r.region.start if r.region else None,
                               r.region.end if r.region else None, r.max_residues, r.call, r.statement.strip(),
-                              tuple(rule_evidence[r.id]), r.exceptions, r.representative_variants, r.not_called,
+                              tuple(rule_evidence[r.id]),
+                              tuple(RuleException(x.statement, x.protein_changes, x.citations) for x in r.exceptions),
+                              r.representative_variants, r.not_called,
                               r.aliases)
                     for r in main.class_rules),
         fragments=tuple(main.fragments), population=main.population.strip())

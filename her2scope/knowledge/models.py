@@ -12,13 +12,12 @@ Cross-record checks (citations resolve, reference residues, merging) live in ``l
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ..vocabulary import (Assay, EvidenceDirection, EvidenceStrength, EvidenceType, Oncogenicity,
-                          SourceKind, ViccCode)
+                          RuleKind, SourceKind, ViccCode)
 
 
 def _iso_date(value: object) -> object:
@@ -244,12 +243,6 @@ class Fragment(Strict):
     domains: tuple[Domain, ...] | None = None
     critical_regions: tuple[CriticalRegion, ...] | None = None
     class_rule_evidence: tuple[FragmentRuleEvidence, ...] = ()
-
-
-class RuleKind(enum.StrEnum):
-    inframe_gain_in_region = "inframe_gain_in_region"        # ins, dup, delins with net gain
-    inframe_loss_in_region = "inframe_loss_in_region"        # del, delins with net loss
-    missense_at_activating_residue = "missense_at_activating_residue"
 
 
 class Span(Strict):
