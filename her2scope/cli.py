@@ -241,7 +241,7 @@ def demo(
     PDF, JSON, FHIR) go next to FILE, in reports/."""
     from importlib import resources
 
-    from .progress import feedback_of
+    from .progress import Feedback, feedback_of
 
     feedback = feedback_of(ctx, quiet, verbose)
     demo_dir = resources.files("her2scope") / "demo_data"
@@ -251,14 +251,18 @@ def demo(
     output.parent.mkdir(parents=True, exist_ok=True)
     items: list = []
     _rule("1. Variants in the demo batch (her2scope annotate ... --format table)")
+    # The per-file summary is left out: the tables say the same, and stderr would land between them.
     code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None, tee=items,
-                        feedback=feedback, names=names)
+                        feedback=Feedback(quiet=True, verbose=feedback.verbose), names=names)
+    from .readers.base import RecordError
     from .render.table import write_table
 
     sys.stdout.flush()
     write_table(items, sys.stdout, names=names)
     sys.stdout.flush()
-    feedback.note(f"wrote {output}")
+    failed = sum(isinstance(i, RecordError) for i in items)
+    feedback.note(f"wrote {output} (every field of {len(items) - failed} variants and {failed} errors "
+                  f"from {len(inputs)} files)")
     if code == 1:
         feedback.note("demo: bad_truncated.vcf.gz is broken on purpose: its error above is expected")
     _demo_reports(demo_dir / "cases", output.parent / "reports", feedback)

@@ -70,7 +70,7 @@ def _run(study: str, engine: EngineName, clinical: Path | None, queries=None, st
 
 @cohort_app.command("prevalence")
 def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical: ClinicalOpt = None,
-               fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table) -> None:
+               fmt: Annotated[Fmt, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Fmt.table) -> None:
     """Prevalence of activating HER2 mutations among samples profiled for ERBB2 (Wilson 95% CI)."""
     from .cohort import queries as Q
 

@@ -19,47 +19,67 @@ from __future__ import annotations
 import inspect
 import os
 import shlex
+import typing
 from importlib import resources
 
-# Placeholders: {demo} = the bundled demo data folder, {kb_old}/{kb_new} = two bundled knowledge bases.
+DEMO_DB = "her2scope registry demo --db demo.db"
+
+
+def _acting(role: str, command: str) -> tuple[str, ...]:
+    """A registry command run as one of the demo users (their passwords are printed by 'registry demo'),
+    in lines short enough for an 80-column terminal."""
+    line = f"  her2scope registry {command} --db demo.db --user demo-{role}"
+    if len(line) <= 78:
+        return (f"HER2SCOPE_PASSWORD=demo-{role}-password \\", line)
+    return (f"HER2SCOPE_PASSWORD=demo-{role}-password \\", f"  her2scope registry {command} \\",
+            f"  --db demo.db --user demo-{role}")
+
+
+# Placeholders: {demo} = the bundled demo data folder, {registry_csv} = the registry's example CSV.
 EXAMPLES: dict[tuple[str, ...], tuple[str, ...]] = {
     (): ("her2scope demo",),
     ("annotate",): ("her2scope annotate {demo}/patient01_yvma_grch38.vcf -f table",),
     ("demo",): ("her2scope demo -o demo-output/annotations.jsonl",),
     ("doctor",): ("her2scope doctor",),
-    ("report",): ("her2scope report {demo}/cases/case01_yvma_after_one_line.yaml -o case01.html -o case01.json",),
+    ("report",): ("her2scope report {demo}/cases/case01_yvma_after_one_line.yaml \\",
+                  "  -o case01.html -o case01.json"),
     ("burden",): ("her2scope burden --format table --country USA,JPN",),
     ("serve",): ("her2scope serve --demo --insecure-cookies",),
+    ("sweep",): ("her2scope sweep {demo}/cases -o demo-sweep --jobs 2",),
     ("knowledge",): ("her2scope knowledge show",),
     ("knowledge", "show"): ("her2scope knowledge show",),
-    ("knowledge", "diff"): ("her2scope knowledge diff {kb_old} {kb_new}",),
+    ("knowledge", "diff"): ("her2scope knowledge diff v1 v2",),
+    ("knowledge", "audit"): ("her2scope knowledge audit --stale-days 365",),
     ("cohort",): ("her2scope cohort prevalence demo",),
     ("cohort", "prevalence"): ("her2scope cohort prevalence demo --format json",),
     ("cohort", "report"): ("her2scope cohort report demo -o cohort.html",),
     ("cohort", "import"): ("her2scope cohort import demo -o demo-parquet",),
     ("cohort", "demo-path"): ("her2scope cohort demo-path",),
-    ("registry",): ("her2scope registry demo --db demo.db",),
-    ("registry", "demo"): ("her2scope registry demo --db demo.db",),
+    ("cohort", "check"): ("her2scope cohort check demo",),
+    ("registry",): (DEMO_DB,),
+    ("registry", "demo"): (DEMO_DB,),
     ("registry", "init"): ("HER2SCOPE_PASSWORD=choose-a-long-password \\",
                            "  her2scope registry init --db demo.db --admin admin"),
-    ("registry", "user-add"): ("her2scope registry demo --db demo.db",
-                               "HER2SCOPE_PASSWORD=demo-admin-password HER2SCOPE_NEW_PASSWORD=nurse-password-1 \\",
-                               "  her2scope registry user-add nurse1 --role viewer --db demo.db --user demo-admin"),
-    ("registry", "token"): ("her2scope registry demo --db demo.db",
-                            "HER2SCOPE_PASSWORD=demo-clinician-password \\",
-                            "  her2scope registry token demo-clinician --db demo.db --user demo-clinician"),
-    ("registry", "import"): ("her2scope registry demo --db demo.db",
-                             "HER2SCOPE_PASSWORD=demo-admin-password \\",
-                             "  her2scope registry import {registry_csv} --db demo.db --user demo-admin"),
-    ("registry", "attach"): ("her2scope registry demo --db demo.db",
-                             "HER2SCOPE_PASSWORD=demo-clinician-password her2scope registry attach \\",
-                             "  DEMO-VCF03 {demo}/patient03_split_l755p_grch38.vcf --db demo.db --user demo-clinician"),
-    ("registry", "worklist"): ("her2scope registry demo --db demo.db",
-                               "HER2SCOPE_PASSWORD=demo-clinician-password \\",
-                               "  her2scope registry worklist --db demo.db --user demo-clinician"),
-    ("registry", "stats"): ("her2scope registry demo --db demo.db",
-                            "HER2SCOPE_PASSWORD=demo-clinician-password \\",
-                            "  her2scope registry stats --db demo.db --user demo-clinician"),
+    ("registry", "user-add"): (DEMO_DB, "export HER2SCOPE_NEW_PASSWORD=nurse-password-1",
+                               *_acting("admin", "user-add nurse --role viewer")),
+    ("registry", "users"): (DEMO_DB, *_acting("admin", "users")),
+    ("registry", "user-deactivate"): (DEMO_DB, *_acting("admin", "user-deactivate demo-viewer")),
+    ("registry", "user-activate"): (DEMO_DB, *_acting("admin", "user-activate demo-viewer")),
+    ("registry", "user-password"): (DEMO_DB, "export HER2SCOPE_NEW_PASSWORD=a-new-long-password",
+                                    *_acting("admin", "user-password demo-viewer")),
+    ("registry", "token"): (DEMO_DB, *_acting("clinician", "token demo-clinician")),
+    ("registry", "tokens"): (DEMO_DB, *_acting("admin", "tokens --all")),
+    ("registry", "token-revoke"): (DEMO_DB, *_acting("clinician", "token demo-clinician"),
+                                   *_acting("clinician", "token-revoke 1")),
+    ("registry", "import"): (DEMO_DB, "HER2SCOPE_PASSWORD=demo-admin-password \\",
+                             "  her2scope registry import --db demo.db --user demo-admin \\",
+                             "  {registry_csv}"),
+    ("registry", "attach"): (DEMO_DB, "HER2SCOPE_PASSWORD=demo-clinician-password \\",
+                             "  her2scope registry attach --db demo.db --user demo-clinician \\",
+                             "  DEMO-VCF03 {demo}/patient03_split_l755p_grch38.vcf"),
+    ("registry", "worklist"): (DEMO_DB, *_acting("clinician", "worklist")),
+    ("registry", "stats"): (DEMO_DB, *_acting("clinician", "stats")),
+    ("registry", "report"): (DEMO_DB, *_acting("clinician", "report DEMO-VCF01 -o DEMO-VCF01.html")),
 }
 # Commands whose example starts a server rather than finishing: the help test parses it only.
 LONG_RUNNING = {("serve",)}
@@ -76,10 +96,7 @@ def _shown(path: str) -> str:
 
 def placeholders() -> dict[str, str]:
     package = resources.files("her2scope")
-    kbs = sorted(str(p) for p in (package / "knowledge" / "data").iterdir()
-                 if p.name.startswith("erbb2_kb_v") and p.name.endswith(".yaml"))
-    old, new = (kbs[-2], kbs[-1]) if len(kbs) > 1 else (kbs[-1], kbs[-1])
-    return {"demo": _shown(str(package / "demo_data")), "kb_old": _shown(old), "kb_new": _shown(new),
+    return {"demo": _shown(str(package / "demo_data")),
             "registry_csv": _shown(str(package / "registry" / "data" / "import_example.csv"))}
 
 
@@ -98,12 +115,15 @@ def _reflow(text: str | None) -> str | None:
 
 
 def _element_type(param) -> str:
-    type_ = getattr(param, "type", None)
-    choices = getattr(type_, "choices", None)
-    if choices:
-        return "<" + "|".join(str(getattr(c, "value", c)) for c in choices) + ">"
-    name = getattr(type_, "name", "text") or "text"
-    return f"<{'text' if name in ('string', 'str') else name}>"
+    """How one value of a repeatable parameter looks: <path>, <text>, <a|b|c>."""
+    desc = param.type_descriptor
+    if desc.is_choice:
+        return "<" + "|".join(str(getattr(c, "value", c)) for c in desc.choices or ()) + ">"
+    if desc.is_path:
+        return "<path>"
+    args = typing.get_args(desc.annotation)
+    name = getattr(args[0] if args else desc.annotation, "__name__", "text")
+    return "<text>" if name == "str" else f"<{name.lower()}>"
 
 
 def _polish_param(param) -> None:

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -21,8 +21,10 @@ registry_app = typer.Typer(help="Registry of advanced NSCLC patients: imports, r
                                 "(needs the 'registry' extra).", no_args_is_help=True)
 
 DbOpt = Annotated[Optional[str], typer.Option("--db", envvar="HER2SCOPE_DB",
-                                              help="sqlite:///FILE, a file path, or postgresql+psycopg://...")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", envvar="HER2SCOPE_USER", help="Acting user.")]
+                                              help="The registry database: a file path, sqlite:///FILE or "
+                                                   "postgresql+psycopg://USER@HOST/DB (default ./her2scope-registry.db).")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", envvar="HER2SCOPE_USER", help="Who acts (the password from "
+                                                   "HER2SCOPE_PASSWORD, else a prompt).")]
 TokenOpt = Annotated[Optional[str], typer.Option("--token", envvar="HER2SCOPE_TOKEN", help="API token of the acting user.")]
 
 
@@ -87,7 +89,8 @@ def init(db: DbOpt = None,
 
 
 @registry_app.command("user-add")
-def user_add(username: str, role: Annotated[str, typer.Option("--role", help="viewer | clinician | data_manager | admin")],
+def user_add(username: str, role: Annotated[Literal["viewer", "clinician", "data_manager", "admin"], typer.Option(
+        "--role", help="What the new user may do (docs/registry.md lists each role's rights).")],
              db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """Add a user (the acting user must be an admin); the new password is prompted for."""
     from .registry import Role
@@ -156,10 +159,14 @@ def import_cmd(file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenO
 
 @registry_app.command("attach")
 def attach(patient: str, file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
-           sample_type: Annotated[str, typer.Option("--sample-type", help="tissue | plasma")] = "tissue",
-           assay: Annotated[Optional[str], typer.Option("--assay")] = None,
-           build: Annotated[Optional[str], typer.Option("--build", help="GRCh37 | GRCh38 when the file does not say")] = None,
-           resulted: Annotated[Optional[str], typer.Option("--resulted", help="YYYY-MM-DD (default today)")] = None) -> None:
+           sample_type: Annotated[Literal["tissue", "plasma"], typer.Option(
+               "--sample-type", help="What was sequenced.")] = "tissue",
+           assay: Annotated[Optional[str], typer.Option(
+               "--assay", help="The assay's name, e.g. 'Oncomine Dx Target Test'.")] = None,
+           build: Annotated[Optional[Literal["GRCh37", "GRCh38"]], typer.Option(
+               "--build", help="The genome build, when the file does not state it.")] = None,
+           resulted: Annotated[Optional[str], typer.Option(
+               "--resulted", metavar="YYYY-MM-DD", help="The result date (default: today).")] = None) -> None:
     """Interpret a VCF/MAF/HGVS file with the engine and store it as PATIENT's NGS result."""
     reg = _open(db)
     try:
@@ -181,9 +188,12 @@ def attach(patient: str, file: Path, db: DbOpt = None, user: UserOpt = None, tok
 @registry_app.command("worklist")
 def worklist(name: Annotated[Optional[str], typer.Argument(help="One worklist (default: all)")] = None,
              db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
-             pending_days: Annotated[int, typer.Option("--pending-days", min=0)] = 14,
-             today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD (default today)")] = None,
-             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+             pending_days: Annotated[int, typer.Option(
+                 "--pending-days", min=0, help="A test ordered longer ago than this, without a result, is "
+                                               "'pending too long'.")] = 14,
+             today: Annotated[Optional[str], typer.Option(
+                 "--today", metavar="YYYY-MM-DD", help="Judge the worklists on this date (default: today).")] = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print the worklists as JSON.")] = False) -> None:
     """Testing-gap worklists (see docs/registry.md for each definition)."""
     reg = _open(db)
     try:
@@ -205,7 +215,7 @@ def worklist(name: Annotated[Optional[str], typer.Argument(help="One worklist (d
 
 @registry_app.command("stats")
 def stats(db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
-          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+          as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False) -> None:
     """Turnaround per test type (ordered -> resulted) and HER2-mutation yield vs the expected 2-4%."""
     reg = _open(db)
     try:
@@ -234,7 +244,8 @@ def stats(db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
 
 @registry_app.command("demo")
 def demo(db: DbOpt = None,
-         today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD (default today)")] = None) -> None:
+         today: Annotated[Optional[str], typer.Option(
+             "--today", metavar="YYYY-MM-DD", help="Date the demo data as if today were this day.")] = None) -> None:
     """Load a demo registry: ~30 pseudonymous advanced NSCLC patients and the bundled demo VCFs."""
     from .registry.demo import build_demo
 

@@ -6,7 +6,7 @@ import enum
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -68,29 +68,49 @@ def write_report(report, output: Path, paper: str = "a4", fmt: str | None = None
 
 
 def report(
-    output: Annotated[list[Path], typer.Option("-o", "--output",
-        help="report.html | report.pdf | report.json | report.fhir.json, or /dev/null, a FIFO or - "
-             "with --format (repeatable)")],
+    output: Annotated[list[Path], typer.Option("-o", "--output", metavar="FILE",
+        help="Where to write the report; the name says the format (report.html, report.pdf, report.json, "
+             "report.fhir.json). For /dev/null, a FIFO or - give --format. Repeat for several formats.")],
     case: Annotated[Optional[Path], typer.Argument(
         help="Case file (YAML or JSON; see docs/case.md). Or give the case with the options below.")] = None,
-    case_id: Annotated[Optional[str], typer.Option("--case-id", help="Pseudonymous id.")] = None,
-    histology: Annotated[Optional[str], typer.Option("--histology")] = None,
-    stage: Annotated[Optional[str], typer.Option("--stage")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="US, EU, JP or CN")] = None,
-    prior_lines: Annotated[int, typer.Option("--prior-lines")] = 0,
-    brain_metastases: Annotated[str, typer.Option("--brain-metastases", help="yes, no or unknown")] = "unknown",
-    ngs: Annotated[Optional[list[Path]], typer.Option("--ngs", help="NGS result file (repeatable)")] = None,
-    sample_type: Annotated[str, typer.Option("--sample-type", help="tissue or plasma")] = "tissue",
-    ihc: Annotated[Optional[str], typer.Option("--ihc", help="IHC score: 0, 1+, 2+, 3+")] = None,
-    ihc_system: Annotated[str, typer.Option("--ihc-system", help="IHC scoring system used")] = "not stated",
-    ish_ratio: Annotated[Optional[float], typer.Option("--ish-ratio", help="HER2/CEP17 ratio")] = None,
-    ish_copies: Annotated[Optional[float], typer.Option("--ish-copies", help="mean HER2 copies per cell")] = None,
-    copy_number: Annotated[Optional[float], typer.Option("--copy-number", help="ERBB2 copy number (NGS)")] = None,
-    paper: Annotated[str, typer.Option("--paper", help="a4 or letter (HTML print and PDF)")] = "a4",
+    # Allowed values as in the case schema (case/schema.py, vocabulary.py; tests/test_cli_help.py compares them).
+    case_id: Annotated[Optional[str], typer.Option(
+        "--case-id", help="A pseudonymous id for the case (letters, digits, . _ -; never a name).")] = None,
+    histology: Annotated[Optional[Literal["adenocarcinoma", "squamous", "adenosquamous", "large_cell",
+                                          "nsclc_nos", "other"]], typer.Option(
+        "--histology", help="The tumour's histology (squamous matters for some labels).")] = None,
+    stage: Annotated[Optional[Literal["I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV",
+                                      "IVA", "IVB"]], typer.Option(
+        "--stage", help="The stage (AJCC); IIIB and above counts as advanced.")] = None,
+    region: Annotated[Optional[Literal["US", "EU", "JP", "CN"]], typer.Option(
+        "--region", help="Where the patient is treated: therapy labels are judged for this region.")] = None,
+    prior_lines: Annotated[int, typer.Option(
+        "--prior-lines", min=0, help="Lines of systemic therapy already given for advanced disease (0 = first "
+                                     "line).")] = 0,
+    brain_metastases: Annotated[Literal["active", "treated_stable", "yes", "no", "unknown"], typer.Option(
+        "--brain-metastases", help="Brain metastases: active (untreated or progressing), treated_stable, yes "
+                                   "(activity not stated), no, or unknown.")] = "unknown",
+    ngs: Annotated[Optional[list[Path]], typer.Option(
+        "--ngs", metavar="FILE", help="An NGS result file (VCF, MAF or HGVS text). Repeat for several.")] = None,
+    sample_type: Annotated[Literal["tissue", "plasma"], typer.Option(
+        "--sample-type", help="What the NGS test sequenced.")] = "tissue",
+    ihc: Annotated[Optional[Literal["0", "1+", "2+", "3+"]], typer.Option(
+        "--ihc", help="The HER2 IHC score.")] = None,
+    ihc_system: Annotated[str, typer.Option(
+        "--ihc-system", help="The IHC scoring system used, e.g. 'gastric (Hofmann 2008)'.")] = "not stated",
+    ish_ratio: Annotated[Optional[float], typer.Option(
+        "--ish-ratio", min=0, help="The HER2/CEP17 ratio by ISH.")] = None,
+    ish_copies: Annotated[Optional[float], typer.Option(
+        "--ish-copies", min=0, help="The mean HER2 copies per cell by ISH.")] = None,
+    copy_number: Annotated[Optional[float], typer.Option(
+        "--copy-number", min=0, help="The ERBB2 copy number from NGS.")] = None,
+    paper: Annotated[Literal["a4", "letter"], typer.Option(
+        "--paper", help="The paper size for printing the HTML and for the PDF.")] = "a4",
     fmt: Annotated[Optional[ReportFormat], typer.Option(
         "--format", help="For an -o whose name has no .html/.pdf/.json/.fhir.json (/dev/null, a FIFO, -).")]
     = None,
-    reference: Annotated[Optional[Path], typer.Option("--reference", help="Indexed genome FASTA.")] = None,
+    reference: Annotated[Optional[Path], typer.Option(
+        "--reference", metavar="GENOME.fa", help="An indexed genome FASTA, as for annotate.")] = None,
     previous: Annotated[Optional[Path], typer.Option(
         "--previous", help="An earlier report.json of this case: print what would now be different.")] = None,
     knowledge: Annotated[Optional[Path], typer.Option(

@@ -10,7 +10,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -53,7 +53,7 @@ def serve(
                      "(default ./her2scope-registry.db).")] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (put a TLS reverse proxy in front "
                                                      "for anything but 127.0.0.1).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Load the registry demo data (and demo users) first.")] = False,
     insecure_cookies: Annotated[bool, typer.Option(
         "--insecure-cookies", help="Session cookies without the Secure flag: ONLY for http://127.0.0.1 "
@@ -67,7 +67,8 @@ def serve(
                                   "else a random key per start: sessions end on restart).")] = None,
     forwarded_allow_ips: Annotated[str, typer.Option(
         "--forwarded-allow-ips", help="Reverse proxies whose X-Forwarded-* headers are trusted.")] = "127.0.0.1",
-    log_level: Annotated[str, typer.Option("--log-level")] = "info",
+    log_level: Annotated[Literal["critical", "error", "warning", "info", "debug"], typer.Option(
+        "--log-level", help="How much the server logs on standard error.")] = "info",
 ) -> None:
     """Start the web app and REST API (pages at http://HOST:PORT/, API under /api/v1)."""
     try:

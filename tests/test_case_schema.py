@@ -1,5 +1,6 @@
 """Invalid case fields give a clear error that names the field."""
 
+import os
 import subprocess
 import sys
 
@@ -60,10 +61,13 @@ def test_case_given_as_cli_options(tmp_path):
     assert d["her2"]["protein_expression"]["status"] == "negative"
 
 
-def test_invalid_cli_options_are_named(tmp_path):
+@pytest.mark.parametrize(("option", "value", "allowed"), [
+    ("--stage", "V", "IVB"), ("--region", "XX", "JP"), ("--ihc", "4+", "3+")])
+def test_invalid_cli_options_are_named(tmp_path, option, value, allowed):
+    """An enumerated option refuses a value outside the case schema's list as a usage error (exit 2),
+    naming the option and the allowed values (issue 15: the values are the option's choices)."""
     run = subprocess.run([sys.executable, "-m", "her2scope", "report", "-o", str(tmp_path / "r.json"),
-                          "--histology", "adenocarcinoma", "--stage", "V", "--region", "XX", "--ihc", "4+"],
-                         capture_output=True, text=True)
-    assert run.returncode == 1 and "Traceback" not in run.stderr
-    for option in ("--stage", "--region", "--ihc"):
-        assert option in run.stderr
+                          "--histology", "adenocarcinoma", option, value],
+                         capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert option in run.stderr and allowed in run.stderr

@@ -44,9 +44,20 @@ def test_demo_writes_results_for_every_patient(tmp_path):
     assert ("NM_004448.4:c.929C>T", "NP_004439.2:p.(Ser310Phe)", "p.S310F") \
         in by_file["patient02_s310f_grch37.vcf.gz"]
 
-    # the table is printed on stdout (long cells fold inside their column, so short ones are checked)
+    # the tables are printed on stdout, one block per file, errors after them (issue 15)
     for text in ("P001_TUMOR", "P002_TUMOR", "p.S310F", "corrupt_file", "oncogenic"):
         assert text in run.stdout, text
+    # 100 columns, except where a line quotes the -o path as given (here pytest's long tmp path)
+    assert max(len(line) for line in run.stdout.splitlines() if str(tmp_path) not in line) <= 100
+    for name in patients:
+        assert f"{name}  (" in run.stdout, name          # the block's heading names the file, not its path
+    assert str(DEMO) not in run.stdout and str(DEMO) not in run.stderr
+    # then one card per demo patient, each with the three HER2 results
+    cases = sorted(p for p in (DEMO / "cases").iterdir() if p.suffix == ".yaml")
+    cards = run.stdout.split("Reports for", 1)[1]
+    for case in cases:
+        assert f"({case.name})" in cards, case.name
+    assert cards.count("ERBB2 amplification") >= len(cases)
 
 
 def test_demo_help():

@@ -87,7 +87,7 @@ LEGEND = {
                         "domain, TM/JM = transmembrane/juxtamembrane",
     "oncogenicity": "VUS = uncertain significance",
     "oncogenicity_rule": "rule: curated = a curated entry for this change, VICC n = ClinGen/CGC/VICC points, "
-                         "none = no evidence",
+                         "class rule = a cited rule for this class of change, none = no evidence",
 }
 
 
@@ -109,6 +109,8 @@ def _rule(d: dict) -> str:
         return "-"
     if value.startswith("curated_variant:"):
         return "curated"
+    if value.startswith("class_rule:"):
+        return "class rule"           # which one: oncogenicity_rule in jsonl/tsv, or --columns oncogenicity_rule
     if value.startswith("vicc_points:"):
         return "VICC " + value.split(":", 1)[1]
     return {"no_evidence": "none"}.get(value, value.replace("_", " "))
