@@ -396,8 +396,22 @@ def resolve(path: str | None) -> Path:
 @functools.cache
 def load_knowledge(path: str | None = None) -> KnowledgeBase:
     """The knowledge base at ``path`` (default: the bundled current version; ``"v1"``/``"v2"``
-    name the bundled generations)."""
+    name the bundled generations). A bundled one comes from the content-keyed cache of its
+    validated form when there is one (see ``cache.py``)."""
     source = resolve(path)
+    if source.name in BUNDLED.values() and source.resolve().parent == Path(str(_DATA)).resolve():
+        from .cache import cached
+
+        return cached(source, KnowledgeBase, lambda: _load(source), lambda kb: _inputs(source, kb))
+    return _load(source)
+
+
+def _inputs(source: Path, kb: KnowledgeBase) -> list[Path]:
+    """Every file a loaded knowledge base was built from."""
+    return [source, *(source.parent / name for name in kb.fragments), Path(str(_DATA / HOTSPOT_FILE))]
+
+
+def _load(source: Path) -> KnowledgeBase:
     raw = _mapping(_read_yaml(source), source, "knowledge base")
     version = raw.get("knowledge_version")
     if version is None:
