@@ -52,6 +52,6 @@ def test_rerunning_an_old_report_shows_what_changed():
     old["therapy_options"][0]["verdict"] = "not_on_label"
     changes = diff_reports(old, rep)
     assert any(c.startswith("knowledge:") for c in changes)
-    assert "variant p.S310F: oncogenicity uncertain_significance -> likely_oncogenic" in changes
+    assert "variant p.S310F: oncogenicity uncertain_significance -> oncogenic" in changes
     assert any(c.startswith(f"therapy {rep['therapy_options'][0]['label_id']}: not_on_label -> ") for c in changes)
     assert diff_reports(rep, rep) == []
