@@ -116,15 +116,20 @@ def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical:
 
 
 @cohort_app.command("report")
-def report(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output", help="HTML file.")]
+def report(ctx: typer.Context, study: StudyArg, output: Annotated[Path, typer.Option(
+               "-o", "--output", help="HTML file.")]
            = Path("cohort.html"), engine: EngineOpt = EngineName.duckdb, clinical: ClinicalOpt = None,
            figures: Annotated[Optional[Path], typer.Option(
                "--figures", help="Also write each figure as PNG and SVG into this folder.")] = None,
            json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the results as JSON.")]
            = None) -> None:
     """The full analysis as one self-contained HTML file (figures embedded, no external URLs)."""
+    from .progress import feedback_of
+
+    feedback = feedback_of(ctx)      # a spinner on a terminal (issue 15); --verbose prints the steps
     try:
-        res = _run(study, engine, clinical)
+        with feedback.working(f"analysing {study} ({engine.value})"):
+            res = _run(study, engine, clinical)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     from .cohort.report import write_report
@@ -132,7 +137,8 @@ def report(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output
     from .render.outputs import write_output, writing
 
     try:
-        write_report(res, output, figures)
+        with feedback.working(f"writing {output}"):
+            write_report(res, output, figures)
         if json_out:
             with writing(json_out):
                 write_output(json_out, json.dumps(_clean({k: v for k, v in res.items() if k != "calls"}),
@@ -148,15 +154,18 @@ def report(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output
 
 
 @cohort_app.command("import")
-def import_(study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output", help="Parquet folder.")],
+def import_(ctx: typer.Context, study: StudyArg, output: Annotated[Path, typer.Option("-o", "--output", help="Parquet folder.")],
             clinical: ClinicalOpt = None,
             memory_limit: Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB.")] = None) -> None:
     """Stream a study into Parquet (for speed, or to ship to a Spark cluster's object storage)."""
     from .cohort.importer import import_study
     from .cohort.studies import open_study
 
+    from .progress import feedback_of
+
     try:
-        m = import_study(open_study(study, clinical), output, memory_limit=memory_limit)
+        with feedback_of(ctx).working(f"importing {study} into {output}"):
+            m = import_study(open_study(study, clinical), output, memory_limit=memory_limit)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     typer.echo(json.dumps({"output": str(output), **m["counts"], "files_used": m["files_used"],

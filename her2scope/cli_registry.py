@@ -122,9 +122,11 @@ def token_cmd(username: str, db: DbOpt = None, user: UserOpt = None, token: Toke
 
 
 @registry_app.command("import")
-def import_cmd(file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
+def import_cmd(ctx: typer.Context, file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
                as_json: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False) -> None:
     """Import a CSV (docs/registry-import.md) or a FHIR bundle (.json): one transaction, idempotent."""
+    from .progress import feedback_of
+
     reg = _open(db)
     try:
         actor = _actor(reg, user, token)
@@ -134,9 +136,11 @@ def import_cmd(file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenO
             except (OSError, ValueError) as exc:
                 typer.echo(f"her2scope: {file}: not readable JSON: {exc}", err=True)
                 raise typer.Exit(2) from None
-            rep = reg.import_fhir(bundle, actor, source=file.name)
+            with feedback_of(ctx).working(f"importing {file}"):     # after any password prompt
+                rep = reg.import_fhir(bundle, actor, source=file.name)
         else:
-            rep = reg.import_csv(file, actor)
+            with feedback_of(ctx).working(f"importing {file}"):
+                rep = reg.import_csv(file, actor)
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001

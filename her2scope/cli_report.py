@@ -68,6 +68,7 @@ def write_report(report, output: Path, paper: str = "a4", fmt: str | None = None
 
 
 def report(
+    ctx: typer.Context,
     output: Annotated[list[Path], typer.Option("-o", "--output", metavar="FILE",
         help="Where to write the report; the name says the format (report.html, report.pdf, report.json, "
              "report.fhir.json). For /dev/null, a FIFO or - give --format. Repeat for several formats.")],
@@ -141,7 +142,9 @@ def report(
     except Her2scopeError as exc:
         typer.echo(f"her2scope: {exc.message}", err=True)
         raise typer.Exit(1) from None
-    for out in output:
+    from .progress import feedback_of
+
+    for out in feedback_of(ctx).track(output, len(output), "writing", str):   # a PDF takes seconds
         try:
             write_report(rep, out, paper, fmt_name)
         except OutputError as exc:   # a directory, no permission, a full disk: name the output, no traceback
