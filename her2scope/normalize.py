@@ -35,6 +35,8 @@ def trim(allele: GenomicAllele, *, prefix_first: bool = False) -> GenomicAllele:
     while ref and alt and ref[0] == alt[0]:
         ref, alt, start = ref[1:], alt[1:], start + 1
     ref, alt = suffix(ref, alt)
+    if start == allele.start and len(ref) == len(allele.ref) and len(alt) == len(allele.alt):
+        return allele                 # already parsimonious (most records): the value is immutable
     return replace(allele, start=start, ref=ref, alt=alt)
 
 
@@ -65,6 +67,8 @@ def shift(allele: GenomicAllele, ref: ReferenceProvider, *, right: bool) -> Geno
             if prev != seq[-1]:
                 break
             seq, start = prev + seq[:-1], start - 1
+    if start == allele.start:
+        return allele                 # nothing to slide past
     if deletion:
         return replace(allele, start=start, ref=seq)
     return replace(allele, start=start, alt=seq)

@@ -6,6 +6,7 @@ tables; 1-based positions appear only at the edges (VCF POS, HGVS text).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 from dataclasses import dataclass
@@ -92,17 +93,29 @@ class Transcript:
 
     def exonic_sequence(self, build: Build, start: int, end: int) -> str | None:
         """Genomic sequence of [start, end) when it lies inside one exon, else None."""
-        for ex in self.exons[build]:
-            if ex.g_start <= start and end <= ex.g_end:
-                return self.mrna[ex.tx_start + start - ex.g_start: ex.tx_start + end - ex.g_start]
+        ex = self._exon_from(build, start)
+        if ex is not None and ex.g_start <= start and end <= ex.g_end:
+            return self.mrna[ex.tx_start + start - ex.g_start: ex.tx_start + end - ex.g_start]
         return None
 
     # -- genome <-> transcript ---------------------------------------------------------
+    @functools.cached_property
+    def _g_starts(self) -> dict[Build, list[int]]:
+        """First genomic base of each exon, per build (exons are in genomic order: + strand)."""
+        starts = {b: [ex.g_start for ex in exons] for b, exons in self.exons.items()}
+        for b, exons in self.exons.items():
+            if any(a.g_end > c.g_start for a, c in zip(exons, exons[1:])):
+                raise RuntimeError(f"{self.accession} exons on {b.value} are not in genomic order")
+        return starts
+
+    def _exon_from(self, build: Build, g: int) -> Exon | None:
+        """The last exon starting at or before ``g`` (``g`` may lie past its end), else None."""
+        k = bisect.bisect_right(self._g_starts[build], g) - 1
+        return self.exons[build][k] if k >= 0 else None
+
     def exon_at(self, build: Build, g: int) -> Exon | None:
-        for ex in self.exons[build]:
-            if ex.g_start <= g < ex.g_end:
-                return ex
-        return None
+        ex = self._exon_from(build, g)
+        return ex if ex is not None and g < ex.g_end else None
 
     def intron_at(self, build: Build, g: int) -> int | None:
         """Intron number (1-based) containing genomic index ``g``, else None."""
@@ -115,10 +128,12 @@ class Transcript:
     def to_tx(self, build: Build, g: int) -> TxPoint | None:
         """Transcript point for genomic index ``g`` (None outside the transcript span)."""
         exons = self.exons[build]
-        for i, ex in enumerate(exons):
-            if ex.g_start <= g < ex.g_end:
+        i = bisect.bisect_right(self._g_starts[build], g) - 1     # the exon at or before g
+        if i >= 0:
+            ex = exons[i]
+            if g < ex.g_end:
                 return TxPoint(ex.tx_start + g - ex.g_start)
-            if i + 1 < len(exons) and ex.g_end <= g < exons[i + 1].g_start:
+            if i + 1 < len(exons):             # g lies in the intron after exon i
                 nxt = exons[i + 1]
                 up = g - ex.g_end + 1          # distance from the last exonic base
                 down = nxt.g_start - g         # distance to the next exon's first base
