@@ -53,10 +53,15 @@ def read_rows(path: str) -> Table:
 
 def _lines(stream, rest: bytes, path: str) -> Iterator[str]:
     """Whole lines from ``rest`` then the stream; a damaged stream drops its partial last
-    line and raises CorruptFileError once the lines before it are out."""
+    line and raises CorruptFileError once the lines before it are out. ``rest`` can hold many
+    lines (a small file is read whole with its header): they are split like the stream's."""
     carry = rest
     count = 0
     while True:
+        *whole, carry = carry.split(b"\n")
+        for line in whole:
+            count += 1
+            yield line.decode("utf-8", "replace").rstrip("\r")
         try:
             chunk = read_chunk(stream, 1 << 20)
         except decompression_errors() as exc:
@@ -65,10 +70,6 @@ def _lines(stream, rest: bytes, path: str) -> Iterator[str]:
         if not chunk:
             break
         carry += chunk
-        *whole, carry = carry.split(b"\n")
-        for line in whole:
-            count += 1
-            yield line.decode("utf-8", "replace").rstrip("\r")
     if carry:
         yield carry.decode("utf-8", "replace").rstrip("\r")
 

@@ -53,6 +53,22 @@ class VcfHeader:
             "no chromosome 17 ##contig length): pass --build GRCh37 or --build GRCh38")
 
 
+def _csq_format(line: str) -> tuple[str, ...]:
+    m = _ANN_FORMAT.search(line)
+    return tuple(f.strip() for f in m.group(1).split("|")) if m else ()
+
+
+def csq_layout(lines: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The VEP CSQ sub-field names of a header, as ``parse_header`` reads them (the last
+    ``##INFO=<ID=CSQ`` line wins), without validating the rest of the header: a header that
+    ``parse_header`` refuses still shows which genes its records annotate."""
+    layout: tuple[str, ...] = ()
+    for line in lines:
+        if line.startswith("##INFO=<ID=CSQ,"):
+            layout = _csq_format(line)
+    return layout
+
+
 def parse_header(lines: list[str], where: str) -> VcfHeader:
     contigs: dict[str, int | None] = {}
     reference = None
@@ -96,8 +112,7 @@ def parse_header(lines: list[str], where: str) -> VcfHeader:
                 if build:
                     evidence.append((build, f"##contig assembly={assembly}"))
         elif line.startswith("##INFO=<ID=CSQ,"):
-            m = _ANN_FORMAT.search(line)
-            csq = tuple(f.strip() for f in m.group(1).split("|")) if m else ()
+            csq = _csq_format(line)
         elif line.startswith("##INFO=<ID=ANN,"):
             m = re.search(r"'([^']+)'", line) or _ANN_FORMAT.search(line)
             ann = tuple(f.strip() for f in m.group(1).split("|")) if m else ()

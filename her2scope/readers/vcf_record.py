@@ -11,20 +11,11 @@ from ..genome.builds import Build, build_from_accession
 from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
 from .fields import count, has_long_number, plain_int, real
 from .vcf_header import VcfHeader
+from .vcf_info import csq_entries, parse_info
 from .vcf_sample import Allele, SampleFields, sample_calls, site_call, site_fields
 
 _BASES = re.compile(r"^[ACGTNacgtn]+$")
 _ERBB2_TX = ("NM_004448", "ENST00000269571")
-
-
-def _info(text: str) -> dict[str, str]:
-    out = {}
-    if text == ".":
-        return out
-    for item in text.split(";"):
-        key, _, value = item.partition("=")
-        out[key] = value
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +48,16 @@ def _earliest(*entries):
 
 def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
     csq_first, csq_by_allele = None, {}
-    if "CSQ" in info and header.csq_fields:
-        for n, entry in enumerate(info["CSQ"].split(",")):
-            f = dict(zip(header.csq_fields, entry.split("|")))
-            if f.get("SYMBOL") not in ("ERBB2", None) or not f.get("Feature", "").startswith(_ERBB2_TX):
-                continue
-            if has_long_number(f.get("HGVSc")) or has_long_number(f.get("HGVSp")):
-                continue   # not HGVS any parser can read: a damaged entry, not a caller's name
-            found = (n, CallerAnnotation("VEP CSQ", f.get("HGVSc") or None,
-                                         unquote(f.get("HGVSp") or "") or None,
-                                         f.get("Consequence") or None))
-            csq_first = csq_first or found
-            csq_by_allele.setdefault(f.get("Allele"), found)
+    for n, f in enumerate(csq_entries(info, header.csq_fields)):
+        if f.get("SYMBOL") not in ("ERBB2", None) or not f.get("Feature", "").startswith(_ERBB2_TX):
+            continue
+        if has_long_number(f.get("HGVSc")) or has_long_number(f.get("HGVSp")):
+            continue   # not HGVS any parser can read: a damaged entry, not a caller's name
+        found = (n, CallerAnnotation("VEP CSQ", f.get("HGVSc") or None,
+                                     unquote(f.get("HGVSp") or "") or None,
+                                     f.get("Consequence") or None))
+        csq_first = csq_first or found
+        csq_by_allele.setdefault(f.get("Allele"), found)
     ann_any, ann_by_allele = None, {}
     if "ANN" in info and header.ann_fields:
         for n, entry in enumerate(info["ANN"].split(",")):
@@ -112,7 +101,7 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
     _check_qual(qual, where, warnings)
     ref = ref.upper()
     alts = alts_s.split(",")
-    info = _info(info_s)
+    info = parse_info(info_s)
     end = count(info.get("END"), "INFO END", where)
     if end is not None and end < pos:
         raise MalformedRecordError(f"{where}: INFO END {end} lies before POS {pos}")
