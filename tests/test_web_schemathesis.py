@@ -2,7 +2,9 @@
 
 Every operation gets generated requests (by its schema) with a valid admin token; the checks:
 no 5xx, responses match the documented schema, status codes and content types are documented
-ones, and the operation refuses a request whose token is dropped (``ignored_auth``).
+ones, and the operation refuses a request whose token is dropped (``ignored_auth``). Every
+JSON answer has a response model (web/schemas.py), so "matches the documented schema" checks
+field names, types and vocabularies (e.g. a HER2 picture status outside the Status enum fails).
 Bounded: a few examples per operation, no deadline, derandomized.
 """
 
@@ -43,7 +45,8 @@ def api_context(tmp_path_factory):
     SCHEMA.app = app          # calls go straight into the ASGI app
     for op in OPERATIONS.values():
         op.app = app
-    yield app, reg.issue_api_token("admin")
+    # A fresh token per call: POST /tokens/{token_id}/revoke may revoke the token of an earlier call.
+    yield app, lambda: reg.issue_api_token("admin")
     reg.close()
 
 
@@ -53,7 +56,18 @@ def test_the_spec_describes_the_api():
                   "GET /api/v1/patients", "GET /api/v1/patients/{patient_id}/tests",
                   "POST /api/v1/patients/{patient_id}/tests", "GET /api/v1/worklists"):
         assert label in labels
-    assert len(labels) >= 15
+    assert len(labels) >= 19
+
+
+def test_every_json_answer_has_a_described_shape():
+    """No 2xx JSON answer is an anonymous object: each names a model (or a list of one)."""
+    for label, op in OPERATIONS.items():
+        for code, response in op.definition.raw["responses"].items():
+            schema = (response.get("content", {}).get("application/json") or {}).get("schema")
+            if not code.startswith("2") or schema is None:
+                continue
+            target = schema.get("items", schema)
+            assert "$ref" in target, (label, code, schema)
 
 
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
@@ -69,8 +83,8 @@ def test_api_conforms_to_its_openapi(api_context, label, data):
         status_code_conformance,
     )
 
-    _app, token = api_context
+    _app, new_token = api_context
     case = data.draw(OPERATIONS[label].as_strategy())
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
+    case.call_and_validate(headers={"Authorization": f"Bearer {new_token()}"},
                            checks=[not_a_server_error, response_schema_conformance, status_code_conformance,
                                    content_type_conformance, ignored_auth])
