@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -75,7 +76,7 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     (``progress.Feedback``); ``names``: how to show an input (the demo's bundled files by name)."""
     from .errors import Her2scopeError, OutputError
     from .genome.builds import Build
-    from .pipeline import Options, annotate_inputs
+    from .pipeline import Options
     from .readers.base import FileSummary, RecordError
     from .render.outputs import open_output, writing
     from .progress import Feedback
@@ -99,7 +100,8 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
         from .genome.reference import reference_for
 
         try:
-            reference_for(options.reference)  # fail early on an unusable FASTA: a usage problem
+            # fail early on an unusable FASTA (a usage problem); opened once for every input
+            options = replace(options, reference=reference_for(options.reference))
         except Her2scopeError as exc:
             typer.echo(f"her2scope: {exc.message}", err=True)
             return 2
@@ -115,7 +117,7 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
                 tee.append(item)
             yield item
 
-    items = counted(annotate_inputs(_with_progress(inputs, feedback, names), options, summaries))
+    items = counted(_annotate_arguments(_with_progress(inputs, feedback, names), options, summaries))
 
     def table(items, fh):
         write_table(items, fh, columns=columns or DEFAULT_COLUMNS, names=names)
@@ -136,6 +138,19 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
             for w in s.warnings:
                 sys.stderr.write(f"{names.get(s.input, s.input)}: warning: {w}\n")
     return 1 if failed else 0
+
+
+def _annotate_arguments(arguments, options, summaries):
+    """The command line's rule: an argument is a file, unless no file has that name and it
+    looks like HGVS (``her2scope annotate "ERBB2 p.S310F"``): then it is an expression."""
+    from .pipeline import annotate_inputs
+    from .readers.dispatch import looks_like_hgvs
+
+    for arg in arguments:
+        if not os.path.exists(arg) and looks_like_hgvs(arg):
+            yield from annotate_inputs(expressions=[arg], options=options, summaries=summaries)
+        else:
+            yield from annotate_inputs([arg], options, summaries)
 
 
 def _with_progress(inputs: list[str], feedback, names: dict[str, str]):

@@ -56,7 +56,7 @@ def _core() -> Check:
     try:
         from .pipeline import Options, annotate_inputs
 
-        [item] = list(annotate_inputs(["ERBB2 p.Y772_A775dup"], Options()))
+        [item] = list(annotate_inputs(expressions=["ERBB2 p.Y772_A775dup"], options=Options()))
         assert item.classification is not None
     except Exception as exc:  # noqa: BLE001 - the doctor reports, it does not crash
         return Check("core", State.unusable, f"annotating a known variant failed: {exc}",

@@ -1,8 +1,10 @@
 """The one-way flow: read -> check REF -> rejoin split events -> normalize/annotate ->
-classify -> results.  The CLI, and later the API and web UI, call ``annotate_inputs``."""
+classify -> results.  The CLI, case reports, the registry, the sweep and the web call
+``annotate_inputs``."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -18,7 +20,8 @@ from .hgvs.parse import dna_positions, parse_protein, split_reference
 from .hgvs.protein import ProteinChange
 from .knowledge.loader import KnowledgeBase, load_knowledge
 from .readers.base import FileSummary, RecordError
-from .readers.dispatch import read_input
+from .readers.dispatch import read_file
+from .readers.hgvs_lines import read_hgvs_lines
 from .rejoin import rejoin
 from .result import CallerComparison, VariantResult
 from .variant import CallerAnnotation, GenomicAllele, Observation
@@ -30,32 +33,59 @@ Item = VariantResult | RecordError
 @dataclass(frozen=True)
 class Options:
     build: Build | None = None
-    reference: str | None = None           # path of an indexed genome FASTA
+    # The genome bases for REF checks and 3' shifts: the path of an indexed genome FASTA (layered
+    # over the bundled ERBB2 locus), or any ReferenceProvider, used as given (e.g. one opened
+    # once for many calls, or a test double). None: the bundled locus only.
+    reference: str | os.PathLike[str] | ReferenceProvider | None = None
     knowledge: str | None = None           # path of a knowledge-base YAML (default: bundled)
 
 
-def annotate_inputs(inputs: Iterable[str], options: Options = Options(),
-                    summaries: list[FileSummary] | None = None) -> Iterator[Item]:
-    """Annotate every ERBB2 variant in ``inputs`` (files, or HGVS expressions given inline).
+def reference_of(options: Options) -> ReferenceProvider:
+    ref = options.reference
+    if ref is None or isinstance(ref, (str, os.PathLike)):
+        return reference_for(None if ref is None else os.fspath(ref))
+    return ref
+
+
+def annotate_inputs(paths: Iterable[str | os.PathLike[str]] = (), options: Options = Options(),
+                    summaries: list[FileSummary] | None = None, *,
+                    expressions: Iterable[str] = ()) -> Iterator[Item]:
+    """Annotate every ERBB2 variant in the files ``paths`` and in the HGVS ``expressions``.
+
+    A path is always a file (VCF, BCF, MAF or HGVS text, read by content): one that does not
+    exist is a ``file_not_found`` error, never taken for an expression. An expression is never
+    opened as a file. Files come first, then expressions, each in the order given.
 
     Yields results and per-record errors in input order; a file that cannot be read at all
     yields one RecordError with ``record=None``.  ``summaries`` receives one FileSummary per
-    input as it completes.
+    file or expression as it completes.
     """
+    if isinstance(paths, (str, os.PathLike)) or isinstance(expressions, str):
+        raise TypeError("annotate_inputs takes lists: paths=[...], expressions=[...]")
     kb = load_knowledge(options.knowledge)
-    ref = reference_for(options.reference)
-    for path in inputs:
-        summary = FileSummary(input=path)
-        items: list = []
-        try:
-            for item in read_input(path, options.build, summary):
-                items.append(item)
-        except Her2scopeError as exc:   # the file failed part-way: keep what came before
-            summary.errors += 1
-            items.append(RecordError.of(path, None, exc))
-        yield from _process(items, ref, kb, options, summary)
-        if summaries is not None:
-            summaries.append(summary)
+    ref = reference_of(options)
+    for path in paths:
+        name = os.fspath(path)
+        yield from _annotate_one(name, lambda s, p=name: read_file(p, options.build, s), ref, kb, options,
+                                 summaries)
+    for text in expressions:
+        yield from _annotate_one(text, lambda s, e=text: read_hgvs_lines([e], e, options.build, s), ref, kb,
+                                 options, summaries)
+
+
+def _annotate_one(name: str, read, ref: ReferenceProvider, kb: KnowledgeBase, options: Options,
+                  summaries: list[FileSummary] | None) -> Iterator[Item]:
+    summary = FileSummary(input=name)
+    items: list = []
+    try:
+        for item in read(summary):
+            items.append(item)
+    except Her2scopeError as exc:   # the file failed part-way: keep what came before
+        summary.errors += 1
+        items.append(RecordError.of(name, None, exc))
+    yield from _process(items, ref, kb, options, summary)
+    if summaries is not None:
+        summaries.append(summary)
 
 
 def _process(items: list, ref: ReferenceProvider, kb: KnowledgeBase, options: Options,
@@ -284,7 +314,7 @@ def interpret_allele(build: Build, pos: int, ref: str, alt: str, *, options: Opt
     from .variant import SourceRecord
 
     kb = load_knowledge(options.knowledge)
-    provider = reference_for(options.reference)
+    provider = reference_of(options)
     start = pos - 1 if ref else pos       # MAF insertion: POS is the base before the insertion
     allele = GenomicAllele(build, start, ref.upper(), alt.upper())
     src = SourceRecord(source, record, f"{build.value}:{pos}:{ref or '-'}>{alt or '-'}", sample)

@@ -19,7 +19,7 @@ def vcf(build: Build, pos: int, ref: str, alt: str):
 
 
 def expression(text: str, build: Build | None = None) -> dict:
-    items = list(annotate_inputs([text], Options(build=build)))
+    items = list(annotate_inputs(expressions=[text], options=Options(build=build)))
     assert len(items) == 1, items
     item = items[0]
     return item.as_dict() if hasattr(item, "as_dict") else {

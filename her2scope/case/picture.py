@@ -178,13 +178,12 @@ def read_test(test: NgsTest, base: Path, options: Options, *, strict: bool = Fal
         if note:
             notes.append(note)
         inputs.append(path)
-    inputs += list(test.variants)
-    if not inputs:
+    if not inputs and not test.variants:
         return NgsReading(test, (), tuple(errors), tuple(notes))
     opts = Options(build=Build(test.build) if test.build else options.build,
                    reference=options.reference, knowledge=options.knowledge)
     results = []
-    for item in annotate_inputs(inputs, opts):
+    for item in annotate_inputs(inputs, opts, expressions=test.variants):
         if isinstance(item, RecordError):
             errors.append(item)
         elif test.sample is None or item.sample in (None, test.sample):

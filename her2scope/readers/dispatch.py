@@ -27,12 +27,22 @@ class FileNotFound(InputError):
 
 
 def read_input(path: str, build: Build | None, summary: FileSummary) -> Iterator:
+    """A file, or, when no file of that name exists and the text looks like HGVS, an inline
+    expression (the command line's rule for an argument that may be either)."""
     if not os.path.exists(path):
         if looks_like_hgvs(path):
             summary.format = "HGVS"
             yield from read_hgvs_lines([path], path, build, summary)
             return
         raise FileNotFound(f"{path}: no such file (and not an HGVS expression)")
+    yield from read_file(path, build, summary)
+
+
+def read_file(path: str, build: Build | None, summary: FileSummary) -> Iterator:
+    """A file (or a pipe), read by content; never taken for an expression."""
+    if not os.path.exists(path):
+        hint = " (HGVS text? pass it as an expression, not as a path)" if looks_like_hgvs(path) else ""
+        raise FileNotFound(f"{path}: no such file{hint}")
     if os.path.isdir(path):
         raise MalformedRecordError(f"{path}: is a directory, not a file")
     if os.path.isfile(path):

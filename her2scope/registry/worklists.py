@@ -164,7 +164,7 @@ def _reclassify(v: ResultVariant, options: Options) -> str | None:
             text = v.hgvs_c or v.hgvs_p or v.protein_change
             if not text:
                 return None
-            items = [i for i in annotate_inputs([text], options) if not isinstance(i, RecordError)]
+            items = [i for i in annotate_inputs(expressions=[text], options=options) if not isinstance(i, RecordError)]
             if not items:
                 return None
             r = items[0]

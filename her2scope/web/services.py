@@ -3,13 +3,13 @@ upload plus a few clinical fields, or from a case. Thin wrappers; the engine dec
 
 Files reach the engine only from a private temporary folder this module wrote; a case coming
 over the network may not name files on the server, and its HGVS expressions must look like
-HGVS (the engine would otherwise read an existing path of that name).
+HGVS. Expressions go to the engine as expressions (``annotate_inputs(expressions=...)``), which
+never opens them as files.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,13 +60,15 @@ def _options(build: str | None):
         raise CaseRejected(f"build: unknown value; choose {' or '.join(b.value for b in Build)}") from None
 
 
-def annotate_paths(paths: list, folder: Path | None, build: str | None = None) -> Annotation:
-    from .. import annotate_inputs, load_knowledge
+def annotate_paths(paths: list, folder: Path | None, build: str | None = None, *,
+                   expressions: list[str] = ()) -> Annotation:
+    from ..knowledge import load_knowledge
+    from ..pipeline import annotate_inputs
     from ..readers.base import FileSummary, RecordError
 
     summaries: list[FileSummary] = []
     items, failed = [], 0
-    for item in annotate_inputs([str(p) for p in paths], _options(build), summaries):
+    for item in annotate_inputs([str(p) for p in paths], _options(build), summaries, expressions=expressions):
         failed += isinstance(item, RecordError)
         items.append(item.as_dict())
     sums = [{"input": s.input, "format": s.format, "build": s.build, "records": s.records,
@@ -82,23 +84,20 @@ def annotate_upload(saved: SavedUpload, build: str | None = None) -> Annotation:
 
 
 def check_expression(text: str) -> str:
-    """An HGVS expression the engine may take inline, or CaseRejected.
-
-    The engine reads an input as a file when a file of that name exists; an expression is
-    therefore refused if it contains a path separator or control character, does not look like
-    HGVS (the engine's own test), or happens to name an existing file."""
-    from ..readers.dispatch import looks_like_hgvs  # the engine's own test: HGVS, not a path
+    """An HGVS expression the engine may take inline, or CaseRejected: refused when it contains
+    a path separator or control character or does not look like HGVS (the engine's own test)."""
+    from ..readers.dispatch import looks_like_hgvs
 
     text = text.strip()
     if not text or len(text) > MAX_EXPRESSION_CHARS or any(c in text for c in "/\\\0\r\n") \
-            or not looks_like_hgvs(text) or os.path.lexists(text):
+            or not looks_like_hgvs(text):
         raise CaseRejected(f"not an HGVS expression: {text[:60]!r}")
     return text
 
 
 def annotate_expressions(expressions: list[str], build: str | None = None) -> Annotation:
     """HGVS expressions, given to the engine inline (each checked by ``check_expression``)."""
-    return annotate_paths([check_expression(e) for e in expressions], None, build)
+    return annotate_paths([], None, build, expressions=[check_expression(e) for e in expressions])
 
 
 def check_case_data(data: dict) -> dict:

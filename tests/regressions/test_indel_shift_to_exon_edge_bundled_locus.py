@@ -155,8 +155,8 @@ def test_locus_is_not_loaded_at_import_or_for_exonic_work():
             "from her2scope.genome.locus import erbb2_locus\n"
             "assert erbb2_locus.cache_info().currsize == 0\n"
             "from her2scope.pipeline import Options, annotate_inputs\n"
-            "list(annotate_inputs(['NM_004448.4:c.929C>T'], Options()))\n"
+            "list(annotate_inputs(expressions=['NM_004448.4:c.929C>T'], options=Options()))\n"
             "assert erbb2_locus.cache_info().currsize == 0\n"
-            "list(annotate_inputs(['NM_004448.4:c.2307+5G>A'], Options()))\n"
+            "list(annotate_inputs(expressions=['NM_004448.4:c.2307+5G>A'], options=Options()))\n"
             "assert erbb2_locus.cache_info().currsize == 1\n")
     subprocess.run([sys.executable, "-c", code], check=True)

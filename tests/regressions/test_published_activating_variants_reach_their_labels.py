@@ -30,7 +30,7 @@ SPELLINGS = {
 
 @pytest.mark.parametrize("expected,text", [(k, t) for k, ts in SPELLINGS.items() for t in ts])
 def test_activating_whatever_the_spelling(expected, text):
-    (item,) = list(her2scope.annotate_inputs([text]))
+    (item,) = list(her2scope.annotate_inputs(expressions=[text]))
     assert item.protein_change == expected
     c = item.classification
     assert c.activating, (text, c.oncogenicity, c.rule)
@@ -73,7 +73,7 @@ def test_a_polymorphism_reaches_no_label(tmp_path):
                                        "(issue 9 lists it); V777M differs from V777L less (Grantham 21 vs 32), "
                                        "so the residue rule does not reach it either")
 def test_v777m():
-    (item,) = list(her2scope.annotate_inputs(["p.V777M"]))
+    (item,) = list(her2scope.annotate_inputs(expressions=["p.V777M"]))
     assert item.classification.activating
 
 
