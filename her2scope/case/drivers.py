@@ -1,28 +1,22 @@
 """Other NSCLC drivers in the same result (EGFR, KRAS, ALK, ROS1, BRAF, MET, RET, NTRK).
 
-The rules are the cohort analytics' rules (``her2scope.cohort.drivers``), evaluated with the
-same SQL in DuckDB over this case's few non-ERBB2 records: one definition, two uses.
-Sources of records: MAF rows, VEP CSQ annotations in VCFs, and alterations the case states
-(``other_alterations``, e.g. "EGFR p.L858R", "ALK fusion").
+The rules are data (``her2scope.knowledge.drivers``, with their sources): the cohort analytics
+compile them to SQL, and this evaluates them in plain Python over the case's few records of
+other genes: one definition, two uses, and a single-patient report needs no database.
+Sources of records: MAF rows and VEP CSQ annotations in VCFs (``readers.gene_records``), and
+alterations the case states (``other_alterations``, e.g. "EGFR p.L858R", "ALK fusion").
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..genome.translate import ONE_LETTER
+from ..errors import Her2scopeError
+from ..knowledge.drivers import DRIVERS, DriverKind, DriverRule, Mutation
+from ..readers.base import FileSummary
+from ..readers.gene_records import GeneRecord, first_residue, read_gene_records
 from .stated import Kind, StatedAlteration, recognise
-
-_VEP_TO_MAF = {
-    "missense_variant": "Missense_Mutation", "inframe_deletion": "In_Frame_Del",
-    "inframe_insertion": "In_Frame_Ins", "stop_gained": "Nonsense_Mutation",
-    "splice_acceptor_variant": "Splice_Site", "splice_donor_variant": "Splice_Site",
-    "start_lost": "Translation_Start_Site", "stop_lost": "Nonstop_Mutation",
-    "synonymous_variant": "Silent",
-}
-_THREE = re.compile("|".join(sorted(ONE_LETTER, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -69,132 +63,61 @@ class DriverReport:
                 "problems": list(self.problems)}
 
 
-def _short(p: str) -> str:
-    p = p.split(":", 1)[-1].replace("(", "").replace(")", "")
-    return _THREE.sub(lambda m: ONE_LETTER[m.group(0)], p)
+@dataclass(frozen=True)
+class Located:
+    """A mutation the rules look at, and where it came from ("f.maf row 7", "stated: KRAS G12C")."""
+
+    mutation: Mutation
+    where: str
 
 
-def _aa_pos(p: str) -> int | None:
-    m = re.search(r"(\d+)", p or "")
-    return int(m.group(1)) if m else None
+@dataclass(frozen=True)
+class StatedFusion:
+    gene: str              # as stated: ALK, ROS1, RET, NTRK1/2/3 or NTRK (no one NTRK gene)
+    where: str
 
 
-def _int(text: str) -> int:
-    """A coordinate cell; anything that is not a plain non-negative integer counts as 0 (the
-    coordinate rules then do not fire)."""
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+def _located(rec: GeneRecord) -> Located:
+    return Located(Mutation(rec.gene, rec.variant_class, rec.protein_change, rec.residue, rec.chrom,
+                            rec.start, rec.end, rec.build), rec.where)
 
 
-def _variant_class(consequence: str, ref: str, alt: str) -> str:
-    for term in consequence.split("&"):
-        if term == "frameshift_variant":
-            return "Frame_Shift_Del" if len(ref) > len(alt) else "Frame_Shift_Ins"
-        if term in _VEP_TO_MAF:
-            return _VEP_TO_MAF[term]
-    return "Other"
-
-
-def _build_or_none(text: str) -> str | None:
-    """The stated build, or None: coordinate rules (MET exon 14) then simply do not fire."""
-    from ..errors import Her2scopeError
-    from ..genome.builds import parse_build
-
+def _file_mutations(path: Path, problems: list[str]) -> list[Located]:
+    """Mutation records of one MAF/VCF. Damage ends the records with a problem, never an
+    exception: the records before it are kept (the HER2 picture reports the same file as failed)."""
+    found: list[Located] = []
+    summary = FileSummary(input=str(path))
     try:
-        return parse_build(text).value if text else None
-    except Her2scopeError:
-        return None
-
-
-def _vcf_build(header: tuple[str, ...], path: Path) -> str | None:
-    from ..errors import Her2scopeError
-    from ..readers.vcf_header import parse_header
-
-    try:
-        return parse_header(list(header), str(path)).resolve_build(None, str(path))[0].value
-    except Her2scopeError:
-        return None
-
-
-def _maf_converter(table, path: Path):
-    def convert(row) -> list[dict]:
-        cells = dict(zip(table.header, row.cells))
-        p = cells.get("HGVSp_Short") or cells.get("Protein_Change") or ""
-        return [dict(hugo=cells.get("Hugo_Symbol", ""), variant_class=cells.get("Variant_Classification", ""),
-                     protein_change=p, aa_pos=_aa_pos(p), chrom=cells.get("Chromosome", "").removeprefix("chr"),
-                     start_pos=_int(cells.get("Start_Position", "")), end_pos=_int(cells.get("End_Position", "")),
-                     build=_build_or_none(cells.get("NCBI_Build", "")), where=f"{path.name} row {row.record}")]
-    return convert
-
-
-def _vcf_converter(table, path: Path):
-    fmt = next((line for line in table.header if line.startswith("##INFO=<ID=CSQ")), "")
-    m = re.search(r"Format: ?([^\"]+)", fmt)
-    if not m:
-        return None     # no VEP annotation: nothing to say about other genes
-    fields = m.group(1).split("|")
-    build = _vcf_build(table.header, path)
-
-    def convert(row) -> list[dict]:
-        cols = row.cells
-        if len(cols) < 8:
-            return []
-        info = dict(kv.split("=", 1) for kv in cols[7].split(";") if "=" in kv)
-        for entry in info.get("CSQ", "").split(","):
-            f = dict(zip(fields, entry.split("|")))
-            if not f.get("SYMBOL") or f.get("SYMBOL") == "ERBB2" or not f.get("HGVSp"):
-                continue
-            p = "p." + _short(f["HGVSp"]).split("p.", 1)[-1]
-            start = _int(cols[1])
-            return [dict(hugo=f["SYMBOL"], variant_class=_variant_class(f.get("Consequence", ""), cols[3], cols[4]),
-                         protein_change=p, aa_pos=_aa_pos(p), chrom=cols[0].removeprefix("chr"),
-                         start_pos=start, end_pos=start + len(cols[3]) - 1 if start else 0,
-                         build=build, where=f"{path.name} record {row.record}")]
-        return []
-    return convert
-
-
-def _file_rows(path: Path, problems: list[str]) -> list[dict]:
-    """Mutation rows of one MAF/VCF. Damage ends the rows with a problem, never an exception:
-    the rows before it are kept (the HER2 picture reports the same file as failed)."""
-    from ..errors import Her2scopeError
-    from ..readers.rows import read_rows
-
-    rows: list[dict] = []
-    seen = 0
-    try:
-        table = read_rows(str(path))
-        convert = {"MAF": _maf_converter, "VCF": _vcf_converter}.get(table.format, lambda *_: None)(table, path)
-        if convert is None:
-            return rows
-        for row in table.rows:
-            rows += convert(row)
-            seen = row.record
+        for rec in read_gene_records(str(path), summary):
+            found.append(_located(rec))
     except Her2scopeError as exc:
-        problems.append(f"{path.name}: other drivers checked in the first {seen} record(s) only: {exc.message}")
-    return rows
+        problems.append(f"{path.name}: other drivers checked in the first {summary.records} record(s) "
+                        f"only: {exc.message}")
+    return found
+
+
+def _stated_mutation(s: StatedAlteration) -> Located:
+    p = s.protein_change
+    vclass = ("In_Frame_Del" if "del" in p and "delins" not in p else
+              "In_Frame_Ins" if "ins" in p or "dup" in p else
+              "Nonsense_Mutation" if p.endswith("*") else "Missense_Mutation")
+    return Located(Mutation(s.gene, vclass, p, first_residue(p), "", 0, 0, "GRCh38"), f"stated: {s.text}")
 
 
 def collect_rows(files: list[Path], stated: list[StatedAlteration] | list[str] = (),
-                 problems: list[str] | None = None) -> tuple[list[dict], list[dict]]:
-    """(mutation rows, fusion rows) from MAF/VCF files and stated alterations."""
+                 problems: list[str] | None = None) -> tuple[list[Located], list[StatedFusion]]:
+    """(mutations, fusions) from MAF/VCF files and stated alterations."""
     problems = [] if problems is None else problems
-    mutations: list[dict] = []
-    fusions: list[dict] = []
+    mutations: list[Located] = []
+    fusions: list[StatedFusion] = []
     for path in files:
-        mutations += _file_rows(path, problems)
+        mutations += _file_mutations(path, problems)
     for item in stated:
         s = item if isinstance(item, StatedAlteration) else recognise(item)
-        where = f"stated: {s.text}"
         if s.kind is Kind.fusion:
-            fusions.append(dict(gene1=s.gene, gene2="", where=where))
+            fusions.append(StatedFusion(s.gene, f"stated: {s.text}"))
         elif s.kind is Kind.protein_change:
-            p = s.protein_change
-            vclass = ("In_Frame_Del" if "del" in p and "delins" not in p else
-                      "In_Frame_Ins" if "ins" in p or "dup" in p else
-                      "Nonsense_Mutation" if p.endswith("*") else "Missense_Mutation")
-            mutations.append(dict(hugo=s.gene, variant_class=vclass, protein_change=p, aa_pos=_aa_pos(p),
-                                  chrom="", start_pos=0, end_pos=0, build="GRCh38", where=where))
+            mutations.append(_stated_mutation(s))
     return mutations, fusions
 
 
@@ -204,7 +127,8 @@ def collect_rows(files: list[Path], stated: list[StatedAlteration] | list[str] =
 _EVENT_DRIVER = {Kind.exon19_deletion: "egfr", Kind.exon20_insertion: "egfr", Kind.met_exon14: "met14"}
 
 
-def _stated_findings(stated: list[StatedAlteration], drivers) -> tuple[list[DriverFinding], list[StatedReading]]:
+def _stated_findings(stated: list[StatedAlteration],
+                     drivers: tuple[DriverRule, ...]) -> tuple[list[DriverFinding], list[StatedReading]]:
     by_key = {d.key: d for d in drivers}
     findings: list[DriverFinding] = []
     readings: list[StatedReading] = []
@@ -229,45 +153,30 @@ def _stated_findings(stated: list[StatedAlteration], drivers) -> tuple[list[Driv
     return findings, readings
 
 
+def _fusion_matches(d: DriverRule, gene: str) -> bool:
+    # "NTRK fusion" as stated names no one NTRK gene: the NTRK1/2/3 rule covers it.
+    return d.kind is DriverKind.fusion and (gene in d.genes or gene == "NTRK" and "NTRK1" in d.genes)
+
+
 def find_drivers(files: list[Path], stated: list[str]) -> DriverReport:
     recognised = [recognise(text) for text in stated]
-    try:
-        import duckdb
-        import pandas as pd  # noqa: F401  (duckdb registers pandas frames)
-    except ImportError:
-        readings = tuple(StatedReading(s.text, s.label() if s.interpreted else "", "not_interpreted",
-                                       "other drivers not assessed: DuckDB is not installed") for s in recognised)
-        return DriverReport(False, (), "other drivers not assessed: install her2scope[cohort] (DuckDB)", readings)
-    from ..cohort.drivers import ALL, DRIVERS
-
     problems: list[str] = []
     mutations, fusions = collect_rows(files, recognised, problems)
     findings, readings = _stated_findings(recognised, DRIVERS)
-    matched: set[str] = set()     # the "where" of every row a rule fired on
+    matched: set[str] = set()     # the "where" of every record a rule fired on
 
-    def add(d, detail: str, where: str) -> None:
+    def add(d: DriverRule, detail: str, where: str) -> None:
         findings.append(DriverFinding(d.label, f"{detail} ({where})", d.rule))
         matched.add(where)
 
-    con = duckdb.connect()
-    try:
-        if mutations:
-            import pandas as pd
-
-            con.register("m", pd.DataFrame(mutations))
-            for d in ALL:
-                if d.kind != "mutation" or d not in DRIVERS:
-                    continue
-                for hugo, p, where in con.execute(
-                        f"SELECT hugo, protein_change, \"where\" FROM m WHERE {d.sql}").fetchall():
-                    add(d, f"{hugo} {p}", where)
-        for row in fusions:
-            for d in DRIVERS:
-                # "NTRK fusion" as stated names no one NTRK gene: the NTRK1/2/3 rule covers it.
-                if d.kind == "fusion" and (row["gene1"] in d.genes or row["gene1"] == "NTRK" and "NTRK1" in d.genes):
-                    add(d, f"{row['gene1']} fusion", row["where"])
-    finally:
-        con.close()
+    for d in DRIVERS:             # rule by rule, records in file order (as the report lists them)
+        for row in mutations:
+            if d.matches(row.mutation):
+                add(d, f"{row.mutation.gene} {row.mutation.protein_change}", row.where)
+    for fusion in fusions:
+        for d in DRIVERS:
+            if _fusion_matches(d, fusion.gene):
+                add(d, f"{fusion.gene} fusion", fusion.where)
     readings = [r if r.outcome != "pending" else
                 StatedReading(r.text, r.interpretation, "driver") if f"stated: {r.text}" in matched else
                 StatedReading(r.text, r.interpretation, "not_a_driver",

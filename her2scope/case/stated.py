@@ -41,7 +41,7 @@ _THREE_LOWER = re.compile(r"(?i)(p\.)?([a-z]{3})(\d+)([a-z]{3})\b")
 
 
 class Kind(enum.StrEnum):
-    protein_change = "protein_change"   # judged by the driver rules (``her2scope.cohort.drivers``)
+    protein_change = "protein_change"   # judged by the driver rules (``her2scope.knowledge.drivers``)
     exon19_deletion = "exon19_deletion"
     exon20_insertion = "exon20_insertion"
     met_exon14 = "met_exon14"

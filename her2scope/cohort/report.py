@@ -70,7 +70,7 @@ def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
              "(the same code as patient reports), from coordinates when present, else from the protein change.</p>",
              f"<p>{_e(PROFILED_DEFINITION)}</p>",
              f"<p>{_e(AMPLIFICATION_DEFINITION)} {_e(CNA_PROFILED_DEFINITION)}</p>",
-             "<p>Other drivers: coarse hotspot rules (her2scope/cohort/drivers.py, cited there): "
+             "<p>Other drivers: coarse hotspot rules (her2scope/knowledge/drivers.py, cited there): "
              + "; ".join(f"<b>{_e(d.label)}</b>: {_e(d.rule)}" for d in ALL) + ".</p>"]
     # Denominators and data quality
     c = raw["counts"][0]
