@@ -7,13 +7,13 @@ every call so a lab can see and override them (a stated ``lab_call`` always wins
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..genome.builds import Build
-from ..genome.transcript import erbb2
+from ..genome.transcript import overlaps_erbb2
+from ..readers.base import FileSummary
+from ..readers.copy_number import finite_number, read_cnv_records, read_segments
 
 CN_AMPLIFIED = 6.0
 CN_EQUIVOCAL = 4.0
@@ -26,17 +26,6 @@ class CopyNumberCall:
     value: float | None
     evidence: str
     code: str | None = None    # why failed / not_assessed (an errors.py code, or "not_covered")
-
-
-def _number(text: str, where: str) -> float:
-    """A copy number, log2 ratio or fold change as written; inf, nan and words are errors, never a call."""
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        raise InputError(f"{where}: {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise InputError(f"{where}: {text!r} is not a finite number")
-    return value
 
 
 def _classify_cn(cn: float, source: str) -> CopyNumberCall:
@@ -68,45 +57,20 @@ def call_copy_number(spec, base: Path, options) -> CopyNumberCall:
     return _from_vcf(path, options)
 
 
-def _overlaps(build: Build, chrom: str, start: int, end: int) -> bool:
-    lo, hi = erbb2().span(build)
-    return chrom in ("17", "chr17") and start < hi and end > lo
-
-
 def _from_segments(path: Path, options) -> CopyNumberCall:
-    """Tab-separated: chrom, start, end (1-based), then copy_number or log2 (header names it)."""
+    """The first segment over ERBB2 (``readers.copy_number.read_segments``: chrom, start, end,
+    then copy_number or log2)."""
     build = options.build
     if build is None:
         # Segment files carry no build; guessing one would place ERBB2 wrongly.
         raise InputError(f"{path}: a segment file does not state its genome build: give ngs[].build")
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read segment file: {exc}") from None
-    if not lines:
-        raise InputError(f"{path}: the segment file is empty")
-    header = [h.strip().lower() for h in lines[0].split("\t")]
-    value_col = next((i for i, h in enumerate(header) if h in ("copy_number", "cn", "total_cn")), None)
-    log2_col = next((i for i, h in enumerate(header) if h in ("log2", "log2_ratio", "seg.mean")), None)
-    if value_col is None and log2_col is None:
-        raise InputError(f"{path} line 1: need a copy_number or log2 column")
-    for n, line in enumerate(lines[1:], 2):
-        if not line.strip():
-            continue
-        f = line.split("\t")
-        try:
-            chrom, start, end = f[0].strip(), int(f[1]), int(f[2])
-        except (IndexError, ValueError):
-            raise InputError(f"{path} line {n}: expected chrom, start, end") from None
-        if _overlaps(build, chrom, start - 1, end):
-            col = value_col if value_col is not None else log2_col
-            if col >= len(f):
-                raise InputError(f"{path} line {n}: no value in column {col + 1}")
-            value = _number(f[col], f"{path} line {n}")
-            if value_col is not None and value < 0:
-                raise InputError(f"{path} line {n}: a negative copy number ({f[col]})")
-            cn = value if value_col is not None else 2 * 2 ** min(value, 64.0)
-            return _classify_cn(round(cn, 2), f"segment {chrom}:{start}-{end} ({build.value})")
+    for seg in read_segments(path):
+        if seg.chrom in ("17", "chr17") and overlaps_erbb2(build, seg.start - 1, seg.end):
+            value = seg.number()
+            if not seg.log2 and value < 0:
+                raise InputError(f"{path} line {seg.line}: a negative copy number ({seg.text})")
+            cn = 2 * 2 ** min(value, 64.0) if seg.log2 else value
+            return _classify_cn(round(cn, 2), f"segment {seg.chrom}:{seg.start}-{seg.end} ({build.value})")
     # Segments cover what the assay measured: none over ERBB2 means it was not measured there.
     return CopyNumberCall("not_assessed", None, f"{path.name}: no segment over ERBB2 ({build.value}): "
                                                 "copy number was not measured there", "not_covered")
@@ -114,26 +78,15 @@ def _from_segments(path: Path, options) -> CopyNumberCall:
 
 def _from_vcf(path: Path, options) -> CopyNumberCall:
     """A CNV/DUP record over ERBB2 (FORMAT CN, INFO CN, or an <AMP>/<DUP> call), read with the
-    engine's own VCF reader: same build detection, same errors, no second parser."""
-    from ..readers.base import FileSummary, RecordError
-    from ..readers.dispatch import read_input
-
+    engine's own VCF reader (``readers.copy_number.read_cnv_records``)."""
     summary = FileSummary(input=str(path))
-    for item in read_input(str(path), options.build, summary):
-        if isinstance(item, RecordError) or not item.not_interpreted:
-            continue
-        f = item.source.original.split("\t")
-        info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in f[7].split(";")) if len(f) > 7 else {}
-        cn = info.get("CN")
-        keys, values = (f[8].split(":"), f[9].split(":")) if len(f) > 9 else ([], [])
-        if "CN" in keys and keys.index("CN") < len(values):
-            cn = values[keys.index("CN")]
-        where = f"{f[4]} {f[0]}:{f[1]}-{info.get('END', f[1])} ({summary.build})"
-        if cn not in (None, "", "."):
-            value = _number(cn, f"{path} record {item.source.record}: CN")
+    for rec in read_cnv_records(str(path), options.build, summary):
+        where = f"{rec.alt} {rec.chrom}:{rec.pos}-{rec.end} ({summary.build})"
+        if rec.cn not in (None, "", "."):
+            value = finite_number(rec.cn, f"{path} record {rec.record}: CN")
             if value < 0:
-                raise InputError(f"{path} record {item.source.record}: a negative CN ({cn})")
+                raise InputError(f"{path} record {rec.record}: a negative CN ({rec.cn})")
             return _classify_cn(value, where)
-        if f[4] in ("<DUP>", "<AMP>", "<DUP:TANDEM>"):
+        if rec.alt in ("<DUP>", "<AMP>", "<DUP:TANDEM>"):
             return CopyNumberCall("equivocal", None, f"{where} over ERBB2 without a copy number (CN)")
     return CopyNumberCall("negative", None, f"{path.name}: no CNV record over ERBB2 ({summary.build})")
