@@ -16,18 +16,19 @@ from ..case.schema import Case, parse_case
 from ..errors import Her2scopeError
 from .audit import append_audit
 from .clinical import ClinicalUpdate, case_data, clinical_of, latest_diagnosis
+from . import worklists as _worklists
 from .dto import Page, PatientDetail, PatientSummary, WorklistRow
 from .importing import diagnosis_key, store_result
 from .interpret import NGS_TYPES, interpret_test
+from .listing import MAX_PER_PAGE, contains, page_args
 from .models import Diagnosis, Patient, Result, Test, utcnow
 from .roles import Action, NotFound, RegistryError
 from .rows import DiagnosisSpec, RowRejected, check_pseudonym, is_advanced
 from .views import patient_detail
 
 PATIENT_SORTS = ("patient", "diagnosed", "status", "tests")
-WORKLIST_SORTS = ("patient", "since", "days")
+WORKLIST_SORTS = _worklists.SORTS
 STATUSES = ("positive", "equivocal", "negative", "not_detected", "failed", "not_assessed", "pending", "not_tested")
-MAX_PER_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,6 @@ class PatientCase:
     missing: tuple[str, ...]
     problem: str | None = None           # a stored value the case schema refuses (the message)
     outdated: tuple[int, ...] = ()       # test ids whose result was made with another knowledge base
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _status_expr():
@@ -58,10 +55,6 @@ def _status_expr():
     whens.append((exists().where(ngs, Test.status.in_(("ordered", "received"))), "pending"))
     whens.append((exists().where(ngs, Test.status == "failed"), "failed"))
     return case(*whens, else_="not_tested")
-
-
-def _page_args(page: int, per_page: int) -> tuple[int, int]:
-    return max(1, int(page)), max(1, min(int(per_page), MAX_PER_PAGE))
 
 
 class PatientOpsMixin:
@@ -254,7 +247,7 @@ class PatientOpsMixin:
             raise RegistryError(f"sort must be one of {', '.join(PATIENT_SORTS)}")
         if status and status not in STATUSES:
             raise RegistryError(f"status must be one of {', '.join(STATUSES)}")
-        page, per_page = _page_args(page, per_page)
+        page, per_page = page_args(page, per_page)
         status_col = _status_expr().label("status")
         adv = exists().where(Diagnosis.patient_id == Patient.id, Diagnosis.advanced.is_(True))
         first_dx = (select(func.min(Diagnosis.diagnosis_date)).where(Diagnosis.patient_id == Patient.id)
@@ -264,7 +257,7 @@ class PatientOpsMixin:
         conds = []
         q = (q or "").strip()
         if q:
-            conds.append(func.lower(Patient.pseudonym).like(_like(q.lower()), escape="\\"))
+            conds.append(contains(Patient.pseudonym, q))
         if advanced is not None:
             conds.append(adv if advanced else ~adv)
         if status:
@@ -296,15 +289,35 @@ class PatientOpsMixin:
     def worklist_page(self, name: str, actor, *, q: str = "", sort: str = "patient", descending: bool = False,
                       page: int = 1, per_page: int = 50, today: dt.date | None = None,
                       pending_days: int = 14) -> Page:
-        """One page of a worklist, searched by pseudonym and sorted (patient, since, days)."""
+        """One page of a worklist, searched by pseudonym and sorted (patient, since, days) in
+        the database: the cost is one page, not the registry."""
         if sort not in WORKLIST_SORTS:
             raise RegistryError(f"sort must be one of {', '.join(WORKLIST_SORTS)}")
-        rows = self.worklists(actor, today=today, pending_days=pending_days, names=(name,))[name]
-        page, per_page = _page_args(page, per_page)
-        rows = filter_rows(rows, q)
-        rows = sort_rows(rows, sort, descending)
-        start = (page - 1) * per_page
-        return Page(tuple(rows[start:start + per_page]), len(rows), page, per_page)
+        today, _ = self._worklist_args(today, pending_days, (name,))
+        page, per_page = page_args(page, per_page)
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            total, rows = _worklists.select_page(s, name, today=today, pending_days=pending_days,
+                                                 options=self.options, q=q, sort=sort, descending=descending,
+                                                 limit=per_page, offset=(page - 1) * per_page)
+            append_audit(s, user.username, "worklists", None, f"{name}: page {page} ({len(rows)} of {total})"
+                         + (" searched" if q.strip() else ""))
+        return Page(tuple(rows), total, page, per_page)
+
+    def worklist_overview(self, actor, *, shown: int = 10, today: dt.date | None = None,
+                          pending_days: int = 14, names: tuple[str, ...] | None = None) -> dict[str, Page]:
+        """Each worklist's size and its first ``shown`` rows (by patient; 0: the counts only)."""
+        today, wanted = self._worklist_args(today, pending_days, names)
+        shown = max(0, min(int(shown), MAX_PER_PAGE))
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            out = {}
+            for name in wanted:
+                total, rows = _worklists.select_page(s, name, today=today, pending_days=pending_days,
+                                                     options=self.options, limit=shown)
+                out[name] = Page(tuple(rows), total, 1, max(1, shown))
+            append_audit(s, user.username, "worklists", None, ", ".join(f"{k}={v.total}" for k, v in out.items()))
+        return out
 
     def export_worklist(self, name: str, actor, *, q: str = "", sort: str = "patient", descending: bool = False,
                         today: dt.date | None = None, pending_days: int = 14) -> list[WorklistRow]:
@@ -312,12 +325,13 @@ class PatientOpsMixin:
         export itself is written to the audit log."""
         if sort not in WORKLIST_SORTS:
             raise RegistryError(f"sort must be one of {', '.join(WORKLIST_SORTS)}")
-        rows = sort_rows(filter_rows(self.worklists(actor, today=today, pending_days=pending_days,
-                                                    names=(name,))[name], q), sort, descending)
+        today, _ = self._worklist_args(today, pending_days, (name,))
         with self._tx() as s:
             user = self._actor(s, actor, Action.read)
+            _, rows = _worklists.select_page(s, name, today=today, pending_days=pending_days, options=self.options,
+                                             q=q, sort=sort, descending=descending)
             append_audit(s, user.username, "export_worklist", None, f"{name}: {len(rows)} rows (CSV)"
-                         + (" searched" if q else ""))
+                         + (" searched" if q.strip() else ""))
         return rows
 
     def import_report(self, batch_id: int, actor):
@@ -331,23 +345,6 @@ class PatientOpsMixin:
             if batch is None:
                 raise NotFound(f"no import batch {batch_id}")
             return _report_from(batch, already=False)
-
-
-def filter_rows(rows: list[WorklistRow], q: str) -> list[WorklistRow]:
-    q = (q or "").strip().lower()
-    return [r for r in rows if q in r.patient_id.lower()] if q else list(rows)
-
-
-def sort_rows(rows: list[WorklistRow], sort: str, descending: bool) -> list[WorklistRow]:
-    def key(r: WorklistRow):
-        value = {"patient": r.patient_id, "since": r.since, "days": r.days}[sort]
-        return (value is None, value if value is not None else 0, r.patient_id)   # unknowns last
-
-    out = sorted(rows, key=key)
-    if descending:
-        known = [r for r in out if key(r)[0] is False][::-1]
-        out = known + [r for r in out if key(r)[0]]
-    return out
 
 
 def _show(value) -> str:

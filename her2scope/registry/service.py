@@ -221,24 +221,26 @@ class Registry(AccountsMixin, PatientOpsMixin):
     # ---- worklists and statistics -------------------------------------------------------
     def worklists(self, actor: UserInfo, *, today: dt.date | None = None, pending_days: int = 14,
                   names: tuple[str, ...] | None = None) -> dict[str, list[WorklistRow]]:
-        today = today or dt.date.today()
+        """Every row of each worklist (by patient). For screens, ``worklist_page`` pages one
+        list and ``worklist_overview`` gives each list's count and first rows."""
+        today, wanted = self._worklist_args(today, pending_days, names)
+        with self._tx() as s:
+            user = self._actor(s, actor, Action.read)
+            out = {name: _worklists.select_page(s, name, today=today, pending_days=pending_days,
+                                                options=self.options)[1] for name in wanted}
+            append_audit(s, user.username, "worklists", None, ", ".join(f"{k}={len(v)}" for k, v in out.items()))
+        return out
+
+    @staticmethod
+    def _worklist_args(today: dt.date | None, pending_days: int,
+                       names: tuple[str, ...] | None) -> tuple[dt.date, tuple[str, ...]]:
         if pending_days < 0:
             raise RegistryError("pending_days must be >= 0")
         wanted = names or _worklists.NAMES
         unknown = [n for n in wanted if n not in _worklists.NAMES]
         if unknown:
             raise RegistryError(f"unknown worklist(s) {', '.join(unknown)}; known: {', '.join(_worklists.NAMES)}")
-        with self._tx() as s:
-            user = self._actor(s, actor, Action.read)
-            patients = sorted(snapshot.load(s).values(), key=lambda p: p.pseudonym)
-            out = {}
-            for name in wanted:
-                if name == "knowledge_update_changes_result":
-                    out[name] = _worklists.knowledge_update_changes_result(s, today, self.options)
-                else:
-                    out[name] = _worklists.SNAPSHOT_LISTS[name](patients, today, pending_days=pending_days)
-            append_audit(s, user.username, "worklists", None, ", ".join(f"{k}={len(v)}" for k, v in out.items()))
-        return out
+        return today or dt.date.today(), tuple(wanted)
 
     def turnaround(self, actor: UserInfo) -> dict:
         with self._tx() as s:

@@ -1,5 +1,5 @@
-"""A light, read-only snapshot of the registry for worklists and statistics: four queries,
-plain tuples, no ORM objects."""
+"""A light, read-only snapshot of the registry for the statistics (four queries, plain tuples,
+no ORM objects), and the current tests of a page of patients for the worklists' reasons."""
 
 from __future__ import annotations
 
@@ -84,18 +84,32 @@ class PatientRow:
         return any(t.status == "resulted" and t.her2_status == "positive" for t in self.ngs())
 
 
+def _test_rows(s: Session, *conds):
+    q = (select(Test.patient_id, Test.id, Test.test_type, Test.status, Test.assay, Test.ordered, Test.received,
+                Test.resulted, Test.failed, Result.id, Result.her2_status, Result.value, Result.knowledge_version)
+         .outerjoin(Result, Result.test_id == Test.id)
+         .where(Test.status != "retracted", *conds)        # kept for the record, never counted
+         .order_by(Test.id))
+    for pid, *rest in s.execute(q):
+        yield pid, TestRow(*rest)
+
+
+def tests_of(s: Session, patient_ids: list[int]) -> dict[int, list[TestRow]]:
+    """The current tests of a few patients (a page of a list), in test order."""
+    out: dict[int, list[TestRow]] = defaultdict(list)
+    if patient_ids:
+        for pid, t in _test_rows(s, Test.patient_id.in_(patient_ids)):
+            out[pid].append(t)
+    return dict(out)
+
+
 def load(s: Session) -> dict[int, PatientRow]:
     patients = {pid: PatientRow(pid, name) for pid, name in s.execute(select(Patient.id, Patient.pseudonym))}
     for pid, hist, stage, day, adv in s.execute(select(Diagnosis.patient_id, Diagnosis.histology, Diagnosis.stage,
                                                        Diagnosis.diagnosis_date, Diagnosis.advanced)):
         patients[pid].diagnoses.append((hist, stage, day, adv))
-    q = (select(Test.patient_id, Test.id, Test.test_type, Test.status, Test.assay, Test.ordered, Test.received,
-                Test.resulted, Test.failed, Result.id, Result.her2_status, Result.value, Result.knowledge_version)
-         .outerjoin(Result, Result.test_id == Test.id)
-         .where(Test.status != "retracted")        # kept for the record, never counted
-         .order_by(Test.id))
-    for pid, *rest in s.execute(q):
-        patients[pid].tests.append(TestRow(*rest))
+    for pid, t in _test_rows(s):
+        patients[pid].tests.append(t)
     for pid, kind, at in s.execute(select(Decision.patient_id, Decision.kind, Decision.decided_at)):
         patients[pid].decisions.append((kind, at))
     return patients

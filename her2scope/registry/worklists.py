@@ -1,13 +1,22 @@
-"""Testing-gap worklists. Each is a function of one snapshot of the registry; the definitions
-are documented in docs/registry.md and repeated in each function's docstring."""
+"""Testing-gap worklists, selected in the database. Each list is one SQL query (SQLAlchemy 2,
+bound parameters) whose rows are searched, sorted, counted and paged by the database, so a
+page costs one page whatever the size of the registry; the reason shown for a row is then
+written for that page's rows only. The definitions are documented in docs/registry.md and
+repeated in each function's docstring.
+
+``knowledge_update_changes_result`` is the exception: whether a stored call changed needs the
+engine, so the database selects the results made with another knowledge base and the engine
+re-interprets their variants; that list is searched, sorted and paged in Python.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, cast, exists, func, null, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from ..errors import Her2scopeError
 from ..genome.builds import Build
@@ -15,118 +24,232 @@ from ..knowledge import load_knowledge
 from ..pipeline import Options, annotate_inputs, interpret_allele
 from ..readers.base import RecordError
 from .dto import WorklistRow
-from .models import Patient, Result, ResultVariant, Test
-from .snapshot import PatientRow
+from .listing import contains, unknown_last_order
+from .models import Decision, Diagnosis, Patient, Result, ResultVariant, Test
+from .snapshot import PENDING, TESTED, TestRow, tests_of
+from .views import NGS
 
 NAMES = ("advanced_without_ngs", "pending_too_long", "plasma_not_detected_without_tissue", "ihc_without_ngs",
          "her2_mutant_without_brain_mri", "her2_mutant_without_decision", "knowledge_update_changes_result")
+SORTS = ("patient", "since", "days")
 TREATMENT_DECISIONS = ("therapy_chosen", "trial_referral", "other")
+ENGINE_LISTS = ("knowledge_update_changes_result",)
 
 
 def _days(since: dt.date | None, today: dt.date) -> int | None:
     return (today - since).days if since else None
 
 
-def advanced_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+# ---- building blocks: correlated on Patient.id; retracted tests never match (their status is
+# 'retracted', and every condition names the statuses it counts) ---------------------------------
+
+def _assessed(types: tuple[str, ...]):
+    """An NGS test of ``types`` resulted with a status that says something about ERBB2."""
+    t, r = aliased(Test), aliased(Result)     # the outer query may select from tests/results itself
+    return exists().where(t.patient_id == Patient.id, t.test_type.in_(types), t.status == "resulted",
+                          r.test_id == t.id, r.her2_status.in_(sorted(TESTED)))
+
+
+def _pending(types: tuple[str, ...]):
+    t = aliased(Test)
+    return exists().where(t.patient_id == Patient.id, t.test_type.in_(types), t.status.in_(PENDING))
+
+
+def _decided(kinds: tuple[str, ...]):
+    return exists().where(Decision.patient_id == Patient.id, Decision.kind.in_(kinds))
+
+
+def _last_test(*conds, result: bool = False):
+    """Per patient, the id of the latest (highest id) test meeting ``conds``."""
+    q = select(Test.patient_id.label("patient_id"), func.max(Test.id).label("test_id")).where(*conds)
+    if result:
+        q = q.join(Result, Result.test_id == Test.id)
+    return q.group_by(Test.patient_id).subquery()
+
+
+def _mutant():
+    """HER2-mutant patients (an NGS result with status positive) and the first such result date."""
+    return (select(Test.patient_id.label("patient_id"), func.min(Test.resulted).label("since"))
+            .join(Result, Result.test_id == Test.id)
+            .where(Test.test_type.in_(NGS), Test.status == "resulted", Result.her2_status == "positive")
+            .group_by(Test.patient_id).subquery())
+
+
+def _columns(since, test_id, *extra):
+    return (Patient.id.label("pid"), Patient.pseudonym.label("patient"), since.label("since"),
+            test_id.label("test_id"), *extra)
+
+
+_NO_TEST = cast(null(), Integer)
+
+
+# ---- the lists: a query (columns pid, patient, since, test_id, extras) and the reasons ------------
+
+def advanced_without_ngs(today: dt.date, pending_days: int):
     """Advanced NSCLC (stage IIIB-IVB) without an NGS test (tissue or plasma) that assessed
     ERBB2: a failed test, or a result that is failed or not assessed (damaged file, panel
-    without ERBB2, ...), does not count as tested."""
+    without ERBB2, ...), does not count as tested. Since: the first diagnosis date."""
+    dx = (select(Diagnosis.patient_id.label("patient_id"), func.min(Diagnosis.diagnosis_date).label("since"))
+          .where(Diagnosis.patient_id.in_(select(Diagnosis.patient_id).where(Diagnosis.advanced.is_(True))))
+          .group_by(Diagnosis.patient_id).subquery())
+    return (select(*_columns(dx.c.since, _NO_TEST)).join(dx, dx.c.patient_id == Patient.id)
+            .where(~_assessed(NGS)))
+
+
+def _advanced_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
+    tests = tests_of(s, [r.pid for r in rows])
     out = []
-    for p in patients:
-        if not p.advanced:
-            continue
-        ngs = p.ngs()
-        if any(t.assessed for t in ngs):
-            continue
+    for r in rows:
+        ngs = [t for t in tests.get(r.pid, []) if t.test_type in NGS]
         pending = [t for t in ngs if t.pending]
         unusable = [t for t in ngs if t.unusable]
         if pending:
             t = pending[0]
-            reason = f"{t.label} ordered {t.ordered or t.received}, no result yet"
+            out.append(f"{t.label} ordered {t.ordered or t.received}, no result yet")
         elif unusable:
-            reason = _unusable_reason(unusable[-1])
+            out.append(_unusable_reason(unusable[-1]))
         else:
-            reason = "advanced NSCLC with no NGS ordered"
-        out.append(WorklistRow(p.pseudonym, reason, p.diagnosis_date, _days(p.diagnosis_date, today)))
+            out.append("advanced NSCLC with no NGS ordered")
     return out
 
 
-def _unusable_reason(t) -> str:
+def _unusable_reason(t: TestRow) -> str:
     if t.status == "failed":
         return f"{t.label} failed {t.failed}; repeat testing needed"
     status = (t.her2_status or "no result").replace("_", " ")
     return f"{t.label} resulted {t.resulted} but ERBB2 {status}; repeat (or broader) NGS needed"
 
 
-def pending_too_long(patients: list[PatientRow], today: dt.date, pending_days: int = 14, **_) -> list[WorklistRow]:
-    """Any test ordered (or received) more than ``pending_days`` days ago, neither resulted nor failed."""
-    out = []
-    for p in patients:
-        for t in p.tests:
-            since = t.ordered or t.received
-            if t.status in ("ordered", "received") and since and (today - since).days > pending_days:
-                out.append(WorklistRow(p.pseudonym, f"{t.test_type.replace('_', ' ')}"
-                                       + (f" ({t.assay})" if t.assay else "")
-                                       + f" {t.status} {since}, pending {(today - since).days} days "
-                                       f"(> {pending_days})", since, (today - since).days, t.id))
-    return out
+def pending_too_long(today: dt.date, pending_days: int):
+    """Any test ordered (or received, when no order date) more than ``pending_days`` days ago,
+    neither resulted nor failed; one row per test."""
+    since = func.coalesce(Test.ordered, Test.received)
+    cutoff = today - dt.timedelta(days=pending_days)        # (today - since).days > pending_days
+    return (select(*_columns(since, Test.id, Test.test_type, Test.assay, Test.status))
+            .join(Test, Test.patient_id == Patient.id)
+            .where(Test.status.in_(PENDING), since.is_not(None), since < cutoff))
 
 
-def plasma_not_detected_without_tissue(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+def _pending_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
+    return [f"{r.test_type.replace('_', ' ')}" + (f" ({r.assay})" if r.assay else "")
+            + f" {r.status} {r.since}, pending {(today - r.since).days} days (> {pending_days})" for r in rows]
+
+
+def plasma_not_detected_without_tissue(today: dt.date, pending_days: int):
     """Plasma NGS resulted 'not detected' (no ERBB2 variant; not the same as negative), no
     activating ERBB2 mutation found elsewhere, and no tissue NGS that assessed ERBB2 or is
-    pending (a failed or not-assessed tissue test does not count)."""
-    out = []
-    for p in patients:
-        plasma = [t for t in p.ngs() if t.test_type == "ngs_plasma" and t.status == "resulted"
-                  and t.her2_status == "not_detected"]
-        if not plasma or p.her2_mutant or p.ngs_done_or_pending("ngs_tissue"):
-            continue
-        since = plasma[-1].resulted
-        out.append(WorklistRow(p.pseudonym, f"plasma NGS {since}: ERBB2 not detected; no tissue NGS",
-                               since, _days(since, today), plasma[-1].id))
-    return out
+    pending (a failed or not-assessed tissue test does not count). Since: the latest such
+    plasma result."""
+    last = _last_test(Test.test_type == "ngs_plasma", Test.status == "resulted",
+                      Result.her2_status == "not_detected", result=True)
+    mutant = _mutant()
+    return (select(*_columns(Test.resulted, Test.id)).join(last, last.c.patient_id == Patient.id)
+            .join(Test, Test.id == last.c.test_id)
+            .where(Patient.id.not_in(select(mutant.c.patient_id)),
+                   ~or_(_assessed(("ngs_tissue",)), _pending(("ngs_tissue",)))))
 
 
-def ihc_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+def _plasma_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
+    return [f"plasma NGS {r.since}: ERBB2 not detected; no tissue NGS" for r in rows]
+
+
+def ihc_without_ngs(today: dt.date, pending_days: int):
     """HER2 IHC (or ISH) resulted but no NGS that assessed ERBB2 or is pending: IHC measures
     protein, it does not find ERBB2 mutations (the classic mix-up). A failed or not-assessed
-    NGS does not count."""
-    out = []
-    for p in patients:
-        ihc = [t for t in p.tests if t.test_type in ("ihc", "ish") and t.status == "resulted"]
-        if not ihc or p.ngs_done_or_pending():
-            continue
-        t = ihc[-1]
-        what = f"HER2 IHC {t.value}" if t.test_type == "ihc" else f"HER2 ISH ratio {t.value}"
-        out.append(WorklistRow(p.pseudonym, f"{what} ({t.resulted}) but no NGS: IHC/ISH do not detect "
-                               "ERBB2 mutations", t.resulted, _days(t.resulted, today), t.id))
-    return out
+    NGS does not count. Since: the latest IHC/ISH result."""
+    last = _last_test(Test.test_type.in_(("ihc", "ish")), Test.status == "resulted")
+    return (select(*_columns(Test.resulted, Test.id, Test.test_type, Result.value))
+            .join(last, last.c.patient_id == Patient.id).join(Test, Test.id == last.c.test_id)
+            .outerjoin(Result, Result.test_id == Test.id)
+            .where(~or_(_assessed(NGS), _pending(NGS))))
 
 
-def _mutant_since(p: PatientRow) -> dt.date | None:
-    days = [t.resulted for t in p.ngs() if t.status == "resulted" and t.her2_status == "positive" and t.resulted]
-    return min(days) if days else None
+def _ihc_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
+    return [(f"HER2 IHC {r.value}" if r.test_type == "ihc" else f"HER2 ISH ratio {r.value}")
+            + f" ({r.since}) but no NGS: IHC/ISH do not detect ERBB2 mutations" for r in rows]
 
 
-def her2_mutant_without_brain_mri(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
-    """HER2-mutant (activating ERBB2 mutation by NGS) with no 'brain_mri_done' decision recorded."""
-    out = []
-    for p in patients:
-        if p.her2_mutant and "brain_mri_done" not in {k for k, _ in p.decisions}:
-            since = _mutant_since(p)
-            out.append(WorklistRow(p.pseudonym, "HER2-mutant: no brain MRI recorded", since, _days(since, today)))
-    return out
+def _mutant_without(kinds: tuple[str, ...]):
+    mutant = _mutant()
+    return (select(*_columns(mutant.c.since, _NO_TEST)).join(mutant, mutant.c.patient_id == Patient.id)
+            .where(~_decided(kinds)))
 
 
-def her2_mutant_without_decision(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
+def her2_mutant_without_brain_mri(today: dt.date, pending_days: int):
+    """HER2-mutant (activating ERBB2 mutation by NGS) with no 'brain_mri_done' decision
+    recorded. Since: the first HER2-mutant result."""
+    return _mutant_without(("brain_mri_done",))
+
+
+def her2_mutant_without_decision(today: dt.date, pending_days: int):
     """HER2-mutant with no documented next step (therapy_chosen, trial_referral or other)."""
-    out = []
-    for p in patients:
-        if p.her2_mutant and not {k for k, _ in p.decisions} & set(TREATMENT_DECISIONS):
-            since = _mutant_since(p)
-            out.append(WorklistRow(p.pseudonym, "HER2-mutant: no therapy decision or trial referral recorded",
-                                   since, _days(since, today)))
+    return _mutant_without(TREATMENT_DECISIONS)
+
+
+def _fixed(text: str):
+    return lambda s, rows, today, pending_days: [text] * len(rows)
+
+
+@dataclass(frozen=True)
+class SqlList:
+    query: Callable          # (today, pending_days) -> Select with pid, patient, since, test_id, extras
+    reasons: Callable        # (session, rows, today, pending_days) -> one reason per row
+
+
+SQL_LISTS: dict[str, SqlList] = {
+    "advanced_without_ngs": SqlList(advanced_without_ngs, _advanced_reasons),
+    "pending_too_long": SqlList(pending_too_long, _pending_reasons),
+    "plasma_not_detected_without_tissue": SqlList(plasma_not_detected_without_tissue, _plasma_reasons),
+    "ihc_without_ngs": SqlList(ihc_without_ngs, _ihc_reasons),
+    "her2_mutant_without_brain_mri": SqlList(her2_mutant_without_brain_mri,
+                                             _fixed("HER2-mutant: no brain MRI recorded")),
+    "her2_mutant_without_decision": SqlList(her2_mutant_without_decision,
+                                            _fixed("HER2-mutant: no therapy decision or trial referral recorded")),
+}
+
+
+# ---- running a list: search, sort, count and page ------------------------------------------------
+
+def select_page(s: Session, name: str, *, today: dt.date, pending_days: int, options: Options, q: str = "",
+                sort: str = "patient", descending: bool = False, limit: int | None = None,
+                offset: int = 0) -> tuple[int, list[WorklistRow]]:
+    """(rows matching the search, the rows of the page). ``limit`` None: every row. Sorts:
+    patient; since (unknown dates last); days (= today - since, unknown last); ties by
+    patient then test."""
+    if name in ENGINE_LISTS:
+        rows = sort_rows(filter_rows(knowledge_update_changes_result(s, today, options), q), sort, descending)
+        return len(rows), rows[offset:None if limit is None else offset + limit]
+    spec = SQL_LISTS[name]
+    sub = spec.query(today, pending_days).subquery()
+    cond = contains(sub.c.patient, q)
+    conds = [] if cond is None else [cond]
+    total = s.scalar(select(func.count()).select_from(sub).where(*conds))
+    key = {"patient": sub.c.patient, "since": sub.c.since, "days": sub.c.since}[sort]
+    # days grow as 'since' goes back in time: ascending days is descending since.
+    key_desc = descending != (sort == "days")
+    order = unknown_last_order(key, key_desc, [sub.c.patient, sub.c.test_id], descending)
+    q_rows = select(sub).where(*conds).order_by(*order).offset(offset)
+    rows = s.execute(q_rows if limit is None else q_rows.limit(limit)).all()
+    reasons = spec.reasons(s, rows, today, pending_days)
+    return total, [WorklistRow(r.patient, why, r.since, _days(r.since, today), r.test_id)
+                   for r, why in zip(rows, reasons)]
+
+
+def filter_rows(rows: list[WorklistRow], q: str) -> list[WorklistRow]:
+    q = (q or "").strip().lower()
+    return [r for r in rows if q in r.patient_id.lower()] if q else list(rows)
+
+
+def sort_rows(rows: list[WorklistRow], sort: str, descending: bool) -> list[WorklistRow]:
+    """The same order as ``select_page``'s SQL, for the list made by the engine."""
+    def key(r: WorklistRow):
+        value = {"patient": r.patient_id, "since": r.since, "days": r.days}[sort]
+        return (value is None, value if value is not None else 0, r.patient_id)   # unknowns last
+
+    out = sorted(rows, key=key)
+    if descending:
+        known = [r for r in out if key(r)[0] is False][::-1]
+        out = known + [r for r in out if key(r)[0]]
     return out
 
 
@@ -172,10 +295,3 @@ def _reclassify(v: ResultVariant, options: Options) -> str | None:
         return None
     return r.classification.oncogenicity if r.classification else None
 
-
-SNAPSHOT_LISTS: dict[str, Callable] = {
-    "advanced_without_ngs": advanced_without_ngs, "pending_too_long": pending_too_long,
-    "plasma_not_detected_without_tissue": plasma_not_detected_without_tissue, "ihc_without_ngs": ihc_without_ngs,
-    "her2_mutant_without_brain_mri": her2_mutant_without_brain_mri,
-    "her2_mutant_without_decision": her2_mutant_without_decision,
-}

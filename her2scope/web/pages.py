@@ -97,7 +97,7 @@ def logout(request: Request):
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user=Depends(page_user)):
     st = state(request)
-    worklists = st.registry.worklists(user, pending_days=st.settings.pending_days)
+    worklists = st.registry.worklist_overview(user, shown=0, pending_days=st.settings.pending_days)
     return render(request, "home.html", worklists=worklists)
 
 

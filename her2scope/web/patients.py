@@ -375,7 +375,7 @@ def attach_upload(request: Request, key: str, user=Depends(page_user), patient_i
 @router.get("/worklists", response_class=HTMLResponse)
 def worklists(request: Request, user=Depends(page_user)):
     st = state(request)
-    lists = st.registry.worklists(user, pending_days=st.settings.pending_days)
+    lists = st.registry.worklist_overview(user, shown=OVERVIEW_ROWS, pending_days=st.settings.pending_days)
     turnaround = st.registry.turnaround(user)
     cols = list(dict.fromkeys(k for row in turnaround.values() if isinstance(row, dict) for k in row))
     return render(request, "worklists.html", lists=lists, descriptions=worklist_descriptions(), shown=OVERVIEW_ROWS,
