@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..genome.builds import Build
 from ..genome.transcript import overlaps_erbb2
-from ..readers.base import FileSummary
-from ..readers.copy_number import finite_number, read_cnv_records, read_segments
+from ..readers.base import FileSummary, RecordError
+from ..readers.copy_number import finite_number, read_cnv_records, read_segments, unplaced_cnv_records
 
 CN_AMPLIFIED = 6.0
 CN_EQUIVOCAL = 4.0
@@ -78,15 +79,38 @@ def _from_segments(path: Path, options) -> CopyNumberCall:
 
 def _from_vcf(path: Path, options) -> CopyNumberCall:
     """A CNV/DUP record over ERBB2 (FORMAT CN, INFO CN, or an <AMP>/<DUP> call), read with the
-    engine's own VCF reader (``readers.copy_number.read_cnv_records``)."""
+    engine's own VCF reader (``readers.copy_number.read_cnv_records``). No record over ERBB2 is
+    a negative only when the file was read to its end and no chr17 CNV record of unknown span
+    could cover ERBB2."""
     summary = FileSummary(input=str(path))
+    call: CopyNumberCall | None = None
+    errors: list[RecordError] = []
     for rec in read_cnv_records(str(path), options.build, summary):
-        where = f"{rec.alt} {rec.chrom}:{rec.pos}-{rec.end} ({summary.build})"
-        if rec.cn not in (None, "", "."):
-            value = finite_number(rec.cn, f"{path} record {rec.record}: CN")
-            if value < 0:
-                raise InputError(f"{path} record {rec.record}: a negative CN ({rec.cn})")
-            return _classify_cn(value, where)
-        if rec.alt in ("<DUP>", "<AMP>", "<DUP:TANDEM>"):
-            return CopyNumberCall("equivocal", None, f"{where} over ERBB2 without a copy number (CN)")
+        if isinstance(rec, RecordError):
+            errors.append(rec)
+        elif call is None:
+            call = _call_from_record(rec, path, summary)
+    if call is not None and (call.status == "positive" or not errors):
+        return call
+    if errors:
+        first = errors[0]
+        return CopyNumberCall("failed", None, f"{path.name}: copy-number file not read in full "
+                                              f"({first.message.replace(str(path), path.name)})", first.error)
+    unplaced = unplaced_cnv_records(str(path), Build(summary.build)) if summary.build else []
+    if unplaced:
+        return CopyNumberCall("failed", None, f"{path.name} record {unplaced[0]}: a symbolic chr17 CNV record "
+                                              "before ERBB2 states neither END nor SVLEN, so whether it covers "
+                                              "ERBB2 cannot be told", "malformed_record")
     return CopyNumberCall("negative", None, f"{path.name}: no CNV record over ERBB2 ({summary.build})")
+
+
+def _call_from_record(rec, path: Path, summary: FileSummary) -> CopyNumberCall | None:
+    where = f"{rec.alt} {rec.chrom}:{rec.pos}-{rec.end} ({summary.build})"
+    if rec.cn not in (None, "", "."):
+        value = finite_number(rec.cn, f"{path} record {rec.record}: CN")
+        if value < 0:
+            raise InputError(f"{path} record {rec.record}: a negative CN ({rec.cn})")
+        return _classify_cn(value, where)
+    if rec.alt in ("<DUP>", "<AMP>", "<DUP:TANDEM>"):
+        return CopyNumberCall("equivocal", None, f"{where} over ERBB2 without a copy number (CN)")
+    return None     # another passed-through record (<DEL>, a breakend ...): not a copy-number gain

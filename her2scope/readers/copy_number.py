@@ -15,7 +15,9 @@ from pathlib import Path
 from ..errors import InputError
 from ..genome.builds import Build
 from .base import FileSummary, RecordError
+from ..genome.transcript import overlaps_erbb2
 from .dispatch import read_input
+from .rows import read_rows
 from .vcf_info import first_sample, parse_info
 
 _CN_COLUMNS = ("copy_number", "cn", "total_cn")
@@ -97,14 +99,39 @@ class CnvRecord:
     cn: str | None          # FORMAT CN of the first sample, else INFO CN; None when neither
 
 
-def read_cnv_records(path: str, build: Build | None, summary: FileSummary) -> Iterator[CnvRecord]:
+def read_cnv_records(path: str, build: Build | None,
+                     summary: FileSummary) -> Iterator[CnvRecord | RecordError]:
     """The not-interpreted records over ERBB2, read with the engine's own VCF reader (same
-    build detection, same errors, no second parser; ``summary.build`` is filled in)."""
+    build detection, same errors, no second parser; ``summary.build`` is filled in). The
+    reader's errors are passed on: a CNV file not read to its end can give no negative."""
     for item in read_input(path, build, summary):
-        if isinstance(item, RecordError) or not item.not_interpreted:
+        if isinstance(item, RecordError):
+            yield item
+            continue
+        if not item.not_interpreted:
             continue
         f = item.source.original.split("\t")
         info = parse_info(f[7]) if len(f) > 7 else {}
         sample = first_sample(f)
         cn = sample["CN"] if "CN" in sample else info.get("CN")
         yield CnvRecord(item.source.record, f[0], f[1], info.get("END", f[1]), f[4], cn)
+
+
+_CHR17 = ("17", "chr17", "NC_000017.10", "NC_000017.11")
+
+
+def unplaced_cnv_records(path: str, build: Build) -> list[int]:
+    """Record numbers of symbolic chr17 records (``<DUP>``, ``<AMP>``, ``<CNV>`` ...) that start
+    at or before ERBB2's end but state neither INFO END nor SVLEN: their span is unknown, so
+    whether they cover ERBB2 cannot be told (the variant reader places them at POS only)."""
+    out = []
+    for row in read_rows(path).rows:
+        cells = row.cells
+        if len(cells) < 8 or cells[0] not in _CHR17 or "<" not in cells[4]:
+            continue
+        info = parse_info(cells[7])
+        if "END" in info or "SVLEN" in info or not cells[1].isdigit():
+            continue
+        if overlaps_erbb2(build, int(cells[1]) - 1, 1 << 40):
+            out.append(row.record)
+    return out
