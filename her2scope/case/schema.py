@@ -44,7 +44,9 @@ IHC_SCORES = ("0", "1+", "2+", "3+")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # allow_inf_nan=False: an ISH ratio, copy number or tumour content of inf/nan is refused,
+    # never called "amplified" (a number that is not a measurement decides nothing).
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False)
 
 
 class CopyNumber(_Model):
