@@ -114,3 +114,21 @@ def test_overview_counts_and_first_rows(registry, users, generated):
         want = oracle.PYTHON_LISTS[name](generated, TODAY, pending_days=14)
         assert over[name].total == len(want) and list(over[name].items) == want[:3]
     assert set(registry.worklist_overview(users["viewer"], shown=0, today=TODAY)) == set(NAMES)
+
+
+def test_patient_status_filter_and_sort_equal_the_python_status(registry, users, generated):
+    """The patients page's status filter and sort (SQL) against ``views.mutation_status`` over
+    the snapshot (``list_patients``), for every status."""
+    from her2scope.registry.patient_ops import STATUSES
+
+    v = users["viewer"]
+    python = {p.patient_id: p.her2_mutation for p in registry.list_patients(v)}
+    assert len(set(python.values())) >= 6            # the generated registry has most statuses
+    for status in STATUSES:
+        page = registry.patients_page(v, status=status, per_page=500)
+        assert {p.patient_id for p in page.items} == {k for k, s in python.items() if s == status}, status
+        assert page.total == len(page.items)
+    by_status = registry.patients_page(v, sort="status", per_page=500)
+    assert [p.patient_id for p in by_status.items] == sorted(python, key=lambda k: (python[k], k))[:500]
+    assert {p.patient_id: p.her2_mutation for p in by_status.items} == \
+        {k: python[k] for k in [p.patient_id for p in by_status.items]}

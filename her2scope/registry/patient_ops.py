@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from ..case.schema import Case, parse_case
 from ..errors import Her2scopeError
@@ -42,19 +42,43 @@ class PatientCase:
     outdated: tuple[int, ...] = ()       # test ids whose result was made with another knowledge base
 
 
-def _status_expr():
-    """The patient's overall ERBB2 mutation status in SQL, in ``views.mutation_status``'s order."""
-    ngs = and_(Test.patient_id == Patient.id, Test.test_type.in_(NGS_TYPES))
+# The patient's overall ERBB2 mutation status (``views.mutation_status``) as the best rank over
+# the patient's current NGS tests: a result status in the picture's order, then pending, then a
+# failed test; no rank = not tested. Retracted tests (and resulted tests without a result) rank
+# nothing, as they count nothing.
+_RANKED = ("positive", "equivocal", "negative", "not_detected", "failed", "not_assessed", "pending", "failed")
 
-    def result(status):
-        return exists().where(ngs, Test.status == "resulted", Result.test_id == Test.id,
-                              Result.her2_status == status)
 
-    whens = [(result(st), st) for st in ("positive", "equivocal", "negative", "not_detected", "failed",
-                                         "not_assessed")]
-    whens.append((exists().where(ngs, Test.status.in_(("ordered", "received"))), "pending"))
-    whens.append((exists().where(ngs, Test.status == "failed"), "failed"))
-    return case(*whens, else_="not_tested")
+def _status_ranks(*conds):
+    """Per patient, the best status rank (a grouped query: one pass over the NGS tests)."""
+    rank = case(*[(and_(Test.status == "resulted", Result.her2_status == st), i)
+                  for i, st in enumerate(_RANKED[:6], 1)],
+                (Test.status.in_(("ordered", "received")), 7), (Test.status == "failed", 8))
+    return (select(Test.patient_id.label("patient_id"), func.min(rank).label("rank"))
+            .outerjoin(Result, Result.test_id == Test.id).where(Test.test_type.in_(NGS_TYPES), *conds)
+            .group_by(Test.patient_id).subquery())
+
+
+def _has_rank(i: int):
+    """The patient has a current NGS test of status rank ``i`` (EXISTS: a semi-join)."""
+    t, r = aliased(Test), aliased(Result)
+    mine = (t.patient_id == Patient.id, t.test_type.in_(NGS_TYPES))
+    if i <= 6:
+        return exists().where(*mine, t.status == "resulted", r.test_id == t.id, r.her2_status == _RANKED[i - 1])
+    return exists().where(*mine, t.status.in_(("ordered", "received")) if i == 7 else t.status == "failed")
+
+
+def _status_is(status: str):
+    """Filter: the overall status is ``status`` (its rank present, no better rank present),
+    as EXISTS / NOT EXISTS so that a rare status is found from its few tests."""
+    ranks = [i for i, st in enumerate(_RANKED, 1) if st == status]
+    if not ranks:          # not tested: no rank at all
+        return and_(*[~_has_rank(i) for i in range(1, len(_RANKED) + 1)])
+    return or_(*[and_(_has_rank(i), *[~_has_rank(j) for j in range(1, i)]) for i in ranks])
+
+
+def _status_label(rank):
+    return case(*[(rank == i, st) for i, st in enumerate(_RANKED, 1)], else_="not_tested")
 
 
 class PatientOpsMixin:
@@ -248,43 +272,66 @@ class PatientOpsMixin:
         if status and status not in STATUSES:
             raise RegistryError(f"status must be one of {', '.join(STATUSES)}")
         page, per_page = page_args(page, per_page)
-        status_col = _status_expr().label("status")
-        adv = exists().where(Diagnosis.patient_id == Patient.id, Diagnosis.advanced.is_(True))
-        first_dx = (select(func.min(Diagnosis.diagnosis_date)).where(Diagnosis.patient_id == Patient.id)
-                    .scalar_subquery())
-        n_tests = (select(func.count()).select_from(Test).where(Test.patient_id == Patient.id,
-                                                                Test.status != "retracted").scalar_subquery())
-        conds = []
         q = (q or "").strip()
+        # Two steps: the page's patient ids (searched, filtered and sorted on only what the
+        # sort and filters need, so the default page walks the pseudonym index), then what the
+        # page shows for those ids alone.
+        base = select(Patient.id).select_from(Patient)
+        conds = []
         if q:
             conds.append(contains(Patient.pseudonym, q))
         if advanced is not None:
+            adv = exists().where(Diagnosis.patient_id == Patient.id, Diagnosis.advanced.is_(True))
             conds.append(adv if advanced else ~adv)
+        key = Patient.pseudonym
         if status:
-            conds.append(status_col == status)
-        key = {"patient": Patient.pseudonym, "diagnosed": first_dx, "status": status_col, "tests": n_tests}[sort]
+            conds.append(_status_is(status))
+        if sort == "status":
+            ranks = _status_ranks()
+            base = base.outerjoin(ranks, ranks.c.patient_id == Patient.id)
+            key = _status_label(ranks.c.rank)
+        if sort == "diagnosed":
+            dx = (select(Diagnosis.patient_id.label("patient_id"), func.min(Diagnosis.diagnosis_date).label("day"))
+                  .group_by(Diagnosis.patient_id).subquery())
+            base, key = base.outerjoin(dx, dx.c.patient_id == Patient.id), dx.c.day
+        elif sort == "tests":
+            n = (select(Test.patient_id.label("patient_id"), func.count().label("n"))
+                 .where(Test.status != "retracted").group_by(Test.patient_id).subquery())
+            base, key = base.outerjoin(n, n.c.patient_id == Patient.id), func.coalesce(n.c.n, 0)
         order = [key.desc() if descending else key.asc(), Patient.pseudonym]
         with self._tx() as s:
             user = self._actor(s, actor, Action.read)
-            total = s.scalar(select(func.count()).select_from(Patient).where(*conds))
-            rows = s.execute(select(Patient.id, Patient.pseudonym, status_col, adv.label("adv"), first_dx, n_tests)
-                             .where(*conds).order_by(*order).limit(per_page)
-                             .offset((page - 1) * per_page)).all()
-            ids = [r[0] for r in rows]
-            latest: dict[int, tuple] = {}
-            if ids:
-                for pid, hist, stage, day, did in s.execute(
-                        select(Diagnosis.patient_id, Diagnosis.histology, Diagnosis.stage, Diagnosis.diagnosis_date,
-                               Diagnosis.id).where(Diagnosis.patient_id.in_(ids))):
-                    k = (day or dt.date.min, did)
-                    if pid not in latest or k > latest[pid][0]:
-                        latest[pid] = (k, hist, stage)
+            total = s.scalar(select(func.count()).select_from(base.where(*conds).subquery()))
+            ids = list(s.scalars(base.where(*conds).order_by(*order).limit(per_page)
+                                 .offset((page - 1) * per_page)))
+            items = tuple(self._summaries(s, ids))
             append_audit(s, user.username, "list_patients", None,
-                         f"page {page} ({len(rows)} of {total})" + (" searched" if q else ""))
-        items = tuple(PatientSummary(pseudo, latest.get(pid, (None, None, None))[1],
-                                     latest.get(pid, (None, None, None))[2], bool(a), day, st, n)
-                      for pid, pseudo, st, a, day, n in rows)
+                         f"page {page} ({len(ids)} of {total})" + (" searched" if q else ""))
         return Page(items, total, page, per_page)
+
+    @staticmethod
+    def _summaries(s, ids: list[int]) -> list[PatientSummary]:
+        """The list's columns for a page of patients, in the order of ``ids``."""
+        if not ids:
+            return []
+        ranks = _status_ranks(Test.patient_id.in_(ids))
+        status = dict(s.execute(select(ranks.c.patient_id, _status_label(ranks.c.rank))).all())
+        n_tests = dict(s.execute(select(Test.patient_id, func.count()).where(
+            Test.patient_id.in_(ids), Test.status != "retracted").group_by(Test.patient_id)).all())
+        names = dict(s.execute(select(Patient.id, Patient.pseudonym).where(Patient.id.in_(ids))).all())
+        dxs: dict[int, list] = {}
+        for pid, hist, stage, day, adv, did in s.execute(
+                select(Diagnosis.patient_id, Diagnosis.histology, Diagnosis.stage, Diagnosis.diagnosis_date,
+                       Diagnosis.advanced, Diagnosis.id).where(Diagnosis.patient_id.in_(ids))):
+            dxs.setdefault(pid, []).append((day or dt.date.min, did, hist, stage, day, adv))
+        out = []
+        for pid in ids:
+            rows = dxs.get(pid, [])
+            latest = max(rows)[2:4] if rows else (None, None)
+            first = min((r[4] for r in rows if r[4]), default=None)
+            out.append(PatientSummary(names[pid], latest[0], latest[1], any(r[5] for r in rows), first,
+                                      status.get(pid, "not_tested"), n_tests.get(pid, 0)))
+        return out
 
     def worklist_page(self, name: str, actor, *, q: str = "", sort: str = "patient", descending: bool = False,
                       page: int = 1, per_page: int = 50, today: dt.date | None = None,

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, cast, exists, func, null, or_, select
+from sqlalchemy import Integer, and_, cast, exists, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import Her2scopeError
@@ -59,20 +59,38 @@ def _decided(kinds: tuple[str, ...]):
     return exists().where(Decision.patient_id == Patient.id, Decision.kind.in_(kinds))
 
 
-def _last_test(*conds, result: bool = False):
-    """Per patient, the id of the latest (highest id) test meeting ``conds``."""
-    q = select(Test.patient_id.label("patient_id"), func.max(Test.id).label("test_id")).where(*conds)
-    if result:
-        q = q.join(Result, Result.test_id == Test.id)
-    return q.group_by(Test.patient_id).subquery()
+def _mutant_test(t, r):
+    return and_(t.patient_id == Patient.id, t.test_type.in_(NGS), t.status == "resulted", r.test_id == t.id,
+                r.her2_status == "positive")
 
 
 def _mutant():
-    """HER2-mutant patients (an NGS result with status positive) and the first such result date."""
-    return (select(Test.patient_id.label("patient_id"), func.min(Test.resulted).label("since"))
-            .join(Result, Result.test_id == Test.id)
-            .where(Test.test_type.in_(NGS), Test.status == "resulted", Result.her2_status == "positive")
-            .group_by(Test.patient_id).subquery())
+    """HER2-mutant: an NGS result with status positive."""
+    t, r = aliased(Test), aliased(Result)
+    return exists().where(_mutant_test(t, r))
+
+
+def _mutant_since():
+    """The first HER2-mutant result date (computed only for the rows a page shows, unless the
+    list is sorted by it)."""
+    t, r = aliased(Test), aliased(Result)
+    return select(func.min(t.resulted)).where(_mutant_test(t, r)).scalar_subquery()
+
+
+def _latest(conds: Callable, *, result: bool = False):
+    """The patient's latest (highest id) test meeting ``conds`` (on ``t``, and ``r`` its result),
+    as a scalar subquery, and whether there is one."""
+    t, r = aliased(Test), aliased(Result)
+    where = [t.patient_id == Patient.id, *conds(t, r)] + ([r.test_id == t.id] if result else [])
+    # correlate(Patient) explicitly: this subquery also sits two levels down (in ``_of_test``),
+    # where automatic correlation would not reach the patients row.
+    return select(func.max(t.id)).where(*where).correlate(Patient).scalar_subquery(), exists().where(*where)
+
+
+def _of_test(test_id, column):
+    """A column of the test ``test_id`` (a scalar subquery) points at."""
+    t = aliased(Test)
+    return select(getattr(t, column)).where(t.id == test_id).scalar_subquery()
 
 
 def _columns(since, test_id, *extra):
@@ -84,16 +102,18 @@ _NO_TEST = cast(null(), Integer)
 
 
 # ---- the lists: a query (columns pid, patient, since, test_id, extras) and the reasons ------------
+# Written as EXISTS / NOT EXISTS (semi- and anti-joins the database plans well) with the shown
+# values as correlated subqueries, so a page sorted by patient walks the pseudonym index and
+# computes those values for its own rows only.
 
 def advanced_without_ngs(today: dt.date, pending_days: int):
     """Advanced NSCLC (stage IIIB-IVB) without an NGS test (tissue or plasma) that assessed
     ERBB2: a failed test, or a result that is failed or not assessed (damaged file, panel
     without ERBB2, ...), does not count as tested. Since: the first diagnosis date."""
-    dx = (select(Diagnosis.patient_id.label("patient_id"), func.min(Diagnosis.diagnosis_date).label("since"))
-          .where(Diagnosis.patient_id.in_(select(Diagnosis.patient_id).where(Diagnosis.advanced.is_(True))))
-          .group_by(Diagnosis.patient_id).subquery())
-    return (select(*_columns(dx.c.since, _NO_TEST)).join(dx, dx.c.patient_id == Patient.id)
-            .where(~_assessed(NGS)))
+    advanced = exists().where(Diagnosis.patient_id == Patient.id, Diagnosis.advanced.is_(True))
+    d = aliased(Diagnosis)
+    since = select(func.min(d.diagnosis_date)).where(d.patient_id == Patient.id).scalar_subquery()
+    return select(*_columns(since, _NO_TEST)).where(advanced, ~_assessed(NGS))
 
 
 def _advanced_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
@@ -140,13 +160,10 @@ def plasma_not_detected_without_tissue(today: dt.date, pending_days: int):
     activating ERBB2 mutation found elsewhere, and no tissue NGS that assessed ERBB2 or is
     pending (a failed or not-assessed tissue test does not count). Since: the latest such
     plasma result."""
-    last = _last_test(Test.test_type == "ngs_plasma", Test.status == "resulted",
-                      Result.her2_status == "not_detected", result=True)
-    mutant = _mutant()
-    return (select(*_columns(Test.resulted, Test.id)).join(last, last.c.patient_id == Patient.id)
-            .join(Test, Test.id == last.c.test_id)
-            .where(Patient.id.not_in(select(mutant.c.patient_id)),
-                   ~or_(_assessed(("ngs_tissue",)), _pending(("ngs_tissue",)))))
+    last, any_ = _latest(lambda t, r: (t.test_type == "ngs_plasma", t.status == "resulted",
+                                       r.her2_status == "not_detected"), result=True)
+    return (select(*_columns(_of_test(last, "resulted"), last))
+            .where(any_, ~_mutant(), ~_assessed(("ngs_tissue",)), ~_pending(("ngs_tissue",))))
 
 
 def _plasma_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
@@ -157,11 +174,12 @@ def ihc_without_ngs(today: dt.date, pending_days: int):
     """HER2 IHC (or ISH) resulted but no NGS that assessed ERBB2 or is pending: IHC measures
     protein, it does not find ERBB2 mutations (the classic mix-up). A failed or not-assessed
     NGS does not count. Since: the latest IHC/ISH result."""
-    last = _last_test(Test.test_type.in_(("ihc", "ish")), Test.status == "resulted")
-    return (select(*_columns(Test.resulted, Test.id, Test.test_type, Result.value))
-            .join(last, last.c.patient_id == Patient.id).join(Test, Test.id == last.c.test_id)
-            .outerjoin(Result, Result.test_id == Test.id)
-            .where(~or_(_assessed(NGS), _pending(NGS))))
+    last, any_ = _latest(lambda t, r: (t.test_type.in_(("ihc", "ish")), t.status == "resulted"))
+    r = aliased(Result)
+    value = select(r.value).where(r.test_id == last).scalar_subquery()
+    return (select(*_columns(_of_test(last, "resulted"), last, _of_test(last, "test_type").label("test_type"),
+                             value.label("value")))
+            .where(any_, ~_assessed(NGS), ~_pending(NGS)))
 
 
 def _ihc_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
@@ -170,9 +188,7 @@ def _ihc_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[st
 
 
 def _mutant_without(kinds: tuple[str, ...]):
-    mutant = _mutant()
-    return (select(*_columns(mutant.c.since, _NO_TEST)).join(mutant, mutant.c.patient_id == Patient.id)
-            .where(~_decided(kinds)))
+    return select(*_columns(_mutant_since(), _NO_TEST)).where(_mutant(), ~_decided(kinds))
 
 
 def her2_mutant_without_brain_mri(today: dt.date, pending_days: int):
@@ -227,7 +243,11 @@ def select_page(s: Session, name: str, *, today: dt.date, pending_days: int, opt
     key = {"patient": sub.c.patient, "since": sub.c.since, "days": sub.c.since}[sort]
     # days grow as 'since' goes back in time: ascending days is descending since.
     key_desc = descending != (sort == "days")
-    order = unknown_last_order(key, key_desc, [sub.c.patient, sub.c.test_id], descending)
+    ties = [sub.c.patient, sub.c.test_id]
+    if sort == "patient":       # never unknown: a plain order the pseudonym index can serve
+        order = [c.desc() if descending else c.asc() for c in ties]
+    else:
+        order = unknown_last_order(key, key_desc, ties, descending)
     q_rows = select(sub).where(*conds).order_by(*order).offset(offset)
     rows = s.execute(q_rows if limit is None else q_rows.limit(limit)).all()
     reasons = spec.reasons(s, rows, today, pending_days)
