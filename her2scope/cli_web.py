@@ -1,14 +1,20 @@
 """``her2scope serve``: the web app and REST API (FastAPI under uvicorn).
 
 Registered in ``cli.py``; fastapi/uvicorn are imported only when the command runs.
-Exit status: 0 stopped normally, 2 usage error (missing extra, unusable option).
+Exit status: 0 stopped normally (also by SIGTERM, SIGHUP or Ctrl-C while serving), 2 usage
+error (missing extra, unusable option), 128+N stopped by signal N during start-up. Its
+temporary folders are removed in every case (``_private_temp_root``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -45,6 +51,46 @@ def _load_demo(registry) -> None:
                err=True)
     for name, password in summary["users"].items():
         typer.echo(f"her2scope serve: demo user {name} / {password}", err=True)
+
+
+@contextlib.contextmanager
+def _private_temp_root():
+    """Every temporary folder this server makes (uploads, PDFs, the About page's figures, the
+    demo import, DuckDB's cohort files) goes under one private folder, removed when ``serve``
+    ends however it ends: normal stop, SIGTERM/SIGHUP/Ctrl-C during start-up (demo loading) or
+    while the figures are still being drawn by their background thread, which a stopping
+    interpreter kills without running its clean-up."""
+    root = tempfile.mkdtemp(prefix="her2scope-serve-")       # mode 0700
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = os.environ["TMPDIR"] = root
+    try:
+        yield root
+    finally:
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
+        shutil.rmtree(root, ignore_errors=True)
+
+
+class _Stop:
+    """Signal handlers that unwind the stack (so the clean-up runs) instead of killing the
+    process. uvicorn takes these signals over while it serves and raises them again after its
+    graceful shutdown: that stop is a normal one (exit 0); one during start-up is not."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+    def __init__(self) -> None:
+        self.served = False
+        self._saved = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+
+    def _handle(self, signum, frame) -> None:
+        raise SystemExit(0 if self.served else 128 + signum)
+
+    def restore(self) -> None:
+        for sig, handler in self._saved.items():
+            signal.signal(sig, handler)
 
 
 def serve(
@@ -92,19 +138,28 @@ def serve(
     if secret is None:
         typer.echo("her2scope serve: no --secret-key-file or HER2SCOPE_SECRET_KEY: using a random key "
                    "(sessions end when the server restarts)", err=True)
+    stop = _Stop()
     try:
-        registry = Registry.open(db)
-    except Her2scopeError as exc:
-        _fail(exc.message)
-    if demo:
-        _load_demo(registry)
-    settings = WebSettings(db_url=db, secret_key=secret or secrets.token_urlsafe(32),
-                           secure_cookies=not insecure_cookies, max_upload_bytes=max_upload_mb * MB,
-                           pending_days=pending_days)
-    app = create_app(settings, registry)
-    typer.echo(f"her2scope serve: http://{host}:{port}/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)", err=True)
-    uvicorn.run(app, host=host, port=port, log_config=log_config(log_level.upper()), access_log=False,
-                proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, server_header=False,
-                date_header=True, limit_concurrency=200, timeout_keep_alive=5)
-    registry.close()
+        with _private_temp_root():
+            try:
+                registry = Registry.open(db)
+            except Her2scopeError as exc:
+                _fail(exc.message)
+            try:
+                if demo:
+                    _load_demo(registry)
+                settings = WebSettings(db_url=db, secret_key=secret or secrets.token_urlsafe(32),
+                                       secure_cookies=not insecure_cookies, max_upload_bytes=max_upload_mb * MB,
+                                       pending_days=pending_days)
+                app = create_app(settings, registry)
+                typer.echo(f"her2scope serve: http://{host}:{port}/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)",
+                           err=True)
+                stop.served = True
+                uvicorn.run(app, host=host, port=port, log_config=log_config(log_level.upper()), access_log=False,
+                            proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, server_header=False,
+                            date_header=True, limit_concurrency=200, timeout_keep_alive=5)
+            finally:
+                registry.close()
+    finally:
+        stop.restore()
     sys.exit(0)
