@@ -99,8 +99,7 @@ def _run_example(lines: list[str], cwd: Path) -> subprocess.CompletedProcess:
 RUNNABLE = [(p, c) for p, c in COMMANDS if p not in LONG_RUNNING]
 # Examples that cannot work on the bundled demo data yet, and why (strict: a fix makes the test fail
 # until the entry is removed).
-NOT_YET = {("registry", "report"): "the registry demo records no region for its patients, and the "
-                                   "command line cannot set one (issue 13)"}
+NOT_YET: dict[tuple[str, ...], str] = {}    # examples known not to work yet: a strict xfail each
 
 
 @pytest.mark.parametrize(("path", "command"), [

@@ -2,8 +2,11 @@
 
 ``build_demo`` loads ~30 pseudonymous advanced NSCLC patients: a CSV of diagnoses and tests
 (written here, imported with ``import_csv``), then the bundled demo VCFs attached through the
-engine (``attach_ngs_result``), then a few decisions. ``write_synthetic_csv`` writes large
-files in the import template for benchmarks and crash tests.
+engine (``attach_ngs_result``), then each patient's region (and, for the patient whose VCF
+shows the YVMA duplication, the prior regimens and brain status its decisions speak of) through
+``update_clinical``, so the patient's report (``registry report``, the patient page) can be made
+for every demo patient, then a few decisions. ``write_synthetic_csv`` writes large files in the
+import template for benchmarks and crash tests.
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ REPORTED_VARIANTS = (("p.Y772_A775dup", 50), ("p.G776delinsVC", 8), ("p.G778_P78
                      ("p.L755P", 4), ("p.V842I", 5), ("p.V777L", 5), ("p.I655V", 3))
 HISTOLOGY = (("adenocarcinoma", 80), ("squamous", 10), ("nsclc_nos", 5), ("adenosquamous", 3), ("large_cell", 2))
 STAGES = (("IVB", 35), ("IVA", 30), ("IV", 10), ("IIIB", 10), ("IIIC", 5), ("IIIA", 10))
+REGIONS = (("US", 40), ("EU", 35), ("JP", 15), ("CN", 10))
+# Clinical data of the patients the bundled VCFs belong to (the rest get a region only).
+DEMO_CLINICAL = {
+    "DEMO-VCF01": dict(region="US", prior_therapies=("platinum_chemotherapy", "immunotherapy"), brain_metastases="no"),
+    "DEMO-VCF02": dict(region="EU"),
+    "DEMO-VCF03": dict(region="JP"),
+}
 DEMO_PASSWORDS = {"demo-admin": "demo-admin-password", "demo-clinician": "demo-clinician-password",
                   "demo-viewer": "demo-viewer-password"}
 
@@ -131,7 +141,19 @@ def build_demo(registry, *, n_patients: int = 30, today: dt.date | None = None, 
         r = registry.attach_ngs_result(pid, demo / name, admin, sample_type=kind,
                                        resulted=today - dt.timedelta(days=days))
         attached.append((pid, name, r.her2_status))
+    _set_clinical(registry, sorted({r["patient_id"] for r in rows + extra}), admin, seed)
     registry.record_decision("DEMO-VCF01", "brain_mri_done", "brain MRI: no metastases", admin)
     registry.record_decision("DEMO-VCF01", "therapy_chosen", "trastuzumab deruxtecan after first line", admin)
     registry.record_decision("DEMO-VCF02", "trial_referral", "referred to a HER2 TKI trial", admin)
     return {"import": report, "attached": attached, "users": {k: DEMO_PASSWORDS[k] for k in users}}
+
+
+def _set_clinical(registry, patient_ids: list[str], actor, seed: int) -> None:
+    """Histology and stage come with the imported diagnosis; the region (and for the VCF
+    patients their stated history) is set here, as a clinician would on the patient page."""
+    from .clinical import check_update
+
+    rng = random.Random(seed)
+    for pid in patient_ids:
+        region = _pick(rng, REGIONS)
+        registry.update_clinical(pid, check_update(**DEMO_CLINICAL.get(pid, {"region": region})), actor)
