@@ -159,7 +159,8 @@ def test_patient_leaves_no_ngs_worklist_after_result(page):
 def test_knowledge_and_about_pages_render(page):
     _login(page, "viewer")
     page.goto("/knowledge")
-    assert "p.Y772_A775dup" in page.locator("#variants ~ section").first.inner_text()
+    # the curated list (knowledge v2 orders it by fragment, so YVMA need not come first)
+    assert "p.Y772_A775dup" in " ".join(page.locator("#variants ~ section").all_inner_texts())
     page.screenshot(path=str(ARTIFACTS / "web-06-knowledge.png"))
     deadline = time.monotonic() + 90
     while True:

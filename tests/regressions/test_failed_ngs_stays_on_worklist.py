@@ -84,42 +84,54 @@ def test_a_readable_tissue_result_then_takes_them_off(web):
     assert "WL-FAIL" in lists["advanced_without_ngs"]
 
 
-def _row(pid, *tests, stage_advanced=True):
-    from her2scope.registry.snapshot import PatientRow
-
-    p = PatientRow(pid, f"P-{pid}")
-    p.diagnoses.append(("adenocarcinoma", "IVB", dt.date(2026, 9, 1), stage_advanced))
-    p.tests.extend(tests)
-    return p
-
-
-def _test(tid, test_type, status, her2_status, value=None):
-    from her2scope.registry.snapshot import TestRow
+def _patient(s, pseudonym: str, *tests: tuple[str, str, str | None]) -> None:
+    """An advanced patient with tests (test_type, test status, her2_status), written straight into
+    the registry's tables (the states an import cannot make, e.g. a future status value)."""
+    from her2scope.registry import models
 
     day = dt.date(2026, 9, 10)
-    return TestRow(tid, test_type, status, "panel", dt.date(2026, 9, 2), None,
-                   day if status == "resulted" else None, day if status == "failed" else None,
-                   tid if status == "resulted" else None, her2_status, value, "1.0.0")
+    p = models.Patient(pseudonym=pseudonym, source="manual")
+    s.add(p)
+    s.flush()
+    s.add(models.Diagnosis(patient_id=p.id, natural_key=f"{pseudonym}|dx", histology="adenocarcinoma",
+                           stage="IVB", advanced=True, diagnosis_date=dt.date(2026, 9, 1)))
+    for k, (test_type, status, her2_status) in enumerate(tests):
+        t = models.Test(patient_id=p.id, natural_key=f"{pseudonym}|{k}", test_type=test_type, status=status,
+                        assay="panel", ordered=dt.date(2026, 9, 2), received=None,
+                        resulted=day if status == "resulted" else None, failed=None)
+        s.add(t)
+        s.flush()
+        s.add(models.Result(test_id=t.id, summary="test", knowledge_version="2.0.0", her2_status=her2_status,
+                            value="3+" if test_type == "ihc" else None))
 
 
-def test_not_assessed_counts_as_untested_on_every_list():
-    """``not_assessed`` (a panel without ERBB2, a result without sequence data) and any status the
-    worklists do not know: never "NGS done"."""
-    from her2scope.registry import worklists as wl
+def test_not_assessed_counts_as_untested_on_every_list(tmp_path):
+    """``not_assessed`` (a panel without ERBB2, a result without sequence data), ``failed`` and any
+    status the worklists do not know: never "NGS done" — checked on the worklists as the registry
+    selects them (SQL), the HER2 yield and the patient's overall status."""
+    from her2scope.registry import Registry, Role, snapshot
     from her2scope.registry.stats import her2_yield
     from her2scope.registry.views import mutation_status
 
+    reg = Registry.open(f"sqlite:///{tmp_path / 'wl.db'}")
+    viewer = reg.create_user("u-viewer", "a-long-test-password", Role.viewer)
     today = dt.date(2026, 11, 20)
     for status in ("not_assessed", "failed", "some_future_status"):
-        tissue = _test(1, "ngs_tissue", "resulted", status)
-        ihc = _row(1, _test(2, "ihc", "resulted", "positive", "3+"), tissue)
-        plasma = _row(2, _test(3, "ngs_plasma", "resulted", "not_detected"), tissue)
-        alone = _row(3, tissue)
-        patients = [ihc, plasma, alone]
-        assert {r.patient_id for r in wl.advanced_without_ngs(patients, today)} == {"P-1", "P-3"}, status
-        assert {r.patient_id for r in wl.ihc_without_ngs(patients, today)} == {"P-1"}, status
-        assert {r.patient_id for r in wl.plasma_not_detected_without_tissue(patients, today)} == {"P-2"}, status
-        assert her2_yield(patients)["tested"] == 1, status          # only the plasma answer counts
+        with reg._tx() as s:
+            _patient(s, f"{status}-IHC", ("ihc", "resulted", "positive"), ("ngs_tissue", "resulted", status))
+            _patient(s, f"{status}-PLASMA", ("ngs_plasma", "resulted", "not_detected"),
+                     ("ngs_tissue", "resulted", status))
+            _patient(s, f"{status}-ALONE", ("ngs_tissue", "resulted", status))
+    lists = {name: {r.patient_id for r in rows}
+             for name, rows in reg.worklists(viewer, today=today).items()}
+    for status in ("not_assessed", "failed", "some_future_status"):
+        assert {f"{status}-IHC", f"{status}-ALONE"} <= lists["advanced_without_ngs"], status
+        assert f"{status}-PLASMA" not in lists["advanced_without_ngs"], status     # plasma answered
+        assert f"{status}-IHC" in lists["ihc_without_ngs"], status
+        assert f"{status}-PLASMA" in lists["plasma_not_detected_without_tissue"], status
+    with reg._tx() as s:
+        patients = list(snapshot.load(s).values())
+    assert her2_yield(patients)["tested"] == 3          # only the three plasma answers count
     assert mutation_status([("ngs_tissue", "resulted", "not_assessed")]) == "not_assessed"
     assert mutation_status([("ngs_tissue", "resulted", "negative"),
                             ("ngs_tissue", "resulted", "not_assessed")]) == "negative"
