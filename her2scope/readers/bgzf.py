@@ -88,75 +88,127 @@ def is_bgzf(head: bytes) -> bool:
     return False
 
 
+def _inflate_batch(path: str, raw: list[tuple[int, bytes, bool]], error: BaseException | None,
+                   ) -> tuple[list[bytes], BaseException | None]:
+    """Inflate one batch of compressed blocks ``(file offset, bytes, complete)`` in order.  A
+    damaged block ends the batch with its error (the blocks before it are kept), as does the
+    error met while reading the batch (``error``)."""
+    from isal import isal_zlib
+
+    out: list[bytes] = []
+    for offset, data, complete in raw:
+        if not complete:
+            # A cut-off last block: keep what inflates before the cut (the caller uses whole
+            # lines only); ``error`` reports the truncation.
+            try:
+                partial = isal_zlib.decompressobj(31).decompress(data)
+            except isal_zlib.error:
+                partial = b""
+            if partial:
+                out.append(partial)
+            continue
+        try:
+            text = isal_zlib.decompress(data, 31)
+        except isal_zlib.error as exc:
+            return out, CorruptFileError(f"{path}: damaged BGZF block at byte {offset}: {exc}")
+        if text:
+            out.append(text)
+    return out, error
+
+
 class BgzfReader:
     """Decompresses a BGZF file block by block, as a read-only binary stream.
 
     Every block is a complete gzip member, so damage is confined to one block: all blocks
     before it are handed over first, then the error is raised (a generic gzip reader
-    decompresses ahead and loses what precedes the damage).  A worker thread decompresses
-    the next blocks while the caller scans (ISA-L releases the GIL while inflating).
+    decompresses ahead and loses what precedes the damage).  Blocks are independent: the
+    caller's thread reads the compressed batches (cheap, in file order) and ``workers`` threads
+    inflate them (ISA-L releases the GIL while inflating) while the caller scans the batches
+    already done; batches are handed over in file order.  ``read1()`` returns one block's text.
     """
 
     _BATCH = 64          # blocks per worker task at most (~4 MB of text); the first are small
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, workers: int | None = None) -> None:
+        import os
+        from collections import deque
         from concurrent.futures import ThreadPoolExecutor
 
         self._path = path
         self._fh = open(path, "rb")
         self._offset = 0
-        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._raw, self._pos = memoryview(b""), 0   # compressed bytes read ahead, next one
+        # One core is left to the caller's thread (it scans what is inflated), the others inflate.
+        self._workers = workers or max(1, min(4, (os.cpu_count() or 1) - 1))
+        self._pool = ThreadPoolExecutor(max_workers=self._workers)
         self._batch = 1   # a caller that only reads the header should not wait for megabytes
-        self._next = self._pool.submit(self._read_batch, self._batch)
+        self._inflight: deque = deque()
+        self._eof = False
         self._ready: list[bytes] = []
         self._error: BaseException | None = None
         self._done = False
+        self._fill()
 
-    def _read_batch(self, blocks: int) -> tuple[list[bytes], BaseException | None, bool]:
-        from isal import isal_zlib
+    def _fill(self) -> None:
+        """Queue the inflation of the next compressed batches, one more than there are workers
+        (so a worker never idles while the caller takes a batch)."""
+        while not self._eof and len(self._inflight) <= self._workers:
+            raw, error, eof = self._read_raw(self._batch)
+            self._eof = eof
+            self._inflight.append(self._pool.submit(_inflate_batch, self._path, raw, error))
+            self._batch = min(self._batch * 4, self._BATCH)
 
-        out: list[bytes] = []
+    def _read_raw(self, blocks: int) -> tuple[list[tuple[int, memoryview, bool]],
+                                              BaseException | None, bool]:
+        """Up to ``blocks`` compressed blocks as (offset, bytes, complete), the error that ends
+        the file early if any, and whether the file ended."""
+        out: list[tuple[int, memoryview, bool]] = []
         for _ in range(blocks):
-            header = self._fh.read(18)
-            if not header:
+            have = self._ensure(18)
+            if not have:
                 return out, None, True
-            if len(header) < 18 or not is_bgzf(header):
+            header = bytes(self._raw[self._pos:self._pos + have])
+            # A block size below its own header's is damage too (it would never advance).
+            if have < 18 or not is_bgzf(header) or struct.unpack_from("<H", header, 16)[0] < 18:
                 return out, CorruptFileError(
                     f"{self._path}: damaged or non-BGZF data at byte {self._offset}"), True
             size = struct.unpack_from("<H", header, 16)[0] + 1
-            rest = self._fh.read(size - 18)
-            if len(rest) < size - 18:
-                # A cut-off last block: keep what inflates before the cut (whole lines only
-                # are used by the caller), then report the truncation.
-                try:
-                    partial = isal_zlib.decompressobj(31).decompress(header + rest)
-                except isal_zlib.error:
-                    partial = b""
-                if partial:
-                    out.append(partial)
+            have = self._ensure(size)
+            block = self._raw[self._pos:self._pos + have]
+            self._pos += have
+            if have < size:
+                out.append((self._offset, block, False))
                 return out, EOFError(f"{self._path}: the last BGZF block is truncated at byte "
                                      f"{self._offset}"), True
-            try:
-                text = isal_zlib.decompress(header + rest, 31)
-            except isal_zlib.error as exc:
-                return out, CorruptFileError(f"{self._path}: damaged BGZF block at byte "
-                                             f"{self._offset}: {exc}"), True
+            out.append((self._offset, block, True))
             self._offset += size
-            if text:
-                out.append(text)
         return out, None, False
+
+    def _ensure(self, size: int) -> int:
+        """Make ``size`` compressed bytes from the next one available (fewer at the end of the
+        file); how many are.  The file is read a megabyte at a time: a system call per block
+        would cost this thread a GIL hand-over per block."""
+        if len(self._raw) - self._pos < size:
+            self._raw = memoryview(bytes(self._raw[self._pos:]) + self._fh.read(max(size, 1 << 20)))
+            self._pos = 0
+        return min(size, len(self._raw) - self._pos)
 
     def read1(self, size: int = -1) -> bytes:
         while not self._ready:
             if self._error is not None:
                 raise self._error
-            if self._done:
+            if self._done or not self._inflight:
+                self._done = True
                 return b""
-            blocks, error, done = self._next.result()
-            self._ready, self._error, self._done = blocks[::-1], error, done
-            if not done:
-                self._batch = min(self._batch * 4, self._BATCH)
-                self._next = self._pool.submit(self._read_batch, self._batch)
+            blocks, error = self._inflight.popleft().result()
+            self._ready, self._error = blocks[::-1], error
+            if error is not None:
+                self._done = True
+                for future in self._inflight:   # nothing after the damage is handed over
+                    future.cancel()
+                self._inflight.clear()
+            else:
+                self._fill()
         block = self._ready.pop()
         if 0 <= size < len(block):
             self._ready.append(block[size:])

@@ -116,61 +116,70 @@ def scan(stream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: Sc
          errors: tuple[type[BaseException], ...]) -> Iterator[tuple[int, str]]:
     """Yield (data record number, line) for records on ``chrom_names`` with POS in
     [lo - MAX_REF_SPAN, hi]; ``lo``/``hi`` are 1-based.  A stream that fails mid-way stops
-    the scan with ``state.truncated`` set; everything before the damage has been yielded."""
+    the scan with ``state.truncated`` set; everything before the damage has been yielded.
+
+    Each piece the stream hands over (a BGZF block) is searched where it lies, never copied:
+    only the line that spans two pieces is joined (with the carry-over)."""
     low = lo - MAX_REF_SPAN
     candidates = candidate_regex(chrom_names, low, hi, lo - MAX_SYMBOLIC_SPAN)
     low = lo - MAX_SYMBOLIC_SPAN   # what the regex lets through from further up is symbolic
     carry = rest      # the unfinished last line of the data read so far
-    eof = False
-    while not eof:
+    for piece in _pieces(stream, state, errors):
+        first = piece.find(b"\n")
+        if first < 0:
+            carry += piece
+            continue
+        # The line spanning the boundary (with any whole lines left in the carry), prefixed
+        # with "\n" so its first line matches like the others.
+        head = b"".join((b"\n", carry, memoryview(piece)[:first + 1]))
+        yield from _matches(head, 0, len(head), candidates, low, lo, hi, state)
+        last = piece.rfind(b"\n")
+        if last > first:
+            # The piece's own whole lines: the "\n" at ``first`` ends the line just searched.
+            yield from _matches(piece, first, last + 1, candidates, low, lo, hi, state)
+        carry = piece[last + 1:]
+    if state.truncated is not None:
+        cut = carry.rfind(b"\n") + 1
+        state.partial_line = cut < len(carry)
+        carry = carry[:cut]
+    elif carry and not carry.endswith(b"\n"):
+        carry += b"\n"
+    if carry:
+        block = b"\n" + carry
+        yield from _matches(block, 0, len(block), candidates, low, lo, hi, state)
+
+
+def _pieces(stream, state: ScanState, errors: tuple[type[BaseException], ...]) -> Iterator[bytes]:
+    """The stream's data as it comes (``read1``: what one decompression step produced, so the
+    data before a failure is handed over); a failure ends it with ``state.truncated`` set."""
+    read1 = getattr(stream, "read1", None)
+    while True:
         try:
-            chunk = read_chunk(stream, CHUNK)
+            piece = read1(1 << 16) if read1 is not None else stream.read(CHUNK)
         except errors as exc:
             state.truncated = exc
-            chunk = b""
-        if not chunk:
-            eof = True
-            if state.truncated is not None:
-                cut = carry.rfind(b"\n") + 1
-                state.partial_line = cut < len(carry)
-                carry = carry[:cut]
-            elif carry and not carry.endswith(b"\n"):
-                carry += b"\n"
-            if not carry:
-                continue
-            # Search a copy prefixed with "\n" so the first line matches like the others.
-            block, carry = b"\n" + carry, b""
-        else:
-            end = chunk.rfind(b"\n") + 1
-            if end:
-                # One copy per chunk: "\n" + carry + the chunk's whole lines (the memoryview
-                # spares a copy of the slice).
-                block = b"".join((b"\n", carry, memoryview(chunk)[:end]))
-                carry = chunk[end:]
-            else:
-                # No line end in this chunk; whole lines can still sit in the carry (those
-                # that came with the header).  Blocks end where they always have, which
-                # matters for a line with no tab after POS (its POS slice runs on to the
-                # next tab in the block).
-                cut = carry.rfind(b"\n") + 1
-                carry += chunk
-                if cut == 0:
-                    continue
-                block, carry = b"\n" + carry[:cut], carry[cut:]
-        counted_to, line_no = 0, state.data_records
-        for match in candidates.finditer(block):
-            h = match.start()
-            line_no += block.count(b"\n", counted_to, h + 1)
-            counted_to = h + 1
-            nl = block.find(b"\n", h + 1)
-            tab1 = block.find(b"\t", h + 1, nl)
-            tab2 = block.find(b"\t", tab1 + 1, nl) if tab1 >= 0 else -1   # never past this line
-            field = block[tab1 + 1:tab2 if tab2 >= 0 else nl] if tab1 >= 0 else b""
-            # Only a plain decimal is a position; anything else ("-5", "+5", " 5", "inf") is
-            # handed to the record parser, which reports it.
-            pos = int(field) if field.isdigit() and len(field) <= 18 else lo
-            if low <= pos <= hi:
-                yield line_no, block[h + 1:nl].decode("utf-8", "replace")
-        state.data_records += block.count(b"\n") - 1
-        if state.truncated is not None:
             return
+        if not piece:
+            return
+        yield piece
+
+
+def _matches(text: bytes, start: int, end: int, candidates: re.Pattern[bytes], low: int, lo: int,
+             hi: int, state: ScanState) -> Iterator[tuple[int, str]]:
+    """Candidate lines in ``text[start:end]``: whole lines, the "\n" at ``start`` ending the line
+    before them (already counted).  Records are numbered by counting line ends in bulk."""
+    counted_to, line_no = start, state.data_records
+    for match in candidates.finditer(text, start, end):
+        h = match.start()
+        line_no += text.count(b"\n", counted_to, h + 1)
+        counted_to = h + 1
+        nl = text.find(b"\n", h + 1)
+        tab1 = text.find(b"\t", h + 1, nl)
+        tab2 = text.find(b"\t", tab1 + 1, nl) if tab1 >= 0 else -1   # never past this line
+        field = text[tab1 + 1:tab2 if tab2 >= 0 else nl] if tab1 >= 0 else b""
+        # Only a plain decimal is a position; anything else ("-5", "+5", " 5", "inf") is
+        # handed to the record parser, which reports it.
+        pos = int(field) if field.isdigit() and len(field) <= 18 else lo
+        if low <= pos <= hi:
+            yield line_no, text[h + 1:nl].decode("utf-8", "replace")
+    state.data_records += text.count(b"\n", start + 1, end)
