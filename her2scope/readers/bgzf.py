@@ -127,7 +127,7 @@ class BgzfReader:
     already done; batches are handed over in file order.  ``read1()`` returns one block's text.
     """
 
-    _BATCH = 64          # blocks per worker task at most (~4 MB of text); the first are small
+    _BATCH = 16          # blocks per worker task at most (~1 MB of text); the first are small
 
     def __init__(self, path: str, workers: int | None = None) -> None:
         import os
