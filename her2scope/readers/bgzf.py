@@ -6,6 +6,9 @@ import struct
 
 from ..errors import CorruptFileError
 
+# The empty block bgzip writes last (SAM/BAM specification, section 4.1.2).
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
 _MAX_BLOCK = 1 << 16
 
 
@@ -144,6 +147,7 @@ class BgzfReader:
         self._batch = 1   # a caller that only reads the header should not wait for megabytes
         self._inflight: deque = deque()
         self._eof = False
+        self._ended_with_eof_marker = False
         self._ready: list[bytes] = []
         self._error: BaseException | None = None
         self._done = False
@@ -166,6 +170,12 @@ class BgzfReader:
         for _ in range(blocks):
             have = self._ensure(18)
             if not have:
+                if not self._ended_with_eof_marker:
+                    # A file cut exactly at a block boundary inflates cleanly: only the missing
+                    # end-of-file marker (written by every bgzip since 2011) tells. The records
+                    # read are kept; the file is not called complete (a negative needs that).
+                    return out, EOFError(f"{self._path}: no BGZF end-of-file marker at byte {self._offset}: "
+                                         "the file may be cut at a block boundary"), True
                 return out, None, True
             header = bytes(self._raw[self._pos:self._pos + have])
             # A block size below its own header's is damage too (it would never advance).
@@ -181,6 +191,7 @@ class BgzfReader:
                 return out, EOFError(f"{self._path}: the last BGZF block is truncated at byte "
                                      f"{self._offset}"), True
             out.append((self._offset, block, True))
+            self._ended_with_eof_marker = size == len(BGZF_EOF) and bytes(block) == BGZF_EOF
             self._offset += size
         return out, None, False
 

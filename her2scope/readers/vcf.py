@@ -194,7 +194,7 @@ def _overlaps_line(line: str, build: Build) -> bool:
     return overlaps_erbb2(build, pos - 1, pos - 1 + len(cols[3]))
 
 
-_BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+_BGZF_EOF = bgzf.BGZF_EOF
 
 
 def _index_misfit(path: str, ix_path: str, index) -> str | None:
