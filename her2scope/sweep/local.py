@@ -81,6 +81,16 @@ def process_one(inp: SweepInput, settings: Settings, state: str) -> tuple[dict, 
     return outcome, False
 
 
+def _remove_partials(state: str) -> None:
+    """Parts a killed run was writing (never renamed into place): they are annotated again."""
+    for name in os.listdir(state):
+        if name.endswith(".partial"):
+            try:
+                os.remove(os.path.join(state, name))
+            except FileNotFoundError:
+                pass
+
+
 def run_local(inputs: list[SweepInput], out_dir: str, settings: Settings, *, jobs: int | None = None,
               restart: bool = False, progress: bool | None = None,
               on_outcome: Callable[[dict], None] | None = None) -> SweepResult:
@@ -96,6 +106,7 @@ def run_local(inputs: list[SweepInput], out_dir: str, settings: Settings, *, job
 
             shutil.rmtree(state)
         os.makedirs(state, exist_ok=True)
+        _remove_partials(state)
     except OSError as exc:
         raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
     outcomes: list[dict | None] = [None] * len(inputs)
