@@ -59,6 +59,19 @@ _MUTATION_ORDER = (Status.positive, Status.equivocal, Status.negative, Status.no
                    Status.failed, Status.not_assessed)
 
 
+def combined_mutation_status(statuses) -> Status | None:
+    """The mutation status of several NGS tests' own statuses, in the one order used everywhere
+    (case report and registry): found, then a trustworthy answer, then why there is none. None
+    when no status is given. Unknown strings are ignored (never counted as an answer)."""
+    given = set()
+    for s in statuses:
+        try:
+            given.add(Status(s))
+        except ValueError:
+            continue
+    return next((s for s in _MUTATION_ORDER if s in given), None)
+
+
 @dataclass(frozen=True)
 class Dimension:
     name: str                      # mutation | amplification | protein_expression
@@ -305,7 +318,7 @@ def _mutation(case: Case, outcomes: list[tuple[NgsReading, _Outcome]]) -> Dimens
         evidence += [f"{what}: {n}" for n in r.notes]
         evidence += [f"not interpreted: {e.input} record {e.record}: {e.message}" for e in r.errors
                      if e.record is not None]
-    status = next(s for s in _MUTATION_ORDER if any(o.status is s for _, o in outcomes))
+    status = combined_mutation_status(o.status for _, o in outcomes)
     chosen = [(r, o) for r, o in outcomes if o.status is status]
     reason = "; ".join(dict.fromkeys(o.reason for _, o in chosen if o.reason))
     code = next((o.code for _, o in chosen if o.code), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..case.picture import combined_mutation_status
 from .dto import DecisionInfo, DiagnosisInfo, PatientDetail, ResultInfo, TestInfo, TimelineEvent, VariantInfo
 from .models import Patient, Result, Test
 
@@ -13,11 +14,9 @@ def mutation_status(tests: list[tuple[str, str, str | None]]) -> str:
     """Overall ERBB2 mutation status of a patient from (test_type, test_status, result status)
     of its NGS tests; the per-test statuses are the HER2 picture's own."""
     ngs = [(tt, st, rs) for tt, st, rs in tests if tt in NGS]
-    results = {rs for _, st, rs in ngs if st == "resulted" and rs}
-    # The picture's order when tests disagree: found, then a trustworthy answer, then why there is none.
-    for status in ("positive", "equivocal", "negative", "not_detected", "failed", "not_assessed"):
-        if status in results:
-            return status
+    combined = combined_mutation_status(rs for _, st, rs in ngs if st == "resulted" and rs)
+    if combined is not None:          # the HER2 picture's own order when tests disagree
+        return combined.value
     if any(st in ("ordered", "received") for _, st, _ in ngs):
         return "pending"
     if any(st == "failed" for _, st, _ in ngs):

@@ -135,3 +135,23 @@ def test_not_assessed_counts_as_untested_on_every_list(tmp_path):
     assert mutation_status([("ngs_tissue", "resulted", "not_assessed")]) == "not_assessed"
     assert mutation_status([("ngs_tissue", "resulted", "negative"),
                             ("ngs_tissue", "resulted", "not_assessed")]) == "negative"
+
+
+def test_registry_and_report_combine_test_statuses_in_one_order():
+    """The patient's overall status in the registry is the HER2 picture's own combination of its
+    tests (issue 11: the registry no longer keeps a second priority order)."""
+    import itertools
+
+    from her2scope.case.picture import combined_mutation_status
+    from her2scope.registry.views import mutation_status
+
+    statuses = ("positive", "equivocal", "negative", "not_detected", "failed", "not_assessed")
+    for pair in itertools.permutations(statuses, 2):
+        tests = [("ngs_tissue", "resulted", s) for s in pair]
+        assert mutation_status(tests) == combined_mutation_status(pair).value, pair
+    # hand-checked examples of the order: found > trustworthy answer > why there is none
+    assert combined_mutation_status(["negative", "positive"]) == "positive"
+    assert combined_mutation_status(["not_detected", "negative"]) == "negative"
+    assert combined_mutation_status(["failed", "not_detected"]) == "not_detected"
+    assert combined_mutation_status(["not_assessed", "failed"]) == "failed"
+    assert combined_mutation_status(["some_future_status"]) is None
