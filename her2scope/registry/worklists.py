@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, cast, exists, func, null, select
+from sqlalchemy import Integer, and_, case, cast, exists, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import Her2scopeError
@@ -104,16 +104,24 @@ _NO_TEST = cast(null(), Integer)
 # ---- the lists: a query (columns pid, patient, since, test_id, extras) and the reasons ------------
 # Written as EXISTS / NOT EXISTS (semi- and anti-joins the database plans well) with the shown
 # values as correlated subqueries, so a page sorted by patient walks the pseudonym index and
-# computes those values for its own rows only.
+# computes those values for its own rows only. Advanced-without-NGS is the exception: its anti-join
+# needs every test scanned whatever the page, so it is one grouped query whose count rides on
+# the page (``count_with_page``).
 
 def advanced_without_ngs(today: dt.date, pending_days: int):
     """Advanced NSCLC (stage IIIB-IVB) without an NGS test (tissue or plasma) that assessed
     ERBB2: a failed test, or a result that is failed or not assessed (damaged file, panel
     without ERBB2, ...), does not count as tested. Since: the first diagnosis date."""
-    advanced = exists().where(Diagnosis.patient_id == Patient.id, Diagnosis.advanced.is_(True))
-    d = aliased(Diagnosis)
-    since = select(func.min(d.diagnosis_date)).where(d.patient_id == Patient.id).scalar_subquery()
-    return select(*_columns(since, _NO_TEST)).where(advanced, ~_assessed(NGS))
+    # One grouped pass over the patients left by the anti-join and their diagnoses gives both
+    # 'advanced' (any advanced diagnosis) and 'since' (the first diagnosis date, advanced or
+    # not). As a correlated subquery PostgreSQL evaluated 'since' once per matching patient for
+    # every place the sort names it (four per row sorted by days), and that plan's cost switched
+    # on JIT compilation (~300 ms); a separate EXISTS for 'advanced' cost another hash of the
+    # diagnoses.
+    advanced = func.max(case((Diagnosis.advanced.is_(True), 1), else_=0)) == 1
+    return (select(*_columns(func.min(Diagnosis.diagnosis_date), _NO_TEST))
+            .join(Diagnosis, Diagnosis.patient_id == Patient.id).where(~_assessed(NGS))
+            .group_by(Patient.id, Patient.pseudonym).having(advanced))
 
 
 def _advanced_reasons(s: Session, rows, today: dt.date, pending_days: int) -> list[str]:
@@ -210,10 +218,14 @@ def _fixed(text: str):
 class SqlList:
     query: Callable          # (today, pending_days) -> Select with pid, patient, since, test_id, extras
     reasons: Callable        # (session, rows, today, pending_days) -> one reason per row
+    # True when every page needs the whole registry scanned anyway (an anti-join over all
+    # tests): the count then rides on the page's query instead of scanning a second time.
+    # Lists a page can walk by index keep a separate count (a window would make them scan all).
+    count_with_page: bool = False
 
 
 SQL_LISTS: dict[str, SqlList] = {
-    "advanced_without_ngs": SqlList(advanced_without_ngs, _advanced_reasons),
+    "advanced_without_ngs": SqlList(advanced_without_ngs, _advanced_reasons, count_with_page=True),
     "pending_too_long": SqlList(pending_too_long, _pending_reasons),
     "plasma_not_detected_without_tissue": SqlList(plasma_not_detected_without_tissue, _plasma_reasons),
     "ihc_without_ngs": SqlList(ihc_without_ngs, _ihc_reasons),
@@ -239,7 +251,6 @@ def select_page(s: Session, name: str, *, today: dt.date, pending_days: int, opt
     sub = spec.query(today, pending_days).subquery()
     cond = contains(sub.c.patient, q)
     conds = [] if cond is None else [cond]
-    total = s.scalar(select(func.count()).select_from(sub).where(*conds))
     key = {"patient": sub.c.patient, "since": sub.c.since, "days": sub.c.since}[sort]
     # days grow as 'since' goes back in time: ascending days is descending since.
     key_desc = descending != (sort == "days")
@@ -248,8 +259,14 @@ def select_page(s: Session, name: str, *, today: dt.date, pending_days: int, opt
         order = [c.desc() if descending else c.asc() for c in ties]
     else:
         order = unknown_last_order(key, key_desc, ties, descending)
-    q_rows = select(sub).where(*conds).order_by(*order).offset(offset)
+    count = select(func.count()).select_from(sub).where(*conds)
+    total = None if spec.count_with_page else s.scalar(count)
+    # count_with_page: a window over every match (computed before OFFSET/LIMIT) carries the count
+    window = [func.count().over().label("total_matching")] if spec.count_with_page else []
+    q_rows = select(sub, *window).where(*conds).order_by(*order).offset(offset)
     rows = s.execute(q_rows if limit is None else q_rows.limit(limit)).all()
+    if total is None:       # no row to carry it (nothing matches, past the last page, limit 0): count
+        total = rows[0].total_matching if rows else s.scalar(count)
     reasons = spec.reasons(s, rows, today, pending_days)
     return total, [WorklistRow(r.patient, why, r.since, _days(r.since, today), r.test_id)
                    for r, why in zip(rows, reasons)]
