@@ -116,7 +116,8 @@ def annotate(allele: GenomicAllele, ref: ReferenceProvider, *, reference_checked
         return str(tx.to_cpos(_tx_point(tx, build, i)))
 
     c_edit = describe(right, ref, c_pos)
-    placed, notes = right, ()
+    placed = right
+    notes: tuple[str, ...] = ()
     if not _keeps_introns(tx, right) and _keeps_introns(tx, norm.left):
         placed = norm.left          # the 3' rule crossed an exon edge: see _keeps_introns
         notes = (f"the 3' rule names this c.{c_edit}, across the exon/intron border; the "

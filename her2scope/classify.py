@@ -131,7 +131,8 @@ def _hotspot_codes(change: ProteinChange, kb: KnowledgeBase) -> list[tuple[str, 
 def _om4(change: ProteinChange, kb: KnowledgeBase) -> tuple[list[CuratedVariant], list[str]]:
     """Curated oncogenic missense changes at the residue that satisfy OM4's amino-acid-difference
     condition (Grantham), and notes for those that do not."""
-    ok, notes = [], []
+    ok: list[CuratedVariant] = []
+    notes: list[str] = []
     if change.kind != "missense" or change.alt not in grantham.PROPERTIES:
         return ok, notes
     new = grantham.distance(change.ref, change.alt)
@@ -283,7 +284,7 @@ def classify(change: ProteinChange | None, consequences: frozenset[Consequence],
         verdict = rule = ""
         evidence = computed_evidence + class_evidence
         for r in kb.rules if change is not None else ():
-            applied = apply_rule(r, change, kb, codes)
+            applied = apply_rule(r, change, kb, codes) if change is not None else None
             if applied is not None:
                 verdict, rule_notes = applied
                 rule = f"class_rule:{r.id}"
@@ -304,7 +305,7 @@ def classify(change: ProteinChange | None, consequences: frozenset[Consequence],
     review: tuple[str, ...] = ()
     if verdict == Oncogenicity.uncertain_significance:
         review = _review(change, kb)
-        if review:
+        if review and change is not None:   # _review gives nothing without a change
             notes.append(vus_note(change.short, review))
     return Classification(cls, verdict, rule, codes, points, evidence, kb.version, tuple(notes), review)
 

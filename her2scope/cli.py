@@ -101,7 +101,8 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
 
         try:
             # fail early on an unusable FASTA (a usage problem); opened once for every input
-            options = replace(options, reference=reference_for(options.reference))
+            # On the command line the reference is a path (a provider is a library caller's option).
+            options = replace(options, reference=reference_for(options.reference))  # type: ignore[arg-type]
         except Her2scopeError as exc:
             typer.echo(f"her2scope: {exc.message}", err=True)
             return 2
@@ -302,7 +303,7 @@ def _demo_reports(case_dir, out_dir: Path, feedback) -> None:
     try:
         import weasyprint  # noqa: F401
 
-        formats = ("html", "pdf", "json", "fhir.json")
+        formats: tuple[str, ...] = ("html", "pdf", "json", "fhir.json")
     except ImportError:
         formats = ("html", "json", "fhir.json")
         feedback.note("demo: PDF skipped (pip install 'her2scope[report]' for WeasyPrint)")

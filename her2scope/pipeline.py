@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .annotate import Annotation, annotate, check_reference
 from .classify import classify
@@ -130,7 +131,8 @@ def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options
             ref_verified: bool, notes: dict) -> VariantResult:
     src = obs.source
     extra = list(notes.get((src.input, src.record, src.sample), []))
-    common = dict(input=src.input, record=src.record, sample=src.sample, genotype=src.genotype,
+    common: dict[str, Any] = dict(
+                  input=src.input, record=src.record, sample=src.sample, genotype=src.genotype,
                   depth=src.depth, vaf=src.vaf, filter=src.filter, original=src.original,
                   joined_records=tuple(s.record for s in obs.joined_from) if obs.joined_from else ())
     if obs.not_interpreted:
@@ -156,6 +158,7 @@ def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options
     padding = None
     if obs.allele is not None and obs.allele.ref:
         padding = (obs.allele.start, obs.allele.ref[0])
+    assert allele is not None   # an observation holds an allele, a DNA or a protein change
     ann = annotate(allele, tracked, reference_checked=ref_verified, padding=padding)
     extra.extend(ann.notes)
     checked_on_derived = obs.allele is not None and is_derived(
@@ -185,6 +188,7 @@ def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options
 
 def _dna_allele(obs: Observation, ref: ReferenceProvider) -> tuple[GenomicAllele, bool, str | None]:
     expr = obs.dna
+    assert expr is not None   # the caller checked obs.dna
     build = obs.build or DEFAULT_CDNA_BUILD
     note = None if obs.build else (f"{expr.system}. input placed on {build.value} "
                                    "(pass --build to choose)")
@@ -293,7 +297,7 @@ def _compare(caller: CallerAnnotation, ann: Annotation) -> CallerComparison:
                 # A bare "p.R1230fs" names the codon where the caller placed the indel, not
                 # the first changed residue: the two cannot be compared.
                 same = None if change.kind == "fs" and ours and ours.kind == "fs" else False
-            p_text = _strip(caller.hgvs_p).replace("(", "").replace(")", "")
+            p_text = (_strip(caller.hgvs_p) or "").replace("(", "").replace(")", "")
             if p_text not in (ann.protein_change, f"p.{ann.effect.change.hgvs}" if ann.effect.change else None):
                 differs = True
         except Her2scopeError:

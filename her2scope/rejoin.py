@@ -59,7 +59,7 @@ def rejoin(observations: list[Observation], ref: ReferenceProvider) -> tuple[lis
     replaced: dict[int, Observation] = {}
     dropped: set[int] = set()
     for members in groups.values():
-        members.sort(key=lambda i: trim(observations[i].allele, prefix_first=True).start)
+        members.sort(key=lambda i: trim(_allele(observations[i]), prefix_first=True).start)
         current = members[0]
         merged = observations[current]
         for nxt in members[1:]:
@@ -83,8 +83,14 @@ def _key(obs: Observation) -> tuple:
     return (obs.source.input, obs.source.record, obs.source.sample)
 
 
+def _allele(obs: Observation) -> GenomicAllele:
+    """The allele of an observation grouped for joining (only those with one are)."""
+    assert obs.allele is not None
+    return obs.allele
+
+
 def _try_join(a: Observation, b: Observation, ref: ReferenceProvider, notes: dict) -> Observation | None:
-    x, y = trim(a.allele, prefix_first=True), trim(b.allele, prefix_first=True)
+    x, y = trim(_allele(a), prefix_first=True), trim(_allele(b), prefix_first=True)
     if y.start < x.end or (y.start == x.start and not x.ref):
         return None  # overlapping records are alternatives, not pieces of one event
     touching = y.start == x.end

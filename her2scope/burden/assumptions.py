@@ -163,13 +163,14 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
         raise BurdenOptionError(option, f"{p} has no 'parameters' mapping")
     params = doc["parameters"]
     source = p.name
-    found = {}
+    found: dict[str, Parameter] = {}
     for name in ("nsclc_share", "her2_prevalence"):
         if name not in params:
             raise BurdenOptionError(option, f"{p} lacks parameters.{name}")
-        found[name] = _parameter_from_yaml(name, params[name], option, source)
-        if found[name] is None:
+        param = _parameter_from_yaml(name, params[name], option, source)
+        if param is None:
             raise BurdenOptionError(option, f"parameters.{name}.point is required")
+        found[name] = param
     adv_entry = params.get("advanced_share") or {"point": None}
     advanced = _parameter_from_yaml("advanced_share", adv_entry, option, source)
     defaults = doc.get("defaults") or {}

@@ -200,6 +200,7 @@ def derivation(inc: Incidence, a: Assumptions, fig: _Figures) -> list[dict[str, 
             "formula": "(no stage share)", "value": None, "range": None, "citations": [],
             "note": "the figures count all stages; supply --advanced-share to restrict to advanced disease"})
     q = fig.q.advanced if adv is not None else fig.q.her2
+    assert q is not None   # the advanced quantiles exist whenever an advanced share is applied
     steps.append({
         "step": 5, "name": "Monte Carlo uncertainty interval",
         "formula": (f"{a.draws:,} draws (seed {a.seed}) of "

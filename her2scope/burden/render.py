@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import IO, Any
 
 
-def write_json(result: dict[str, Any], fh: TextIO) -> None:
+def write_json(result: dict[str, Any], fh: IO[str]) -> None:
     json.dump(result, fh, ensure_ascii=False, indent=2)
     fh.write("\n")
 
@@ -32,7 +32,7 @@ def _rows(items: list[dict[str, Any]], label: str, key) -> list[list[str]]:
     return out
 
 
-def _table(rows: list[list[str]], fh: TextIO) -> None:
+def _table(rows: list[list[str]], fh: IO[str]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for n, r in enumerate(rows):
         fh.write("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
@@ -41,7 +41,7 @@ def _table(rows: list[list[str]], fh: TextIO) -> None:
             fh.write("  ".join("-" * w for w in widths) + "\n")
 
 
-def write_table(result: dict[str, Any], fh: TextIO) -> None:
+def write_table(result: dict[str, Any], fh: IO[str]) -> None:
     a, mc = result["assumptions"], result["monte_carlo"]
     fh.write("HER2 (ERBB2)-mutant NSCLC: estimated new cases per year\n")
     fh.write(f"Incidence: {result['source']['incidence']}\n")

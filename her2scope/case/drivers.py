@@ -9,6 +9,7 @@ alterations the case states (``other_alterations``, e.g. "EGFR p.L858R", "ALK fu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def _stated_mutation(s: StatedAlteration) -> Located:
     return Located(Mutation(s.gene, vclass, p, first_residue(p), "", 0, 0, "GRCh38"), f"stated: {s.text}")
 
 
-def collect_rows(files: list[Path], stated: list[StatedAlteration] | list[str] = (),
+def collect_rows(files: list[Path], stated: Sequence[StatedAlteration] | Sequence[str] = (),
                  problems: list[str] | None = None) -> tuple[list[Located], list[StatedFusion]]:
     """(mutations, fusions) from MAF/VCF files and stated alterations."""
     problems = [] if problems is None else problems
@@ -115,7 +116,8 @@ def collect_rows(files: list[Path], stated: list[StatedAlteration] | list[str] =
     for item in stated:
         s = item if isinstance(item, StatedAlteration) else recognise(item)
         if s.kind is Kind.fusion:
-            fusions.append(StatedFusion(s.gene, f"stated: {s.text}"))
+            # A recognised fusion names its gene.
+            fusions.append(StatedFusion(s.gene, f"stated: {s.text}"))  # type: ignore[arg-type]
         elif s.kind is Kind.protein_change:
             mutations.append(_stated_mutation(s))
     return mutations, fusions

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..knowledge import load_knowledge
 from ..knowledge.guidance import STALE_AFTER_DAYS, EvidenceWhen, Guidance, Label
@@ -196,13 +197,16 @@ def _mutation_scope(label: Label, pic: Her2Picture, reasons: list[str]) -> Verdi
     where = ", ".join(f"{v.protein_change} is in the {v.domain or 'a non-kinase region'}" for v in outside)
     if label.variant_scope is VariantScope.tkd_activating:
         if tkd:
-            reasons.append("activating mutation in the tyrosine kinase domain: " + ", ".join(v.protein_change for v in tkd))
+            # An activating variant has a protein change.
+            reasons.append("activating mutation in the tyrosine kinase domain: "
+                           + ", ".join(v.protein_change for v in tkd))  # type: ignore[misc]
             return None
         reasons.append("outside the label's scope: the label covers activating mutations in the tyrosine kinase "
                        "domain; " + where)
         return Verdict.not_on_label
     if tkd or label.outside_tkd_verified:
-        reasons.append("activating HER2 mutation: " + ", ".join(v.protein_change for v in pic.activating))
+        reasons.append("activating HER2 mutation: "   # an activating variant has a protein change
+                       + ", ".join(v.protein_change for v in pic.activating))  # type: ignore[misc]
         return None
     reasons.append("the label wording seen says 'activating HER2 mutations' without a kinase-domain limit, but the "
                    f"label text itself was not seen; {where}: check the local label")
@@ -271,7 +275,8 @@ def _label_verdict(label: Label, case: Case, pic: Her2Picture, guidance: Guidanc
     reasons: list[str] = []
     clinical = case.clinical
     sources = [guidance.source(k) for k in label.citations]
-    base = dict(label_id=label.id, drug=label.drug, region=label.region.value, status=label.status.value,
+    base: dict[str, Any] = dict(
+                label_id=label.id, drug=label.drug, region=label.region.value, status=label.status.value,
                 date=label.date, summary=label.summary, citations=label.citations, test=label.test.text(),
                 checked=label.checked.isoformat(), secondary=sources[0].secondary,
                 considerations=_considerations(label.drug, case, guidance),
@@ -280,7 +285,7 @@ def _label_verdict(label: Label, case: Case, pic: Her2Picture, guidance: Guidanc
         return Option(verdict=Verdict.label_not_verified, reasons=(
             f"her2scope has no verified {label.region.value} label status for {label.drug}: check the local label",),
             **base)
-    forced: list[Verdict] = []
+    forced: list[Verdict | None] = []
     if label.alteration is Alteration.mutation:
         forced.append(_mutation_scope(label, pic, reasons))
     else:
@@ -303,7 +308,7 @@ def _label_verdict(label: Label, case: Case, pic: Her2Picture, guidance: Guidanc
     if sources[0].secondary:
         reasons.append("this label fact rests on secondary sources only (news or summaries): read the local label")
     verdicts = [v for v in forced if v is not None]
-    verdict = max(verdicts, key=_VERDICT_ORDER.get) if verdicts else Verdict.on_label
+    verdict = max(verdicts, key=lambda v: _VERDICT_ORDER[v]) if verdicts else Verdict.on_label
     if verdict is Verdict.not_on_label:
         base["considerations"] = ()          # decision evidence is for options, not for excluded labels
     return Option(verdict=verdict, reasons=tuple(reasons), **base)

@@ -319,6 +319,7 @@ def _mutation(case: Case, outcomes: list[tuple[NgsReading, _Outcome]]) -> Dimens
         evidence += [f"not interpreted: {e.input} record {e.record}: {e.message}" for e in r.errors
                      if e.record is not None]
     status = combined_mutation_status(o.status for _, o in outcomes)
+    assert status is not None   # one outcome per NGS test, and the case has some (checked above)
     chosen = [(r, o) for r, o in outcomes if o.status is status]
     reason = "; ".join(dict.fromkeys(o.reason for _, o in chosen if o.reason))
     code = next((o.code for _, o in chosen if o.code), None)
@@ -424,16 +425,16 @@ def _expression(case: Case) -> Dimension:
     label = "HER2 protein expression (IHC)"
     ihc = case.ihc
     if ihc is None:
-        return Dimension("protein_expression", label, "not_tested", "HER2 IHC: not tested.")
+        return Dimension("protein_expression", label, Status.not_tested, "HER2 IHC: not tested.")
     assay = f"IHC ({ihc.scoring_system}" + (f", {ihc.antibody}" if ihc.antibody else "") + ")"
     if ihc.status == "failed":
         return Dimension("protein_expression", label, Status.failed, "HER2 IHC failed. This is not a negative "
                          "result.", (), assay, "IHC reported as failed", "assay_failed")
     status, text = {
-        "3+": ("positive", "HER2 protein overexpression: IHC 3+."),
-        "2+": ("equivocal", "HER2 IHC 2+ (moderate expression; not overexpression by IHC alone)."),
-        "1+": ("negative", "HER2 IHC 1+ (no overexpression)."),
-        "0": ("negative", "HER2 IHC 0 (no expression)."),
+        "3+": (Status.positive, "HER2 protein overexpression: IHC 3+."),
+        "2+": (Status.equivocal, "HER2 IHC 2+ (moderate expression; not overexpression by IHC alone)."),
+        "1+": (Status.negative, "HER2 IHC 1+ (no overexpression)."),
+        "0": (Status.negative, "HER2 IHC 0 (no expression)."),
     }[ihc.score]
     return Dimension("protein_expression", label, status, text,
                      (f"IHC {ihc.score} scored with {ihc.scoring_system}",), assay)

@@ -6,6 +6,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from . import queries as Q
@@ -100,12 +101,12 @@ def amplification_summary(raw: dict, manifest: dict) -> dict:
     n = int(a["cna_profiled"] or 0) if (has_cna and a) else None
     assessed = bool(n)
     k = int(a["amplified"] or 0) if assessed else None
-    low, high = wilson(k, n) if assessed else (None, None)
+    low, high = wilson(k, n) if k is not None and n else (None, None)   # n > 0: assessed
     return {
         "amplification_assessed": assessed,
         "cna_profiled_samples": n,
         "her2_amplified_samples": k,
-        "amplification_prevalence": (k / n) if assessed else None,
+        "amplification_prevalence": (k / n) if k is not None and n else None,
         "amplification_ci95": [low, high],
         "mutation_and_amplification_samples": int(a["mutation_and_amplification"] or 0) if assessed else None,
         "mutation_and_cna_profiled_samples": int(a["both_profiled"] or 0) if assessed else None,
@@ -173,7 +174,7 @@ def analyse(study: str | Path, engine: Engine, *, clinical=None, parquet=None, q
         if tmp is not None:
             tmp.cleanup()
         raise
-    result = {"manifest": manifest, "raw": raw, "calls": calls,
+    result: dict[str, Any] = {"manifest": manifest, "raw": raw, "calls": calls,
               "summary": prevalence_summary(raw, engine.name, manifest, calls)}
     if with_statistics:
         result["stats"] = statistics(raw)

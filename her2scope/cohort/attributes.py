@@ -139,7 +139,7 @@ HISTOLOGY = ("ONCOTREE_CODE", "CANCER_TYPE_DETAILED", "CANCER_TYPE", "HISTOLOGY"
 
 def read_value(attr: Attribute, raw: str | None) -> tuple[object, bool]:
     """(value, recognised). NA tokens are (None, True): known to be unknown, not a reading problem."""
-    if is_na(raw):
+    if raw is None or is_na(raw):
         return None, True
     value = attr.read(raw)
     return value, value is not None

@@ -54,8 +54,8 @@ def call_variant(v: Erbb2Variant) -> tuple:
     errors: list[str] = []
     row = None
     if v.build and v.start_pos is not None and (v.ref or v.alt):
-        ref = "" if v.ref in (None, "-") else v.ref
-        alt = "" if v.alt in (None, "-") else v.alt
+        ref = "" if v.ref is None or v.ref == "-" else v.ref
+        alt = "" if v.alt is None or v.alt == "-" else v.alt
         try:
             row = _row(v, interpret_allele(Build(v.build), v.start_pos, ref, alt), "coordinates", None)
         except Her2scopeError as exc:

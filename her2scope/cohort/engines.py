@@ -24,6 +24,12 @@ class Engine:
         for t in TABLES:
             self._register_parquet(t, f"{str(folder).rstrip('/')}/{t}.parquet")
 
+    def _register_parquet(self, name: str, path: str) -> None:
+        raise NotImplementedError
+
+    def _create_view(self, name: str, sql: str) -> None:
+        raise NotImplementedError
+
     def add_table(self, name: str, columns: tuple[tuple[str, str], ...], rows: list[tuple]) -> None:
         raise NotImplementedError
 

@@ -7,6 +7,7 @@ import base64
 import datetime as _dt
 import html
 import math
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ..render.outputs import make_folder, write_output, writing
@@ -32,7 +33,7 @@ def _ci(ci) -> str:
     return "-" if not ci or ci[0] is None else f"{100 * ci[0]:.2f}-{100 * ci[1]:.2f}%"
 
 
-def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: list[list], numeric: AbstractSet[int] = frozenset()) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td class='n'>{_e(v)}</td>" if i in numeric else f"<td>{_e(v)}</td>"
                                     for i, v in enumerate(r)) + "</tr>" for r in rows)
@@ -157,7 +158,7 @@ def _survival_section(m: dict, raw: dict, st: dict, figs: dict) -> list[str]:
     from . import plots
 
     endpoint = m.get("survival_endpoint")
-    name = ENDPOINTS.get(endpoint, "survival")
+    name = ENDPOINTS.get(endpoint, "survival")  # type: ignore[arg-type]  # None: the default
     short = endpoint or "survival"
     out = [f"<h2>{_e(name.capitalize())} by driver group</h2>"]
     if endpoint == "PFS":

@@ -102,7 +102,8 @@ def kaplan_meier(counts: list[dict]) -> list[KMCurve]:
         ci = median_survival_times(kmf.confidence_interval_).iloc[0].tolist()
         curves.append(KMCurve(group, int(sum(r["n"] for r in rows)), int(sum(r["events"] for r in rows)),
                               km_median_from_counts(agg),
-                              tuple(None if (math.isinf(x) or math.isnan(x)) else float(x) for x in ci),
+                              tuple(None if (math.isinf(x) or math.isnan(x)) else float(x)  # type: ignore[arg-type]
+                                    for x in ci),   # lifelines: (lower, upper)
                               tuple(float(x) for x in times), tuple(float(x) for x in surv)))
     return curves
 

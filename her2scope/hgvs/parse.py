@@ -72,6 +72,7 @@ _PREFIX = re.compile(r"^(?:(?P<acc>[A-Za-z][A-Za-z0-9_]*(?:\.\d+)?)\s*[: ]\s*)?(
 
 def split_reference(text: str) -> tuple[str | None, str]:
     m = _PREFIX.match(text.strip())
+    assert m is not None   # every part of the pattern is optional: it matches any text
     acc, body = m["acc"], m["body"].strip()
     if acc and not re.match(r"^[cgpn]\.", body) and not re.match(r"^[A-Z]", body):
         return None, text.strip()
@@ -235,7 +236,7 @@ def _check(protein: str, pos: int, stated: str, text: str) -> None:
             likely_causes=("another isoform or transcript version", "typo"))
 
 
-def _apply(kind: str, m: re.Match, protein: str, text: str) -> ProteinChange:
+def _apply(kind: str, m: re.Match[str], protein: str, text: str) -> ProteinChange:
     ref_full = protein + "*"
     s = int(m["s"])
     e = int(m["e"]) if m.groupdict().get("e") else s

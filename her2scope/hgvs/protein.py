@@ -9,6 +9,7 @@ p.Y772_A775dup; p.P780_Y781insGSP and p.V777_G778insGSP become p.G778_P780dup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..genome.translate import THREE_LETTER
@@ -35,7 +36,7 @@ class ProteinChange:
     alt: str = ""
     ter: int | None = None        # fs / ext: position of the new stop (None = none found, '?')
 
-    def _render(self, aa) -> str:
+    def _render(self, aa: Callable[[str], str]) -> str:
         stop = aa("*")
         first = f"{aa(self.ref[0])}{self.start}"
         span = first if self.end == self.start else f"{first}_{aa(self.ref[-1])}{self.end}"

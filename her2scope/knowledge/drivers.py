@@ -93,9 +93,10 @@ class Clause:
 
 
 def _touches(m: Mutation, w: GenomicWindow) -> bool:
+    if m.build != w.build or m.chrom != w.chrom or m.start is None:
+        return False
     end = m.end if m.end is not None else m.start      # SQL: coalesce(end_pos, start_pos)
-    return (m.build == w.build and m.chrom == w.chrom and m.start is not None
-            and m.start <= w.end + w.flank and end >= w.start - w.flank)
+    return m.start <= w.end + w.flank and end >= w.start - w.flank
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ label or a regulator's decision).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 import enum
 import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -274,7 +275,8 @@ def _yaml(path):
 
 def _where(raw: dict, loc: tuple) -> str:
     """``therapy_labels[3] (zongertinib_us): line`` for a pydantic error location."""
-    parts, node = [], raw
+    parts: list[str] = []
+    node: Any = raw
     i = 0
     while i < len(loc):
         key = loc[i]
@@ -310,7 +312,8 @@ def _validate(raw, source: str) -> GuidanceFile:
 
 
 def _check_references(model: GuidanceFile, source: str) -> None:
-    groups = [("therapy label", model.therapy_labels), ("not-an-option entry", model.not_options),
+    groups: list[tuple[str, Sequence[Any]]] = [
+              ("therapy label", model.therapy_labels), ("not-an-option entry", model.not_options),
               ("decision evidence", model.decision_evidence), ("safety check", model.safety_checks),
               ("guideline placement", model.guideline_placement), ("non-drug step", model.non_drug_steps)]
     groups += [(f"{fw.value} rule", rules) for fw, rules in model.actionability.items()]

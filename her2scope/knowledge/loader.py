@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Her2scopeError, KnowledgeBaseError
 from ..vocabulary import EvidenceDirection, EvidenceStrength, EvidenceType, Oncogenicity, RuleKind, ViccCode
@@ -402,7 +402,8 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
     if source.name in BUNDLED.values() and source.resolve().parent == Path(str(_DATA)).resolve():
         from .cache import cached
 
-        return cached(source, KnowledgeBase, lambda: _load(source), lambda kb: _inputs(source, kb))
+        return cached(source, KnowledgeBase, lambda: _load(source),
+                      lambda kb: _inputs(source, cast(KnowledgeBase, kb)))
     return _load(source)
 
 
@@ -518,7 +519,7 @@ def derived_codes(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
     out = []
     for e in evidence:
         if e.type == EvidenceType.functional and e.direction == EvidenceDirection.oncogenic:
-            os2.append(OS2_BY_STRENGTH[EvidenceStrength(e.strength)])
+            os2.append(OS2_BY_STRENGTH[EvidenceStrength(e.strength)])  # type: ignore[arg-type]  # None raises
         elif e.code and not e.code.startswith("OS2"):
             out.append(e.code)
         elif (e.type == EvidenceType.functional and e.direction == EvidenceDirection.not_oncogenic

@@ -18,6 +18,7 @@ import datetime as dt
 import enum
 import functools
 from dataclasses import dataclass
+from typing import Any
 from importlib import resources
 from pathlib import Path
 
@@ -192,7 +193,7 @@ class TrialList:
 def _where(raw: dict, loc: tuple) -> str:
     """``trials[3] (NCT05048797): status`` for a pydantic error location."""
     parts: list[str] = []
-    node = raw
+    node: Any = raw
     for key in loc:
         if isinstance(key, int) and isinstance(node, list) and parts:
             entry = node[key] if key < len(node) else None

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import Her2scopeError
+from .compressed import ByteStream
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,7 @@ class RecordError:
     error: str
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int | None]:
         return {"input": self.input, "record": self.record, "error": self.error,
                 "message": self.message}
 
@@ -45,7 +46,8 @@ class FileSummary:
         return max(self.records - self.erbb2_records, 0)
 
 
-def read_until_damage(stream, errors: tuple[type[BaseException], ...]) -> tuple[bytes, BaseException | None]:
+def read_until_damage(stream: ByteStream,
+                      errors: tuple[type[BaseException], ...]) -> tuple[bytes, BaseException | None]:
     """All bytes a (decompressing) stream yields, and the error that stopped it early (or None).
 
     Read piecewise, so a damaged or truncated compressed file still gives the data before the

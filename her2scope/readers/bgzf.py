@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import CorruptFileError
 
 # The empty block bgzip writes last (SAM/BAM specification, section 4.1.2).
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _MAX_BLOCK = 1 << 16
 
@@ -20,7 +25,7 @@ def _block_size(data: bytes, off: int, where: str) -> int:
     while x < off + 12 + xlen:
         si1, si2, slen = data[x], data[x + 1], struct.unpack_from("<H", data, x + 2)[0]
         if si1 == 66 and si2 == 67:
-            return struct.unpack_from("<H", data, x + 4)[0] + 1
+            return int(struct.unpack_from("<H", data, x + 4)[0]) + 1
         x += 4 + slen
     raise CorruptFileError(f"{where}: a gzip block at byte {off} is not BGZF")
 
@@ -38,7 +43,8 @@ def decompress_all(data: bytes, where: str) -> bytes:
     return b"".join(parts)
 
 
-def read_range(path: str, begin: int, end: int, *, past=None) -> bytes:
+def read_range(path: str, begin: int, end: int, *,
+               past: Callable[[bytes], bool] | None = None) -> bytes:
     """Text between two virtual offsets.  ``past(block_text)`` may end the read early (after
     that block, cut at its last line end): a sorted file needs no text beyond a region."""
     from isal import isal_zlib
@@ -65,7 +71,7 @@ def read_range(path: str, begin: int, end: int, *, past=None) -> bytes:
             raise CorruptFileError(f"{path}: a gzip block at byte {coff} is not BGZF")
         try:
             text = isal_zlib.decompress(data[off:off + bsize], 31)
-        except isal_zlib.error as exc:
+        except isal_zlib.error as exc:  # type: ignore[misc]  # isal's stub: an instance
             raise CorruptFileError(f"{path}: damaged BGZF block at byte {coff}: {exc}") from exc
         lo = ubeg if coff == cbeg else 0
         hi = uend if coff == cend else len(text)
@@ -91,7 +97,8 @@ def is_bgzf(head: bytes) -> bool:
     return False
 
 
-def _inflate_batch(path: str, raw: list[tuple[int, bytes, bool]], error: BaseException | None,
+def _inflate_batch(path: str, raw: Sequence[tuple[int, bytes | memoryview, bool]],
+                   error: BaseException | None,
                    ) -> tuple[list[bytes], BaseException | None]:
     """Inflate one batch of compressed blocks ``(file offset, bytes, complete)`` in order.  A
     damaged block ends the batch with its error (the blocks before it are kept), as does the
@@ -105,14 +112,14 @@ def _inflate_batch(path: str, raw: list[tuple[int, bytes, bool]], error: BaseExc
             # lines only); ``error`` reports the truncation.
             try:
                 partial = isal_zlib.decompressobj(31).decompress(data)
-            except isal_zlib.error:
+            except isal_zlib.error:  # type: ignore[misc]  # isal's stub: an instance
                 partial = b""
             if partial:
                 out.append(partial)
             continue
         try:
             text = isal_zlib.decompress(data, 31)
-        except isal_zlib.error as exc:
+        except isal_zlib.error as exc:  # type: ignore[misc]  # isal's stub: an instance
             return out, CorruptFileError(f"{path}: damaged BGZF block at byte {offset}: {exc}")
         if text:
             out.append(text)
@@ -145,7 +152,7 @@ class BgzfReader:
         self._workers = workers or max(1, min(4, (os.cpu_count() or 1) - 1))
         self._pool = ThreadPoolExecutor(max_workers=self._workers)
         self._batch = 1   # a caller that only reads the header should not wait for megabytes
-        self._inflight: deque = deque()
+        self._inflight: deque[Future[tuple[list[bytes], BaseException | None]]] = deque()
         self._eof = False
         self._ended_with_eof_marker = False
         self._ready: list[bytes] = []
@@ -243,5 +250,5 @@ class BgzfReader:
     def __enter__(self) -> "BgzfReader":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

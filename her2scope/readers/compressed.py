@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-import io
+from types import TracebackType
+from typing import Protocol, cast
 
 GZIP_MAGIC = b"\x1f\x8b"
+
+
+class ByteStream(Protocol):
+    """What the readers use of a decompressed stream (a file, ISA-L gzip, ``BgzfReader``)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> ByteStream: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None, /) -> object: ...
 
 
 def sniff(path: str) -> bytes:
@@ -15,8 +29,8 @@ def sniff(path: str) -> bytes:
         from isal import igzip
 
         try:
-            with igzip.open(path, "rb") as gz:
-                return gz.read(64)
+            with igzip.open(path, "rb") as gz:  # type: ignore[no-untyped-call]
+                return cast(bytes, gz.read(64))
         except Exception:   # any damage: the caller reports the file as corrupt
             return GZIP_MAGIC
     with open(path, "rb") as fh:
@@ -28,7 +42,7 @@ def is_gzip(path: str) -> bool:
         return fh.read(2) == GZIP_MAGIC
 
 
-def open_bytes(path: str) -> io.BufferedIOBase:
+def open_bytes(path: str) -> ByteStream:
     """A binary stream of the decompressed content (ISA-L inflate for gzip/BGZF).
 
     Not the threaded ISA-L reader: it decompresses ahead in large blocks and, on a truncated
@@ -43,7 +57,7 @@ def open_bytes(path: str) -> io.BufferedIOBase:
             return BgzfReader(path)
         from isal import igzip
 
-        return igzip.open(path, "rb")
+        return cast(ByteStream, igzip.open(path, "rb"))  # type: ignore[no-untyped-call]
     return open(path, "rb", buffering=0)
 
 
@@ -55,4 +69,6 @@ def decompression_errors() -> tuple[type[BaseException], ...]:
 
     from ..errors import CorruptFileError
 
-    return (EOFError, OSError, zlib.error, isal_zlib.error, ValueError, CorruptFileError)
+    # isal declares ``error`` as an instance in its stubs; it is the exception class.
+    isal_error = cast(type[BaseException], isal_zlib.error)
+    return (EOFError, OSError, zlib.error, isal_error, ValueError, CorruptFileError)

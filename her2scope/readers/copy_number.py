@@ -28,7 +28,7 @@ def finite_number(text: str | None, where: str) -> float:
     """A copy number, log2 ratio or fold change as written; inf, nan and words are errors,
     never a call."""
     try:
-        value = float(text)   # type: ignore[arg-type]   (None is refused below)
+        value = float(text)   # type: ignore[arg-type]  # None is refused below
     except (TypeError, ValueError):
         raise InputError(f"{where}: {text!r} is not a number") from None
     if not math.isfinite(value):
@@ -72,9 +72,9 @@ def read_segments(path: Path | str) -> Iterator[Segment]:
     header = [h.strip().lower() for h in lines[0].split("\t")]
     value_col = next((i for i, h in enumerate(header) if h in _CN_COLUMNS), None)
     log2_col = next((i for i, h in enumerate(header) if h in _LOG2_COLUMNS), None)
-    if value_col is None and log2_col is None:
-        raise InputError(f"{path} line 1: need a copy_number or log2 column")
     column = value_col if value_col is not None else log2_col
+    if column is None:   # neither column
+        raise InputError(f"{path} line 1: need a copy_number or log2 column")
     for n, line in enumerate(lines[1:], 2):
         if not line.strip():
             continue
@@ -91,7 +91,7 @@ class CnvRecord:
     """A VCF record the variant reader passed through as not interpreted (a symbolic allele:
     <DUP>, <AMP>, <CNV> ...) over ERBB2, with its copy-number fields as text."""
 
-    record: int
+    record: int | None      # the data record number (the VCF reader always sets it)
     chrom: str
     pos: str
     end: str                # INFO END, or POS when absent

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from ..errors import CorruptFileError, EmptyInputError, InputError, MalformedRecordError
 from ..genome.builds import Build
-from .base import FileSummary, read_until_damage, text_lines
+from ..variant import Observation
+from .base import FileSummary, RecordError, read_until_damage, text_lines
 from .compressed import decompression_errors, open_bytes, sniff
 from .hgvs_lines import read_hgvs_lines
 from .maf import looks_like_maf, read_maf
@@ -26,7 +27,7 @@ class FileNotFound(InputError):
     code = "file_not_found"
 
 
-def read_input(path: str, build: Build | None, summary: FileSummary) -> Iterator:
+def read_input(path: str, build: Build | None, summary: FileSummary) -> Iterator[Observation | RecordError]:
     """A file, or, when no file of that name exists and the text looks like HGVS, an inline
     expression (the command line's rule for an argument that may be either)."""
     if not os.path.exists(path):
@@ -38,7 +39,7 @@ def read_input(path: str, build: Build | None, summary: FileSummary) -> Iterator
     yield from read_file(path, build, summary)
 
 
-def read_file(path: str, build: Build | None, summary: FileSummary) -> Iterator:
+def read_file(path: str, build: Build | None, summary: FileSummary) -> Iterator[Observation | RecordError]:
     """A file (or a pipe), read by content; never taken for an expression."""
     if not os.path.exists(path):
         hint = " (HGVS text? pass it as an expression, not as a path)" if looks_like_hgvs(path) else ""
@@ -72,7 +73,8 @@ def _spool(path: str) -> str:
     return spool
 
 
-def _read_file(path: str, name: str, build: Build | None, summary: FileSummary) -> Iterator:
+def _read_file(path: str, name: str, build: Build | None,
+               summary: FileSummary) -> Iterator[Observation | RecordError]:
     """``path``: the bytes to read; ``name``: the input as the user named it (in messages)."""
     try:
         head = sniff(path)

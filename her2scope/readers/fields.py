@@ -98,4 +98,4 @@ def check_hgvs_numbers(text: str, what: str) -> None:
 
 
 def has_long_number(text: str | None) -> bool:
-    return bool(text) and _LONG_NUMBER.search(text) is not None
+    return text is not None and _LONG_NUMBER.search(text) is not None

@@ -137,6 +137,7 @@ def read_gene_records(path: str, summary: FileSummary) -> Iterator[GeneRecord]:
     name = os.path.basename(path)
     table = read_rows(path)
     summary.format = table.format or summary.format
+    convert: Callable[[Row], GeneRecord | None] | None
     if table.format == "MAF":
         convert = _maf_record(table, name)
     elif table.format == "VCF":

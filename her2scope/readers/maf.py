@@ -84,7 +84,7 @@ def read_maf(path: str, name: str, build: Build | None, summary: FileSummary) ->
         raise EmptyInputError(f"{name}: no MAF header and no data")
 
 
-def _is_erbb2(row: dict, build: Build | None) -> bool:
+def _is_erbb2(row: dict[str, str], build: Build | None) -> bool:
     if row.get("Hugo_Symbol", "").upper() in ("ERBB2", "HER2"):
         return True
     chrom = row.get("Chromosome", "")
@@ -100,7 +100,7 @@ def _is_erbb2(row: dict, build: Build | None) -> bool:
     return any(overlaps_erbb2(b, start - 1, start) for b in builds)
 
 
-def _row_build(row: dict, requested: Build | None, where: str) -> Build:
+def _row_build(row: dict[str, str], requested: Build | None, where: str) -> Build:
     stated = row.get("NCBI_Build", "")
     if stated:
         try:
@@ -116,7 +116,7 @@ def _row_build(row: dict, requested: Build | None, where: str) -> Build:
     return requested
 
 
-def _observation(row: dict, record: int, name: str, build: Build | None, line: str,
+def _observation(row: dict[str, str], record: int, name: str, build: Build | None, line: str,
                  summary: FileSummary) -> Observation | None:
     """The row's tumour call, or None when its own counts say the tumour lacks the allele."""
     where = f"{name} record {record}"
@@ -140,12 +140,12 @@ def _observation(row: dict, record: int, name: str, build: Build | None, line: s
             check_hgvs_numbers(row[column], f"{where}: {column} {row[column][:60]}")
             acc, body = split_reference(row[column])
             change = parse_protein(acc, body).change
-            use = _row_build(row, build, where) if row.get("NCBI_Build") or build else None
-            return Observation(source, use, protein=change)
+            row_build = _row_build(row, build, where) if row.get("NCBI_Build") or build else None
+            return Observation(source, row_build, protein=change)
     raise MalformedRecordError(f"{where}: neither coordinates nor a protein change to interpret")
 
 
-def _tumour_counts(row: dict, where: str) -> tuple[int | None, int | None, float | None]:
+def _tumour_counts(row: dict[str, str], where: str) -> tuple[int | None, int | None, float | None]:
     """Tumour depth, alt reads and allele fraction (t_vaf, else t_alt_count over t_depth, else
     over t_alt_count + t_ref_count, as the GDC MAF writes them)."""
     depth = count(row.get("t_depth"), "t_depth", where, whole_floats=True)
@@ -162,15 +162,16 @@ def _tumour_counts(row: dict, where: str) -> tuple[int | None, int | None, float
     return depth, alt, vaf
 
 
-def _position(row: dict, column: str, where: str) -> int | None:
+def _position(row: dict[str, str], column: str, where: str) -> int | None:
     value = count(row.get(column), column, where, whole_floats=True)
     if value == 0:
         raise MalformedRecordError(f"{where}: {column} 0 is not a 1-based position")
     return value
 
 
-def _allele(row: dict, build: Build, where: str) -> GenomicAllele:
+def _allele(row: dict[str, str], build: Build, where: str) -> GenomicAllele:
     start = _position(row, "Start_Position", where)
+    assert start is not None   # the caller checked Start_Position
     end = _position(row, "End_Position", where) or start
     ref = row["Reference_Allele"].upper()
     t1, t2 = row.get("Tumor_Seq_Allele1", "").upper(), row.get("Tumor_Seq_Allele2", "").upper()
@@ -191,7 +192,7 @@ def _allele(row: dict, build: Build, where: str) -> GenomicAllele:
     return GenomicAllele(build, start - 1, ref, "" if alt == "-" else alt)
 
 
-def _caller_annotation(row: dict) -> CallerAnnotation | None:
+def _caller_annotation(row: dict[str, str]) -> CallerAnnotation | None:
     c = row.get("HGVSc") or None
     p = next((row[k] for k in PROTEIN_COLUMNS if row.get(k)), None)
     if not (c or p) or has_long_number(c) or has_long_number(p):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import CorruptFileError
-from .compressed import decompression_errors, open_bytes, sniff
+from .compressed import ByteStream, decompression_errors, open_bytes, sniff
 from .maf import clean_cell, looks_like_maf
 from .vcf_scan import read_chunk, read_header
 
@@ -36,7 +36,7 @@ def read_rows(path: str) -> Table:
     variant readers report those files already."""
     try:
         head = sniff(path)
-    except (OSError, *decompression_errors()):
+    except (OSError,) + decompression_errors():
         return Table("", (), iter(()))
     if head.startswith(b"##fileformat=VCF"):
         return _vcf(path)
@@ -51,7 +51,7 @@ def read_rows(path: str) -> Table:
     return Table("", (), iter(()))
 
 
-def _lines(stream, rest: bytes, path: str) -> Iterator[str]:
+def _lines(stream: ByteStream, rest: bytes, path: str) -> Iterator[str]:
     """Whole lines from ``rest`` then the stream; a damaged stream drops its partial last
     line and raises CorruptFileError once the lines before it are out. ``rest`` can hold many
     lines (a small file is read whole with its header): they are split like the stream's."""

@@ -7,6 +7,7 @@ report checks the name against ``sample_names`` before it filters results by sam
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from ..errors import CorruptFileError, EmptyInputError, MalformedRecordError
 from .base import read_until_damage, text_lines
@@ -97,5 +98,5 @@ def _maf_samples(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _unique(names) -> tuple[str, ...]:
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import (CorruptFileError, EmptyInputError, Her2scopeError, MalformedRecordError,
                       WrongBuildError)
@@ -16,11 +17,15 @@ from .base import FileSummary, RecordError
 from .compressed import decompression_errors, is_gzip, open_bytes
 from .fields import plain_int
 from .vcf_header import VcfHeader, parse_header
-from .vcf_index import index_path, read_index
+from .vcf_index import VcfIndex, index_path, read_index
 from .vcf_record import parse_record
 from .vcf_scan import MAX_SYMBOLIC_SPAN, ScanState, read_header, scan
 
+if TYPE_CHECKING:
+    import pysam
+
 Item = Observation | RecordError
+Lines = Iterator[tuple[int, str]]   # (data record number, line)
 
 
 def read_vcf(path: str, name: str, build: Build | None, summary: FileSummary, *,
@@ -46,7 +51,7 @@ def read_vcf(path: str, name: str, build: Build | None, summary: FileSummary, *,
         lo, hi = _span(use)
         names = header.chr17_names()
         state = ScanState()
-        lines = None
+        lines: Lines | None = None
         ix_path = index_path(path) if is_gzip(path) else None
         if ix_path:
             lines = _indexed_lines(path, ix_path, header, names, lo, hi, state, errors, summary)
@@ -72,7 +77,7 @@ def _span(build: Build) -> tuple[int, int]:
     return min(s for s, _ in spans) + 1, max(e for _, e in spans)
 
 
-def _records(lines, header: VcfHeader, build: Build, name: str,
+def _records(lines: Iterable[tuple[int, str]], header: VcfHeader, build: Build, name: str,
              summary: FileSummary) -> Iterator[Item]:
     lo, hi = erbb2().span(build)
     other_build_hits: list[tuple[int, str]] = []
@@ -93,8 +98,8 @@ def _records(lines, header: VcfHeader, build: Build, name: str,
             continue
         relevant = [o for o in observations if o.allele is not None and overlaps_erbb2(
             build, o.allele.start, _end(o))]
-        if relevant and erbb2().exonic_sequence(build, relevant[0].allele.start,
-                                                relevant[0].allele.end) == relevant[0].allele.ref:
+        first = relevant[0].allele if relevant else None
+        if first is not None and erbb2().exonic_sequence(build, first.start, first.end) == first.ref:
             verified_here += 1
         # A record counts as ERBB2 when it overlaps ERBB2, even if no sample carries it (0/0).
         if relevant or (not observations and _overlaps_line(line, build)):
@@ -103,7 +108,7 @@ def _records(lines, header: VcfHeader, build: Build, name: str,
     yield from _other_build_verdict(other_build_hits, verified_here, build, name, summary)
 
 
-def _other_build_verdict(hits, verified_here: int, build: Build, name: str,
+def _other_build_verdict(hits: list[tuple[int, str]], verified_here: int, build: Build, name: str,
                          summary: FileSummary) -> Iterator[RecordError]:
     """Records that fit ERBB2 exons only on the *other* build. One SNV can match by chance
     (about one time in four), so a lone hit next to verified ERBB2 records is a warning; when
@@ -141,7 +146,9 @@ def _fits_other_build(line: str, build: Build, record_no: int) -> tuple[int, str
     tx = erbb2()
     if tx.exonic_sequence(other, start, start + len(ref)) != ref:
         return None
-    c = tx.to_cpos(tx.to_tx(other, start))
+    point = tx.to_tx(other, start)
+    assert point is not None   # REF matched the exonic sequence there
+    c = tx.to_cpos(point)
     return record_no, (f"chr17:{start + 1} is outside ERBB2 on {build.value} (the file's build), "
                        f"but on {other.value} it is ERBB2 {tx.accession} c.{c} and REF {ref} "
                        f"matches {other.value} there: wrong genome build? (header or --build); "
@@ -178,6 +185,7 @@ def _is_bases(text: str) -> bool:
 
 def _end(obs: Observation) -> int:
     allele = obs.allele
+    assert allele is not None   # callers pass observations with an allele
     if obs.not_interpreted:
         cols = obs.source.original.split("\t")
         end = _info_end(cols[7]) if len(cols) > 7 else None
@@ -197,7 +205,7 @@ def _overlaps_line(line: str, build: Build) -> bool:
 _BGZF_EOF = bgzf.BGZF_EOF
 
 
-def _index_misfit(path: str, ix_path: str, index) -> str | None:
+def _index_misfit(path: str, ix_path: str, index: VcfIndex) -> str | None:
     """Why the index cannot be trusted for this file (then the file is scanned), or None."""
     if os.path.getmtime(ix_path) < os.path.getmtime(path):
         return "is older than the file"
@@ -211,7 +219,7 @@ def _index_misfit(path: str, ix_path: str, index) -> str | None:
     return None
 
 
-def _beyond(hi: int):
+def _beyond(hi: int) -> Callable[[bytes], bool]:
     """For an indexed (hence sorted) file: true once a block ends with a record past ``hi``."""
     def past(block: bytes) -> bool:
         end = block.rfind(b"\n", 0, len(block) - 1) + 1
@@ -221,7 +229,9 @@ def _beyond(hi: int):
     return past
 
 
-def _indexed_lines(path, ix_path, header, names, lo, hi, state, errors, summary):
+def _indexed_lines(path: str, ix_path: str, header: VcfHeader, names: set[str], lo: int, hi: int,
+                   state: ScanState, errors: tuple[type[BaseException], ...],
+                   summary: FileSummary) -> Lines | None:
     index = read_index(ix_path, list(header.contigs))
     if index is None:
         summary.notes.append(f"index {ix_path} has no per-sequence counts: scanned the file instead")
@@ -268,7 +278,7 @@ def _read_bcf(path: str, name: str, build: Build | None, summary: FileSummary) -
         names = header.chr17_names()
         state = {"n": 0}
 
-        def lines():
+        def lines() -> Lines:
             try:
                 for rec in vf:
                     state["n"] += 1
@@ -287,8 +297,8 @@ def _read_bcf(path: str, name: str, build: Build | None, summary: FileSummary) -
         summary.records = state["n"]
 
 
-def _bcf_indexed_lines(vf, path: str, header: VcfHeader, names: set[str], lo: int, hi: int,
-                       summary: FileSummary, name: str):
+def _bcf_indexed_lines(vf: pysam.VariantFile, path: str, header: VcfHeader, names: set[str], lo: int,
+                       hi: int, summary: FileSummary, name: str) -> Lines | None:
     """With a CSI index: jump to chromosome 17 (pysam fetch) and number records from the
     index's per-sequence counts; the chromosome is read from its start so the numbers are
     exact, and reading stops past ERBB2 (an indexed file is sorted).  None: no usable index."""
@@ -296,7 +306,7 @@ def _bcf_indexed_lines(vf, path: str, header: VcfHeader, names: set[str], lo: in
     if ix_path is None or os.path.getmtime(ix_path) < os.path.getmtime(path):
         return None
     # BCF indexes carry no names: the sequences are the header's contigs, in order.
-    index = read_index(ix_path, list(vf.header.contigs))
+    index = read_index(ix_path, list(vf.header.contigs))  # type: ignore[arg-type]  # pysam stub: str names
     seq = index.find(names) if index is not None else None
     if index is None or (seq is None and any(c in names for c in vf.header.contigs)):
         return None
@@ -306,7 +316,7 @@ def _bcf_indexed_lines(vf, path: str, header: VcfHeader, names: set[str], lo: in
     if seq is None:
         return iter(())
 
-    def lines():
+    def lines() -> Lines:
         number = index.records_before(seq.name)
         try:
             for rec in vf.fetch(seq.name):

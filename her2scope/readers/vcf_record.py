@@ -18,6 +18,9 @@ _BASES = re.compile(r"^[ACGTNacgtn]+$")
 _ERBB2_TX = ("NM_004448", "ENST00000269571")
 
 
+_Entry = tuple[int, CallerAnnotation]   # (position among the record's entries, the names)
+
+
 @dataclass(frozen=True, slots=True)
 class _CallerNames:
     """The record's ERBB2 entries of VEP CSQ and snpEff ANN, read once per record (a record
@@ -25,7 +28,7 @@ class _CallerNames:
     with its position so the earliest matching entry wins, as in the file's order."""
 
     csq_first: tuple[int, CallerAnnotation] | None
-    csq_by_allele: dict[str, tuple[int, CallerAnnotation]]
+    csq_by_allele: dict[str | None, tuple[int, CallerAnnotation]]   # None: an entry without Allele
     ann_any: tuple[int, CallerAnnotation] | None          # the first entry without an Allele
     ann_by_allele: dict[str, tuple[int, CallerAnnotation]]
 
@@ -41,13 +44,14 @@ class _CallerNames:
         return tuple(out)
 
 
-def _earliest(*entries):
+def _earliest(*entries: _Entry | None) -> _Entry | None:
     found = [e for e in entries if e is not None]
     return min(found, key=lambda e: e[0]) if found else None
 
 
 def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
-    csq_first, csq_by_allele = None, {}
+    csq_first: _Entry | None = None
+    csq_by_allele: dict[str | None, _Entry] = {}
     for n, f in enumerate(csq_entries(info, header.csq_fields)):
         if f.get("SYMBOL") not in ("ERBB2", None) or not f.get("Feature", "").startswith(_ERBB2_TX):
             continue
@@ -58,7 +62,8 @@ def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
                                      f.get("Consequence") or None))
         csq_first = csq_first or found
         csq_by_allele.setdefault(f.get("Allele"), found)
-    ann_any, ann_by_allele = None, {}
+    ann_any: _Entry | None = None
+    ann_by_allele: dict[str, _Entry] = {}
     if "ANN" in info and header.ann_fields:
         for n, entry in enumerate(info["ANN"].split(",")):
             f = dict(zip(header.ann_fields, (x.strip() for x in entry.split("|"))))

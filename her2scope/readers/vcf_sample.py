@@ -29,10 +29,14 @@ then not be trusted either way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from ..errors import MalformedRecordError
 from .fields import count, counts, fraction
+
+_T = TypeVar("_T")
 
 NT_CARRIES = {"het": True, "hom": True, "ref": False}   # Strelka2 INFO NT; "conflict": counts decide
 
@@ -83,12 +87,12 @@ class SampleFields:
 
     def __init__(self, name: str | None, raw: dict[str, str], where: str, prefix: str = "") -> None:
         self.name, self.raw, self.where, self.prefix = name, raw, where, prefix
-        self._cache: dict[tuple, object] = {}
+        self._cache: dict[tuple[str, ...], object] = {}
 
-    def _once(self, key: tuple, make):
+    def _once(self, key: tuple[str, ...], make: Callable[[], _T]) -> _T:
         if key not in self._cache:
             self._cache[key] = make()
-        return self._cache[key]
+        return cast(_T, self._cache[key])
 
     def has(self, key: str) -> bool:
         return self.raw.get(key) not in (None, "", ".")
@@ -101,12 +105,18 @@ class SampleFields:
 
     def total(self, key: str) -> int:
         """Sum of a complete count list (check ``complete`` first)."""
-        return self._once(("total", key), lambda: sum(self.counts(key)))
+        return self._once(("total", key), lambda: sum(self.full(key)))
 
     def complete(self, key: str) -> bool:
         """The field is present and none of its entries is missing."""
-        return self._once(("complete", key),
-                          lambda: self.counts(key) is not None and None not in self.counts(key))
+        def make() -> bool:
+            values = self.counts(key)
+            return values is not None and None not in values
+        return self._once(("complete", key), make)
+
+    def full(self, key: str) -> list[int]:
+        """The counts of a field ``complete`` said is full (no entry missing)."""
+        return cast("list[int]", self.counts(key))
 
     def fractions(self, key: str) -> list[float | None]:
         return self._once(("fractions", key), lambda: [
@@ -191,32 +201,35 @@ def _strelka_normal(samples: list[SampleFields], info: dict[str, str]) -> int | 
     return named[0] if named else 0
 
 
-def _strelka_normal_carries(normal: int, carries: list, support: list, info: dict) -> bool | None:
+def _strelka_normal_carries(normal: int, carries: list[bool | None], support: list[Support | None],
+                            info: dict[str, str]) -> bool | None:
     said = NT_CARRIES.get(info["NT"])
     if said is None:
         return carries[normal]
     tumour = 1 - normal
-    if not said and _ratio(support[normal]) is not None and _ratio(support[tumour]) is not None \
-            and _ratio(support[normal]) > _ratio(support[tumour]):
-        # The "normal" holds more of the allele than the tumour: the columns are probably
-        # not in Strelka2's order, so do not trust NT for this column; counts decide.
-        return carries[normal]
+    if not said:
+        in_normal, in_tumour = _ratio(support[normal]), _ratio(support[tumour])
+        if in_normal is not None and in_tumour is not None and in_normal > in_tumour:
+            # The "normal" holds more of the allele than the tumour: the columns are probably
+            # not in Strelka2's order, so do not trust NT for this column; counts decide.
+            return carries[normal]
     return said
 
 
 def _support(s: SampleFields, allele: Allele) -> Support | None:
     i, n = allele.index, allele.n_alts
     if s.complete("AD"):
-        ad = s.counts("AD")
+        ad = s.full("AD")
         if len(ad) == n + 1:
             return Support(ad[i], s.total("AD"), "AD")
-        if n == 1 and len(ad) == 1 and s.count("RD") is not None:
+        rd = s.count("RD") if n == 1 and len(ad) == 1 else None
+        if rd is not None:
             # VarScan: AD and RD are single counts of the alt and the ref reads
-            return Support(ad[0], ad[0] + s.count("RD"), "AD/RD")
+            return Support(ad[0], ad[0] + rd, "AD/RD")
     for alt_key, total_key in (("FAO", "FDP"), ("AO", "RO"), ("NV", "NR")):
-        if not (s.complete(alt_key) and s.complete(total_key)) or len(s.counts(alt_key)) != n:
+        if not (s.complete(alt_key) and s.complete(total_key)) or len(s.full(alt_key)) != n:
             continue
-        alts, other = s.counts(alt_key), s.counts(total_key)
+        alts, other = s.full(alt_key), s.full(total_key)
         if alt_key == "AO":       # RO counts the reference only
             total = other[0] + s.total(alt_key) if len(other) == 1 else None
         else:                     # FDP, NR: the depth itself (NR is Number=A in Platypus)
@@ -252,10 +265,10 @@ def _vardict(s: SampleFields, allele: Allele) -> Support | None:
 def _manta(s: SampleFields, allele: Allele) -> Support | None:
     """Manta structural variants (no GT in somatic output): PR and SR are "ref,alt" counts of
     spanning pairs and split reads."""
-    if allele.n_alts != 1 or not s.complete("PR") or len(s.counts("PR")) != 2:
+    if allele.n_alts != 1 or not s.complete("PR") or len(s.full("PR")) != 2:
         return None
-    pr = s.counts("PR")
-    sr = s.counts("SR") if s.complete("SR") and len(s.counts("SR")) == 2 else [0, 0]
+    pr = s.full("PR")
+    sr = s.full("SR") if s.complete("SR") and len(s.full("SR")) == 2 else [0, 0]
     return Support(pr[1] + sr[1], pr[0] + pr[1] + sr[0] + sr[1], "PR/SR")
 
 

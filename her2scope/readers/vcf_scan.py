@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .compressed import ByteStream
+
 CHUNK = 8 << 20
 MAX_REF_SPAN = 100_000          # a sequence-resolved record starting this far before ERBB2 may overlap it
 MAX_SYMBOLIC_SPAN = 10_000_000  # symbolic CNV/DUP calls (amplicons) can start megabases before it
@@ -25,13 +27,14 @@ class ScanState:
     partial_line: bool = False
 
 
-def read_chunk(stream, size: int) -> bytes:
+def read_chunk(stream: ByteStream, size: int) -> bytes:
     """Up to ``size`` bytes; never loses data already decompressed when the stream then fails
     (``read1`` returns what one decompression step produced)."""
     read1 = getattr(stream, "read1", None)
     if read1 is None:
         return stream.read(size)
-    parts, total = [], 0
+    parts: list[bytes] = []
+    total = 0
     while total < size:
         try:
             part = read1(min(size - total, 1 << 16))
@@ -46,7 +49,7 @@ def read_chunk(stream, size: int) -> bytes:
     return b"".join(parts)
 
 
-def read_header(stream) -> tuple[list[str], bytes]:
+def read_header(stream: ByteStream) -> tuple[list[str], bytes]:
     """Header lines (decoded, without line ends) and the bytes after them."""
     buf = b""
     lines: list[str] = []
@@ -112,7 +115,7 @@ def candidate_regex(chrom_names: set[str], low: int, hi: int,
     return re.compile(b"\n(?:" + names + b")(?: |\t(?:" + far + near + b"(?![1-9][0-9]*\t)))")
 
 
-def scan(stream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: ScanState,
+def scan(stream: ByteStream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: ScanState,
          errors: tuple[type[BaseException], ...]) -> Iterator[tuple[int, str]]:
     """Yield (data record number, line) for records on ``chrom_names`` with POS in
     [lo - MAX_REF_SPAN, hi]; ``lo``/``hi`` are 1-based.  A stream that fails mid-way stops
@@ -149,7 +152,7 @@ def scan(stream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: Sc
         yield from _matches(block, 0, len(block), candidates, low, lo, hi, state)
 
 
-def _pieces(stream, state: ScanState, errors: tuple[type[BaseException], ...]) -> Iterator[bytes]:
+def _pieces(stream: ByteStream, state: ScanState, errors: tuple[type[BaseException], ...]) -> Iterator[bytes]:
     """The stream's data as it comes (``read1``: what one decompression step produced, so the
     data before a failure is handed over); a failure ends it with ``state.truncated`` set."""
     read1 = getattr(stream, "read1", None)

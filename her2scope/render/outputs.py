@@ -103,7 +103,7 @@ class OutputFile:
         if not self._own_stream:
             self.stream.flush()
             return
-        if self._tmp is None:
+        if self._tmp is None or self._final is None:   # set together: both or neither
             self.stream.close()
             return
         try:

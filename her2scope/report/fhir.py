@@ -9,6 +9,7 @@ on-label options to the finding they rest on. Everything is pseudonymous (case i
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from .model import Report
 
@@ -135,7 +136,7 @@ def render_fhir(report: Report) -> dict:
     case_id = report.case.case_id
     pid = _id(case_id, "patient")
     subject = {"reference": f"urn:uuid:{pid}"}
-    entries = [{"resourceType": "Patient", "id": pid,
+    entries: list[dict[str, Any]] = [{"resourceType": "Patient", "id": pid,
                 "identifier": [{"system": "urn:her2scope:case-id", "value": case_id}]}]
     results = []
     variant_refs: dict[str, str] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import BinaryIO
+from typing import IO
 
 from ..knowledge import load_knowledge
 from .model import STEP_LABELS, Report
@@ -28,7 +28,7 @@ def render_html(report: Report, *, paper: str = "a4") -> str:
         lollipop_svg=lollipop(load_knowledge(), patient), panel_svg=panel(pic.dimensions))
 
 
-def render_pdf(report: Report, path: str | BinaryIO, *, paper: str = "a4") -> None:
+def render_pdf(report: Report, path: str | IO[bytes], *, paper: str = "a4") -> None:
     """PDF from the same HTML (WeasyPrint); A4 or US Letter. ``path``: a file name or a binary stream."""
     from weasyprint import HTML
 

@@ -39,7 +39,7 @@ def lollipop(kb: KnowledgeBase, patient: list[tuple[str, str]], length: int = 12
     left, right, axis_y, top = 30, 20, 150, 20
     scale = (width - left - right) / length
 
-    def x(res: int) -> float:
+    def x(res: float) -> float:
         return left + (res - 0.5) * scale
 
     counts: dict[int, int] = {}
@@ -53,9 +53,9 @@ def lollipop(kb: KnowledgeBase, patient: list[tuple[str, str]], length: int = 12
            f'(NP_004439.2, {length} aa): domains, cancerhotspots.org v2 hotspots (grey) and this '
            f'patient\'s variants (red)</title>']
     for res, n in sorted(counts.items()):
-        h = 12 + 70 * math.log1p(n) / math.log1p(peak)
-        out.append(f'<line x1="{x(res):.1f}" y1="{axis_y}" x2="{x(res):.1f}" y2="{axis_y - h:.1f}" '
-                   f'stroke="#bdbdbd" stroke-width="1"/><circle cx="{x(res):.1f}" cy="{axis_y - h:.1f}" '
+        stem = 12 + 70 * math.log1p(n) / math.log1p(peak)
+        out.append(f'<line x1="{x(res):.1f}" y1="{axis_y}" x2="{x(res):.1f}" y2="{axis_y - stem:.1f}" '
+                   f'stroke="#bdbdbd" stroke-width="1"/><circle cx="{x(res):.1f}" cy="{axis_y - stem:.1f}" '
                    f'r="2.5" fill="#bdbdbd"><title>residue {res}: {n} tumours (cancerhotspots.org v2)</title></circle>')
     for d in kb.domains:
         colour = _DOMAIN_COLOURS.get(d.id, "#eeeeee")

@@ -330,7 +330,7 @@ class WorklistRowItem(Shape):
     test_id: int | None
 
 
-Worklists = create_model(   # one list per worklist, named (registry.WORKLISTS)
+Worklists = create_model(  # type: ignore[call-overload]  # one list per worklist (registry.WORKLISTS)
     "Worklists", __base__=Shape, **{name: (list[WorklistRowItem], ...) for name in WORKLISTS})
 
 

@@ -10,6 +10,7 @@ never opens them as files.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def _options(build: str | None):
 
 
 def annotate_paths(paths: list, folder: Path | None, build: str | None = None, *,
-                   expressions: list[str] = ()) -> Annotation:
+                   expressions: Sequence[str] = ()) -> Annotation:
     from ..knowledge import load_knowledge
     from ..pipeline import annotate_inputs
     from ..readers.base import FileSummary, RecordError
