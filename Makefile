@@ -21,6 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check her2scope tests benchmarks scripts
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy her2scope
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
