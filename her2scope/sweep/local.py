@@ -108,8 +108,7 @@ def run_local(inputs: list[SweepInput], out_dir: str, settings: Settings, *, job
         os.makedirs(state, exist_ok=True)
         _remove_partials(state)
     except OSError as exc:
-        # FIXME (reported, not changed here): OutputError takes (target, reason); this call raises TypeError.
-        raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc  # type: ignore[call-arg]
+        raise OutputError(out_dir, exc.strerror or str(exc)) from exc
     outcomes: list[dict | None] = [None] * len(inputs)
     result = SweepResult(out_dir=out_dir, files=len(inputs))
     show = sys.stderr.isatty() if progress is None else progress
