@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import test_registry_support as support
 from sqlalchemy import inspect as sa_inspect
 from test_registry_support import DEMO, EXAMPLE_CSV, TODAY, write_csv
@@ -104,3 +105,16 @@ def test_cli_demo(db_url):
     r = CliRunner().invoke(app, ["registry", "import", str(EXAMPLE_CSV), "--db", db_url, "--user", "demo-viewer"],
                            env={"HER2SCOPE_PASSWORD": "demo-viewer-password"})
     assert r.exit_code == 1 and "permission_denied" in r.output
+
+
+def test_postgresql_connections_run_without_jit(db_url):
+    """The registry's PostgreSQL connections turn the JIT compiler off (it cost ~300 ms per list
+    request once a plan's estimated cost passed its threshold); SQLite has no such setting."""
+    from sqlalchemy import text
+
+    from her2scope.registry.db import make_engine
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    with make_engine(db_url).connect() as conn:
+        assert conn.execute(text("SHOW jit")).scalar() == "off"
