@@ -17,6 +17,11 @@ def _days(since: dt.date | None, today: dt.date) -> int | None:
     return (today - since).days if since else None
 
 
+def _ngs_done_or_pending(p: PatientRow, test_type: str | None = None) -> bool:
+    """An NGS test (of ``test_type``, or any) that assessed ERBB2 or is still pending."""
+    return any((t.assessed or t.pending) for t in p.ngs() if test_type in (None, t.test_type))
+
+
 def advanced_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[WorklistRow]:
     """Advanced NSCLC (stage IIIB-IVB) without an NGS test (tissue or plasma) that assessed
     ERBB2: a failed test, or a result that is failed or not assessed (damaged file, panel
@@ -70,7 +75,7 @@ def plasma_not_detected_without_tissue(patients: list[PatientRow], today: dt.dat
     for p in patients:
         plasma = [t for t in p.ngs() if t.test_type == "ngs_plasma" and t.status == "resulted"
                   and t.her2_status == "not_detected"]
-        if not plasma or p.her2_mutant or p.ngs_done_or_pending("ngs_tissue"):
+        if not plasma or p.her2_mutant or _ngs_done_or_pending(p, "ngs_tissue"):
             continue
         since = plasma[-1].resulted
         out.append(WorklistRow(p.pseudonym, f"plasma NGS {since}: ERBB2 not detected; no tissue NGS",
@@ -85,7 +90,7 @@ def ihc_without_ngs(patients: list[PatientRow], today: dt.date, **_) -> list[Wor
     out = []
     for p in patients:
         ihc = [t for t in p.tests if t.test_type in ("ihc", "ish") and t.status == "resulted"]
-        if not ihc or p.ngs_done_or_pending():
+        if not ihc or _ngs_done_or_pending(p):
             continue
         t = ihc[-1]
         what = f"HER2 IHC {t.value}" if t.test_type == "ihc" else f"HER2 ISH ratio {t.value}"

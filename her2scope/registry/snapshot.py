@@ -75,10 +75,6 @@ class PatientRow:
     def ngs(self) -> list[TestRow]:
         return [t for t in self.tests if t.test_type.startswith("ngs_")]
 
-    def ngs_done_or_pending(self, test_type: str | None = None) -> bool:
-        """An NGS test (of ``test_type``, or any) that assessed ERBB2 or is still pending."""
-        return any((t.assessed or t.pending) for t in self.ngs() if test_type in (None, t.test_type))
-
     @property
     def her2_mutant(self) -> bool:
         return any(t.status == "resulted" and t.her2_status == "positive" for t in self.ngs())
@@ -114,13 +110,3 @@ def load(s: Session) -> dict[int, PatientRow]:
         patients[pid].decisions.append((kind, at))
     return patients
 
-
-def by_patient_kinds(p: PatientRow) -> set[str]:
-    return {k for k, _ in p.decisions}
-
-
-def group_counts(items) -> dict:
-    out: dict = defaultdict(int)
-    for k in items:
-        out[k] += 1
-    return dict(out)
