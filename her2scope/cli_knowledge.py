@@ -30,7 +30,7 @@ def knowledge_audit(
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="Judge staleness on this date (YYYY-MM-DD) instead of today.")] = None,
     stale_days: Annotated[int, typer.Option(
-        "--stale-days", min=1, help="An entry checked longer ago than this is stale.")] = 180,
+        "--stale-days", min=1, help="An entry checked longer ago than this is stale.")] = 180,  # = STALE_AFTER_DAYS
     fmt: Annotated[AuditFormat, typer.Option("--format", help="table or json")] = AuditFormat.table,
     trials: Annotated[Optional[Path], typer.Option(
         "--trials", help="Audit this trial list instead of the bundled one (validated first).")] = None,

@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import KnowledgeBaseError
-
-STALE_AFTER_DAYS = 180
+# One threshold for the report's freshness flag and this audit (defined with the next-steps knowledge).
+from .guidance import STALE_AFTER_DAYS
 _DATE_KEYS = ("checked", "last_verified", "last_reviewed")
 _NAME_KEYS = ("id", "protein_change", "nct", "acronym", "drug")
 
