@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..genome.builds import Build
 from .base import FileSummary, RecordError
 from ..genome.transcript import overlaps_erbb2
-from .dispatch import read_input
+from .dispatch import read_file
 from .rows import read_rows
 from .vcf_info import first_sample, parse_info
 
@@ -103,8 +103,10 @@ def read_cnv_records(path: str, build: Build | None,
                      summary: FileSummary) -> Iterator[CnvRecord | RecordError]:
     """The not-interpreted records over ERBB2, read with the engine's own VCF reader (same
     build detection, same errors, no second parser; ``summary.build`` is filled in). The
-    reader's errors are passed on: a CNV file not read to its end can give no negative."""
-    for item in read_input(path, build, summary):
+    reader's errors are passed on: a CNV file not read to its end can give no negative. A file
+    that is not VCF/BCF (HGVS text, MAF) has no CNV records to read: a whole-file error, never
+    an empty (negative) answer; and the path is always a file, never an inline expression."""
+    for item in read_file(path, build, summary):
         if isinstance(item, RecordError):
             yield item
             continue
@@ -115,6 +117,10 @@ def read_cnv_records(path: str, build: Build | None,
         sample = first_sample(f)
         cn = sample["CN"] if "CN" in sample else info.get("CN")
         yield CnvRecord(item.source.record, f[0], f[1], info.get("END", f[1]), f[4], cn)
+    if summary.format not in ("VCF", "BCF"):
+        yield RecordError(path, None, "malformed_record",
+                          f"{path}: read as {summary.format or 'unknown format'}, not as a VCF/BCF: "
+                          "it holds no CNV records")
 
 
 _CHR17 = ("17", "chr17", "NC_000017.10", "NC_000017.11")
