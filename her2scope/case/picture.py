@@ -287,11 +287,23 @@ def _assess(r: NgsReading) -> _Outcome:
         return _Outcome(Status.failed, f"{len(records)} ERBB2 record(s) could not be interpreted (first: "
                                        f"{_messages(records[:1])}); no negative can be given until they are "
                                        "reviewed", "uninterpreted_records")
+    stated = _stated_erbb2_not_read(test)
+    if stated:    # the laboratory states an ERBB2 finding her2scope did not interpret: it may be the activating one
+        return _Outcome(Status.failed, "the result states ERBB2 finding(s) her2scope did not interpret ("
+                        + "; ".join(repr(t) for t in stated) + "); give ERBB2 variants in ngs[].variants as HGVS",
+                        "uninterpreted_records")
     if any(v.classification and v.classification.oncogenicity == "uncertain_significance" for v in r.variants):
         return _Outcome(Status.equivocal)
     if test.sample_type is SampleType.tissue:
         return _Outcome(Status.negative)
     return _Outcome(Status.not_detected)
+
+
+def _stated_erbb2_not_read(test: NgsTest) -> list[str]:
+    """``other_alterations`` entries naming ERBB2/HER2 that are not an amplification (counted under
+    amplification): e.g. "HER2 exon 20 insertion", "ERBB2 p.Y772_A775dup"."""
+    return [text for text in test.other_alterations
+            if (s := recognise(text)).gene == "ERBB2" and s.kind is not Kind.amplification]
 
 
 def _test_status(outcome: _Outcome) -> Status:
