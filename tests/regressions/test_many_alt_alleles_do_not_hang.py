@@ -18,7 +18,7 @@ def _hung(signum, frame):
     raise TimeoutError("annotating one record with 20,001 ALT alleles did not finish in 120 s")
 
 
-def test_twenty_thousand_alt_alleles_take_well_under_a_few_seconds(tmp_path):
+def test_twenty_thousand_alt_alleles_do_not_hang(tmp_path):
     n = 20_001
     alts = ",".join(["T", "A", "G"] * (n // 3))
     ad = "90,10," + ",".join(["0"] * (n - 1))     # ALT 1 carries 10 of 100 reads
@@ -31,11 +31,12 @@ def test_twenty_thousand_alt_alleles_take_well_under_a_few_seconds(tmp_path):
     path = write_vcf(tmp_path, "alts.vcf", [line], samples=("T", "N"), extra_header=(CSQ_HEAD,))
     # A hang guard, not a speed test (speed is measured in benchmarks/): the quadratic version
     # took minutes here; a linear one finishes long before the alarm.
-    signal.signal(signal.SIGALRM, _hung)
+    previous = signal.signal(signal.SIGALRM, _hung)
     signal.alarm(120)
     try:
         run = inprocess.run(path)
     finally:
         signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     assert [(d["sample"], d["protein_change"], d["vaf"]) for d in run.lines] == [("T", "p.S310F", 0.1)]
     assert run.lines[0]["caller_annotations"][0]["hgvs_p"] == "NP_004439.2:p.Ser310Phe"
