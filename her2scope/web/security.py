@@ -1,10 +1,10 @@
 """Sessions (signed cookies), CSRF tokens, security headers and the request-size limit.
 
-A session is a signed, timestamped cookie (itsdangerous) holding the user name, the role the
-registry reported at login, a per-session CSRF token and the random token of the server-side
-session (``web_sessions`` in the registry): every request checks that session is still open,
-so logout, deactivation and a password reset end it at once (a copied cookie stops working). It is HttpOnly, SameSite=Strict and
-Secure (unless the app runs with ``--insecure-cookies`` for http://127.0.0.1 tests). Nothing
+A session is a signed, timestamped cookie (itsdangerous) holding the user's id and name, a
+per-session CSRF token and the random token of the server-side session (``web_sessions`` in the
+registry): every request checks that session is still open and takes the user's current role
+from the registry, so logout, deactivation and a password reset end it at once (a copied cookie
+stops working). It is HttpOnly, SameSite=Strict and Secure (unless the app runs with ``--insecure-cookies`` for http://127.0.0.1 tests). Nothing
 else is stored in it: patient data never leaves the server in a cookie.
 """
 
@@ -35,7 +35,6 @@ _STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECAS
 class Session:
     user_id: int | None
     username: str | None
-    role: str | None
     csrf: str
     sid: str | None = None          # the server-side session's token (registry ``web_sessions``)
 
@@ -51,8 +50,8 @@ class SessionCodec:
         self.max_age = max_age
 
     def dumps(self, session: Session) -> str:
-        return self._s.dumps({"i": session.user_id, "u": session.username, "r": session.role,
-                              "c": session.csrf, "s": session.sid})
+        return self._s.dumps({"i": session.user_id, "u": session.username, "c": session.csrf,
+                              "s": session.sid})
 
     def loads(self, value: str | None) -> Session | None:
         if not value:
@@ -64,15 +63,15 @@ class SessionCodec:
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
         sid = data.get("s")
-        return Session(data.get("i"), data.get("u"), data.get("r"), data["c"], sid if isinstance(sid, str) else None)
+        return Session(data.get("i"), data.get("u"), data["c"], sid if isinstance(sid, str) else None)
 
 
 def new_session(user=None, sid: str | None = None) -> Session:
     """A fresh session (new CSRF token): anonymous, or for a registry UserInfo with the token of
     its server-side session."""
     if user is None:
-        return Session(None, None, None, secrets.token_urlsafe(32))
-    return Session(user.id, user.username, getattr(user.role, "value", user.role), secrets.token_urlsafe(32), sid)
+        return Session(None, None, secrets.token_urlsafe(32))
+    return Session(user.id, user.username, secrets.token_urlsafe(32), sid)
 
 
 def csrf_ok(session: Session | None, submitted: str | None) -> bool:
