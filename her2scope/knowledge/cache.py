@@ -30,7 +30,8 @@ from .._version import __version__
 FORMAT = b"her2scope-knowledge-cache/1"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The code whose behaviour decides what a knowledge file loads to (or whether it loads at all).
-CODE = ("knowledge/loader.py", "knowledge/models.py", "knowledge/cache.py", "vocabulary.py", "errors.py",
+CODE = ("knowledge/loader.py", "knowledge/models.py", "knowledge/cache.py", "knowledge/yaml_files.py",
+        "vocabulary.py", "errors.py",
         "hgvs/parse.py", "hgvs/protein.py", "_version.py")
 
 

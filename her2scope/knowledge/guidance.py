@@ -19,7 +19,6 @@ import enum
 import functools
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import KnowledgeBaseError
 # The trial list has its own typed loader (issue 10, trials); re-exported here for existing callers.
 from .trials import TRIALS, TrialList, load_trials  # noqa: F401
+from .yaml_files import read_yaml, validation_error
 from ..vocabulary import (Alteration, CitationKind, LabelHistology, LabelStatus, Line, Region, Specimen,
                           VariantScope)
 
@@ -264,34 +264,8 @@ class Guidance:
         return self.model.sources[key]
 
 
-def _yaml(path):
-    import yaml
-
-    try:
-        return yaml.load(Path(path).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"cannot read {path}: {exc}") from exc
-
-
-def _where(raw: dict, loc: tuple) -> str:
-    """``therapy_labels[3] (zongertinib_us): line`` for a pydantic error location."""
-    parts: list[str] = []
-    node: Any = raw
-    i = 0
-    while i < len(loc):
-        key = loc[i]
-        if isinstance(key, int) and isinstance(node, list):
-            entry = node[key] if key < len(node) else None
-            ident = entry.get("id") if isinstance(entry, dict) else None
-            parts[-1] += f"[{key}]" + (f" ({ident})" if ident else "")
-            node = entry
-        else:
-            parts.append(str(key))
-            node = node.get(key) if isinstance(node, dict) else None
-        i += 1
-    if len(parts) > 1:
-        return ".".join(parts[:-1]) + ": " + parts[-1]
-    return parts[0] if parts else "(file)"
+def _ident(entry: dict) -> str | None:
+    return entry.get("id")
 
 
 def _validate(raw, source: str) -> GuidanceFile:
@@ -300,13 +274,7 @@ def _validate(raw, source: str) -> GuidanceFile:
     try:
         model = GuidanceFile.model_validate(raw)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{_where(raw, tuple(err['loc']))}: {msg} (got {err.get('input')!r})"
-                            if err["type"] != "missing" else f"{_where(raw, tuple(err['loc']))}: {msg}")
-        raise KnowledgeBaseError(f"{source}: invalid next-steps knowledge: " + "; ".join(problems[:20])
-                                 + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")) from None
+        raise validation_error(exc, raw, f"{source}: invalid next-steps knowledge: ", _ident) from None
     _check_references(model, source)
     return model
 
@@ -347,4 +315,4 @@ def parse_guidance(raw, source: str = "next-steps knowledge") -> Guidance:
 @functools.cache
 def load_guidance(path: str | None = None) -> Guidance:
     source = path or str(_DATA / NEXT_STEPS)
-    return parse_guidance(_yaml(source), source)
+    return parse_guidance(read_yaml(source), source)

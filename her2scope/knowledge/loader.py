@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Her2scopeError, KnowledgeBaseError
 from ..vocabulary import EvidenceDirection, EvidenceStrength, EvidenceType, Oncogenicity, RuleKind, ViccCode
+from .yaml_files import read_yaml
 
 if TYPE_CHECKING:    # pydantic and the file models load only when a file is validated
     from pydantic import BaseModel, ValidationError
@@ -257,23 +258,6 @@ def missense_short(short: str) -> tuple[int, str] | None:
 
 # --- reading and error messages ---------------------------------------------------------------
 
-def _read_yaml(path: Path) -> Any:
-    import yaml  # imported here: only commands that classify pay for it
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeBaseError(f"cannot read knowledge base {path}: {exc}") from None
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when available
-        return yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" (line {where.line + 1}, column {where.column + 1})" if where is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise KnowledgeBaseError(f"{path}: not valid YAML{at}: {problem}") from None
-
-
 _ENTRY_NAME = {"curated_variants": "protein_change", "variants": "protein_change", "domains": "id",
                "critical_regions": "id", "class_rules": "id", "class_rule_evidence": "rule",
                "nsclc_context": "id"}
@@ -413,7 +397,7 @@ def _inputs(source: Path, kb: KnowledgeBase) -> list[Path]:
 
 
 def _load(source: Path) -> KnowledgeBase:
-    raw = _mapping(_read_yaml(source), source, "knowledge base")
+    raw = _mapping(read_yaml(source), source, "knowledge base")
     version = raw.get("knowledge_version")
     if version is None:
         raise KnowledgeBaseError(f"{source}: top level: field knowledge_version: required key is missing")
@@ -554,7 +538,7 @@ def _load_v2(raw: dict, source: Path) -> KnowledgeBase:
         if not fpath.is_file():
             raise KnowledgeBaseError(f"{where}: top level: field fragments: {name} not found next to the "
                                      f"main file ({fpath})")
-        fraw = _mapping(_read_yaml(fpath), fpath, "knowledge fragment")
+        fraw = _mapping(read_yaml(fpath), fpath, "knowledge fragment")
         frag = _validate(m.Fragment, fraw, fpath)
         fname = str(fpath)
         for key, s in frag.sources.items():

@@ -18,14 +18,13 @@ import datetime as dt
 import enum
 import functools
 from dataclasses import dataclass
-from typing import Any
 from importlib import resources
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import KnowledgeBaseError
 from ..vocabulary import CitationKind
+from .yaml_files import read_yaml, validation_error
 
 _DATA = resources.files(__package__) / "data"
 TRIALS = "trials_v2.yaml"
@@ -190,24 +189,11 @@ class TrialList:
     model: TrialsFile | None = None
 
 
-def _where(raw: dict, loc: tuple) -> str:
-    """``trials[3] (NCT05048797): status`` for a pydantic error location."""
-    parts: list[str] = []
-    node: Any = raw
-    for key in loc:
-        if isinstance(key, int) and isinstance(node, list) and parts:
-            entry = node[key] if key < len(node) else None
-            ident = (entry.get("acronym") or entry.get("id")) if isinstance(entry, dict) else None
-            if isinstance(entry, dict) and entry.get("id") and entry.get("acronym"):
-                ident = f"{entry['id']} {entry['acronym']}"
-            parts[-1] += f"[{key}]" + (f" ({ident})" if ident else "")
-            node = entry
-        else:
-            parts.append(str(key))
-            node = node.get(key) if isinstance(node, dict) else None
-    if len(parts) > 1:
-        return ".".join(parts[:-1]) + ": " + parts[-1]
-    return parts[0] if parts else "(file)"
+def _ident(entry: dict) -> str | None:
+    """``NCT05048797 SOHO-01``: a trial's id and acronym, whichever it has."""
+    if entry.get("id") and entry.get("acronym"):
+        return f"{entry['id']} {entry['acronym']}"
+    return entry.get("acronym") or entry.get("id")
 
 
 def _validate(raw, source: str) -> TrialsFile:
@@ -216,14 +202,7 @@ def _validate(raw, source: str) -> TrialsFile:
     try:
         model = TrialsFile.model_validate(raw)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            where = _where(raw, tuple(err["loc"]))
-            problems.append(f"{where}: {msg}" if err["type"] in ("missing", "value_error")
-                            else f"{where}: {msg} (got {err.get('input')!r})")
-        raise KnowledgeBaseError(f"{source}: invalid trial list: " + "; ".join(problems[:20])
-                                 + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")) from None
+        raise validation_error(exc, raw, f"{source}: invalid trial list: ", _ident) from None
     _check_references(model, source)
     return model
 
@@ -250,17 +229,8 @@ def parse_trials(raw, source: str = "trial list") -> TrialList:
                      tuple(plain["trials"]), model)
 
 
-def _yaml(path: str):
-    import yaml
-
-    try:
-        return yaml.load(Path(path).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"cannot read {path}: {exc}") from exc
-
-
 @functools.cache
 def load_trials(path: str | None = None) -> TrialList:
     source = path or str(_DATA / TRIALS)
-    return parse_trials(_yaml(source), source)
+    return parse_trials(read_yaml(source), source)
 
