@@ -14,5 +14,6 @@ def test_copied_cookie_refused_after_logout(web):
     thief = client(app)
     thief.cookies.set(name, value)
     assert thief.get("/patients", follow_redirects=False).status_code == 200
-    c.post("/logout", data={"csrf_token": csrf_of(c.get("/account").text)})
+    logout = c.post("/logout", data={"csrf_token": csrf_of(c.get("/account").text)}, follow_redirects=False)
+    assert logout.status_code == 303
     assert thief.get("/patients", follow_redirects=False).status_code == 303
