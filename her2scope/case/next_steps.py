@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from ..knowledge import load_knowledge
+from ..knowledge.loader import KnowledgeBase
 from ..knowledge.guidance import STALE_AFTER_DAYS, EvidenceWhen, Guidance, Label
 from ..knowledge.trials import TrialList
 from ..result import VariantResult
@@ -159,7 +161,9 @@ class NextSteps:
     freshness: Freshness | None = None
 
 
-def _in_kinase_domain(v: VariantResult) -> bool:
+def _in_kinase_domain(v: VariantResult, kb: KnowledgeBase) -> bool:
+    """Whether the variant's first residue is in the kinase domain of ``kb``, the knowledge base
+    the case was annotated with (a custom one may place the domains differently)."""
     change = v.protein_change or ""
     digits = ""
     for ch in change[3:]:
@@ -169,7 +173,7 @@ def _in_kinase_domain(v: VariantResult) -> bool:
             break
     if not digits:
         return False
-    domain = load_knowledge().domain_at(int(digits))
+    domain = kb.domain_at(int(digits))
     return bool(domain and domain.id == "kinase")
 
 
@@ -186,14 +190,15 @@ def _positive_specimens(case: Case, pic: Her2Picture) -> set[Specimen]:
     return {Specimen(t.sample_type.value) for t, v in zip(case.ngs, pic.tests) if v.status == Status.positive}
 
 
-def _mutation_scope(label: Label, pic: Her2Picture, reasons: list[str]) -> Verdict | None:
+def _mutation_scope(label: Label, pic: Her2Picture, tkd_of: Callable[[VariantResult], bool],
+                    reasons: list[str]) -> Verdict | None:
     """None when the label's alteration scope is met; else the verdict it forces."""
     if pic.mutation.status != Status.positive:
         reasons.append(f"needs an activating HER2 mutation; mutation status is {pic.mutation.status.replace('_', ' ')}"
                        + (f" ({pic.mutation.reason})" if pic.mutation.reason else ""))
         return Verdict.not_on_label
-    tkd = [v for v in pic.activating if _in_kinase_domain(v)]
-    outside = [v for v in pic.activating if not _in_kinase_domain(v)]
+    tkd = [v for v in pic.activating if tkd_of(v)]
+    outside = [v for v in pic.activating if not tkd_of(v)]
     where = ", ".join(f"{v.protein_change} is in the {v.domain or 'a non-kinase region'}" for v in outside)
     if label.variant_scope is VariantScope.tkd_activating:
         if tkd:
@@ -271,7 +276,8 @@ def _line(label: Label, case: Case, reasons: list[str]) -> Verdict | None:
     return None
 
 
-def _label_verdict(label: Label, case: Case, pic: Her2Picture, guidance: Guidance) -> Option:
+def _label_verdict(label: Label, case: Case, pic: Her2Picture, guidance: Guidance,
+                   tkd_of: Callable[[VariantResult], bool]) -> Option:
     reasons: list[str] = []
     clinical = case.clinical
     sources = [guidance.source(k) for k in label.citations]
@@ -287,7 +293,7 @@ def _label_verdict(label: Label, case: Case, pic: Her2Picture, guidance: Guidanc
             **base)
     forced: list[Verdict | None] = []
     if label.alteration is Alteration.mutation:
-        forced.append(_mutation_scope(label, pic, reasons))
+        forced.append(_mutation_scope(label, pic, tkd_of, reasons))
     else:
         forced.append(_protein_scope(label, pic, reasons))
     if label.histology is LabelHistology.nonsquamous_nsclc and not clinical.histology.non_squamous:
@@ -362,7 +368,7 @@ def _freshness(options: list[Option], checks: tuple[Check, ...], guidance: Guida
     return Freshness(min(dates).isoformat(), max(dates).isoformat(), STALE_AFTER_DAYS, stale)
 
 
-def _tiers(pic: Her2Picture, g: Guidance) -> list[Tier]:
+def _tiers(pic: Her2Picture, g: Guidance, tkd_of: Callable[[VariantResult], bool]) -> list[Tier]:
     out: list[Tier] = []
 
     def add(framework: str, alteration: str, rule_id: str):
@@ -371,7 +377,7 @@ def _tiers(pic: Her2Picture, g: Guidance) -> list[Tier]:
                         r.citations))
 
     for v in pic.activating:
-        tkd = _in_kinase_domain(v)
+        tkd = tkd_of(v)
         alteration = f"ERBB2 {v.protein_change}"
         add("amp_asco_cap", alteration, "amp_activating_tkd_mutation" if tkd else "amp_activating_non_tkd_mutation")
         add("escat", alteration, "escat_erbb2_mutation_nsclc")
@@ -427,29 +433,35 @@ def _steps(case: Case, pic: Her2Picture, g: Guidance) -> list[Step]:
 _BRAIN_TEXT = {BrainMetastases.active: "active", BrainMetastases.treated_stable: "treated and stable",
                BrainMetastases.yes: "activity not stated"}
 
-def _trial_verdict(trial: dict, case: Case, pic: Her2Picture) -> TrialMatch:
+def _trial_verdict(trial: dict, case: Case, pic: Her2Picture, tkd_of: Callable[[VariantResult], bool]) -> TrialMatch:
     # The trial rules live in case/trials.py (issue 10, trials); only the result type is built here.
-    verdict, reasons = assess_trial(trial, case, pic, _in_kinase_domain)
+    verdict, reasons = assess_trial(trial, case, pic, tkd_of)
     return TrialMatch(trial.get("nct") or trial["id"], trial.get("acronym", ""), str(trial.get("phase", "")),
                       trial.get("drug", ""), trial["status"], verdict, reasons,
                       str(trial.get("checked", "")), tuple(trial["citations"]))
 
 
 def next_steps(case: Case, pic: Her2Picture, guidance: Guidance, trials: TrialList,
-               today: dt.date | None = None) -> NextSteps:
-    """Current labels only: a superseded label is history (``knowledge diff``), never a verdict."""
+               today: dt.date | None = None, knowledge: KnowledgeBase | None = None) -> NextSteps:
+    """Current labels only: a superseded label is history (``knowledge diff``), never a verdict.
+    ``knowledge``: the variant knowledge base the picture was built with (default: the bundled one)."""
+    kb = knowledge or load_knowledge()
+
+    def tkd_of(v: VariantResult) -> bool:
+        return _in_kinase_domain(v, kb)
+
     region = case.clinical.region
     labels = guidance.current_labels
-    options = [_label_verdict(label, case, pic, guidance) for label in labels if label.region == region]
-    others = [_label_verdict(label, case, pic, guidance) for label in labels if label.region != region]
+    options = [_label_verdict(label, case, pic, guidance, tkd_of) for label in labels if label.region == region]
+    others = [_label_verdict(label, case, pic, guidance, tkd_of) for label in labels if label.region != region]
     options.sort(key=lambda o: _VERDICT_ORDER[o.verdict])
-    matches = [_trial_verdict(t, case, pic) for t in trials.trials]
+    matches = [_trial_verdict(t, case, pic, tkd_of) for t in trials.trials]
     rank = {"match": 0, "possible": 1, "not_enrolling": 2, "no_match": 3}
     matches.sort(key=lambda m: rank[m.verdict])
     checks = _checks(options, guidance)
     not_options = tuple(Step(n.id, n.reason.strip(), f"{n.drug}: not a therapy option ({n.status.value.replace('_', ' ')}"
                              f", {n.region.value} {n.date})", n.citations)
                         for n in guidance.model.not_options if pic.mutation.status == Status.positive)
-    return NextSteps(tuple(options), tuple(others), tuple(_tiers(pic, guidance)),
+    return NextSteps(tuple(options), tuple(others), tuple(_tiers(pic, guidance, tkd_of)),
                      tuple(_steps(case, pic, guidance)), tuple(matches), checks=checks, not_options=not_options,
                      freshness=_freshness(options, checks, guidance, today or dt.date.today()))

@@ -129,11 +129,11 @@ def report_for(case: Case, base: Path, options: Options = Options(), *, today: d
                case_path: str = "") -> Report:
     picture = build_picture(case, base, options)
     guidance, trials = load_guidance(), load_trials()
-    steps = next_steps(case, picture, guidance, trials, today=today)
+    kb = load_knowledge(options.knowledge)
+    steps = next_steps(case, picture, guidance, trials, today=today, knowledge=kb)
     files = [base / f for t in case.ngs for f in t.files]
     stated = [a for t in case.ngs for a in t.other_alterations]
     drivers = find_drivers(files, stated)
-    kb = load_knowledge(options.knowledge)
     knowledge = {"variants": kb.version, "variants_released": kb.released,
                  "next_steps": guidance.version, "next_steps_released": guidance.released,
                  "trials": trials.version, "trials_released": trials.released}
