@@ -3,7 +3,7 @@ import pydantic and PyYAML and re-check every fragment each time (about 0.15-0.2
 
 Safety, because a cache must never be a source of stale or foreign results:
 - the entry's name is the sha256 of everything the result depends on: the package version, the
-  Python version, the source of the code that reads and checks the files (``CODE``), the path as
+  Python version, the source of the code that reads and checks the files (``code_files``), the path as
   given and the main file's bytes; the entry records the sha256 of every other file that went
   into it (fragments, the hotspot table) and is used only when each still matches;
 - it is written to a temporary file and renamed (atomic), so a reader never sees half an entry;
@@ -29,10 +29,20 @@ from .._version import __version__
 
 FORMAT = b"her2scope-knowledge-cache/1"
 _PACKAGE = Path(__file__).resolve().parent.parent
-# The code whose behaviour decides what a knowledge file loads to (or whether it loads at all).
+# The code whose behaviour decides what a knowledge file loads to (or whether it loads at all): these
+# modules, and every file of the packages the loader's protein-change checks run on (hgvs, and genome
+# with the NP_004439.2 reference it reads), so that a change to any of them is a different entry.
 CODE = ("knowledge/loader.py", "knowledge/models.py", "knowledge/cache.py", "knowledge/yaml_files.py",
-        "vocabulary.py", "errors.py",
-        "hgvs/parse.py", "hgvs/protein.py", "_version.py")
+        "knowledge/__init__.py", "vocabulary.py", "errors.py", "_version.py", "__init__.py")
+CODE_PACKAGES = ("hgvs", "genome")
+
+
+def code_files() -> list[Path]:
+    """Every file whose bytes go into an entry's name besides the knowledge files themselves."""
+    files = [_PACKAGE / name for name in CODE]
+    for package in CODE_PACKAGES:
+        files += sorted(p for p in (_PACKAGE / package).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return files
 
 
 def cache_dir() -> Path | None:
@@ -51,8 +61,8 @@ def _entry_path(folder: Path, source: Path) -> Path:
     h = hashlib.sha256(FORMAT)
     for part in (__version__, sys.version, str(source), _sha256(source)):
         h.update(part.encode() + b"\0")
-    for name in CODE:
-        h.update(_sha256(_PACKAGE / name).encode())
+    for path in code_files():
+        h.update(_sha256(path).encode())
     return folder / f"kb-{_prefix(source)}-{h.hexdigest()}.pickle"
 
 
