@@ -55,6 +55,25 @@ def rec(*cols) -> str:
     return "\t".join(str(c) for c in cols)
 
 
+# The YVMA duplication (ERBB2 exon 20, GRCh38) with a tumour AF.
+YVMA_RECORD = rec("chr17", 39724730, ".", "C", "CATACGTGATGGC", 60, "PASS", "DP=420", "GT:AD:DP:AF",
+                  "0/1:290,130:420:0.31")
+
+
+def sorted_vcf_gz_with_late_yvma(tmp_path: Path) -> Path:
+    """A sorted bgzipped VCF: 40,000 chr1 records, then YVMA on chr17, so it spans many BGZF
+    blocks and its one ERBB2 variant lies in the last of them (a cut anywhere before misses it)."""
+    import pysam
+
+    body = [rec("chr1", 1_000_000 + 10 * i, ".", "A", "G", 50, "PASS", "DP=10", "GT:AD:DP:AF", "0/1:5,5:10:0.5")
+            for i in range(40_000)]
+    plain = tmp_path / "sorted.vcf"
+    plain.write_text(vcf_text(body + [YVMA_RECORD], samples=("TUMOR",)))
+    whole = tmp_path / "sorted.vcf.gz"
+    pysam.tabix_compress(str(plain), str(whole), force=True)
+    return whole
+
+
 def write_vcf(tmp_path: Path, name: str, records, **kw) -> Path:
     path = tmp_path / name
     path.write_text(vcf_text(records, **kw), encoding="utf-8", newline="\n")

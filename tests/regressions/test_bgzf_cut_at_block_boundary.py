@@ -8,24 +8,11 @@ from __future__ import annotations
 
 import struct
 
-import pysam
-from conftest import annotate, assert_no_traceback, rec, vcf_text
+from conftest import annotate, assert_no_traceback, sorted_vcf_gz_with_late_yvma
 
 from her2scope.case.picture import Status, build_picture
 from her2scope.case.schema import parse_case
 from her2scope.readers.bgzf import BGZF_EOF
-
-YVMA = rec("chr17", 39724730, ".", "C", "CATACGTGATGGC", 60, "PASS", "DP=420", "GT:AD:DP", "0/1:290,130:420")
-
-
-def _sorted_vcf_gz(tmp_path):
-    body = [rec("chr1", 1_000_000 + 10 * i, ".", "A", "G", 50, "PASS", "DP=10", "GT:AD:DP", "0/1:5,5:10")
-            for i in range(40_000)]
-    plain = tmp_path / "sorted.vcf"
-    plain.write_text(vcf_text(body + [YVMA], samples=("TUMOR",)))
-    whole = tmp_path / "sorted.vcf.gz"
-    pysam.tabix_compress(str(plain), str(whole), force=True)
-    return whole
 
 
 def _block_offsets(data: bytes) -> list[int]:
@@ -37,7 +24,7 @@ def _block_offsets(data: bytes) -> list[int]:
 
 
 def test_cut_at_a_block_boundary_is_not_read_as_complete(tmp_path):
-    whole = _sorted_vcf_gz(tmp_path)
+    whole = sorted_vcf_gz_with_late_yvma(tmp_path)
     data = whole.read_bytes()
     assert data.endswith(BGZF_EOF)
     cut = tmp_path / "cut.vcf.gz"
@@ -53,6 +40,6 @@ def test_cut_at_a_block_boundary_is_not_read_as_complete(tmp_path):
 
 
 def test_the_whole_file_is_still_complete(tmp_path):
-    run = annotate(_sorted_vcf_gz(tmp_path))
+    run = annotate(sorted_vcf_gz_with_late_yvma(tmp_path))
     assert run.returncode == 0 and not run.errors
     assert [d["protein_change"] for d in run.results] == ["p.Y772_A775dup"]

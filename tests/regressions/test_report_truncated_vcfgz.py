@@ -17,9 +17,8 @@ import gzip
 import json
 from pathlib import Path
 
-import pysam
 import pytest
-from conftest import DEMO, assert_no_traceback, rec, run_cli, vcf_text
+from conftest import DEMO, assert_no_traceback, run_cli, sorted_vcf_gz_with_late_yvma
 
 from her2scope.case.drivers import find_drivers
 from her2scope.case.picture import Status, build_picture
@@ -27,8 +26,6 @@ from her2scope.case.schema import parse_case
 from her2scope.readers.rows import read_rows
 
 TRUNCATED = DEMO / "bad_truncated.vcf.gz"
-YVMA = rec("chr17", 39724730, ".", "C", "CATACGTGATGGC", 60, "PASS", "DP=420", "GT:AD:DP:AF",
-           "0/1:290,130:420:0.31")
 
 
 def _case(path: Path, sample_type: str = "tissue") -> dict:
@@ -66,12 +63,7 @@ def test_cli_report_on_the_demo_truncated_file(tmp_path):
 def cut_after_many_records(tmp_path) -> tuple[Path, Path]:
     """A sorted bgzipped VCF: 40,000 chr1 records, then the YVMA duplication on chr17; the whole
     file and the same file cut in half (the duplication lies after the cut)."""
-    body = [rec("chr1", 1_000_000 + 10 * i, ".", "A", "G", 50, "PASS", "DP=10", "GT:AD:DP:AF", "0/1:5,5:10:0.5")
-            for i in range(40_000)]
-    plain = tmp_path / "sorted.vcf"
-    plain.write_text(vcf_text(body + [YVMA], samples=("TUMOR",)))
-    whole = tmp_path / "sorted.vcf.gz"
-    pysam.tabix_compress(str(plain), str(whole), force=True)
+    whole = sorted_vcf_gz_with_late_yvma(tmp_path)
     cut = tmp_path / "cut.vcf.gz"
     data = whole.read_bytes()
     cut.write_bytes(data[: len(data) // 2])
