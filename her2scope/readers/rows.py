@@ -25,21 +25,23 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    format: str                  # "VCF", "MAF", or "" for anything else (no rows)
+    format: str                  # "VCF", "BCF" (rows as VCF text), "MAF", or "" for anything else (no rows)
     header: tuple[str, ...]      # VCF: the '##' and '#CHROM' lines; MAF: the column names
     rows: Iterator[Row]          # raises CorruptFileError after the rows before any damage
 
 
 def read_rows(path: str) -> Table:
     """The rows of ``path``. Raises a ``Her2scopeError`` only when nothing can be read (a
-    damaged header); a missing or empty file, BCF and other formats give no rows: the
-    variant readers report those files already."""
+    damaged header); a missing or empty file and other formats give no rows: the variant
+    readers report those files already. BCF rows are the records as VCF text (pysam)."""
     try:
         head = sniff(path)
     except (OSError,) + decompression_errors():
         return Table("", (), iter(()))
     if head.startswith(b"##fileformat=VCF"):
         return _vcf(path)
+    if head.startswith(b"BCF"):
+        return _bcf(path)
     if head[:2] != b"\x1f\x8b" and b"\0" not in head:
         with open_bytes(path) as fh:
             try:
@@ -91,6 +93,31 @@ def _vcf(path: str) -> Table:
                     record += 1
                     yield Row(record, tuple(line.split("\t")))
     return Table("VCF", tuple(header), rows())
+
+
+def _bcf(path: str) -> Table:
+    import pysam
+
+    def open_bcf() -> pysam.VariantFile:
+        try:
+            return pysam.VariantFile(path)
+        except (OSError, ValueError) as exc:
+            raise CorruptFileError(f"{path}: cannot open as BCF: {exc}") from exc
+
+    with open_bcf() as vf:
+        header = tuple(str(vf.header).rstrip("\n").split("\n"))
+
+    def rows() -> Iterator[Row]:   # opened again when read: a caller may want the header only
+        with open_bcf() as vf:
+            record = 0
+            try:
+                for rec in vf:
+                    record += 1
+                    yield Row(record, tuple(str(rec).rstrip("\n").split("\t")))
+            except (OSError, ValueError) as exc:
+                raise CorruptFileError(f"{path}: BCF data damaged after record {record}: {exc}; "
+                                       "the records before were read") from exc
+    return Table("BCF", header, rows())
 
 
 def _maf(path: str) -> Table:
