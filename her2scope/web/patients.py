@@ -159,6 +159,14 @@ def _patient_page(request: Request, patient_id: str, user, *, error: str | None 
                                                  "therapies": THERAPIES, "brain": BRAIN})
 
 
+def _refused(request: Request, patient_id: str, user, exc):
+    """The registry refused a form on the patient's page: the page again with its message (422).
+    A permission or lookup failure is not the form's fault: it goes to the app's handlers."""
+    if exc.code in ("permission_denied", "not_found"):
+        raise exc
+    return _patient_page(request, patient_id, user, error=exc.message, status=422)
+
+
 def _pdf_available() -> bool:
     try:
         import weasyprint  # noqa: F401
@@ -248,9 +256,7 @@ def clinical(request: Request, patient_id: str, user=Depends(page_user), histolo
     except _FormError as exc:
         return _patient_page(request, patient_id, user, error=str(exc), status=422)
     except Her2scopeError as exc:
-        if exc.code in ("permission_denied", "not_found"):
-            raise
-        return _patient_page(request, patient_id, user, error=exc.message, status=422)
+        return _refused(request, patient_id, user, exc)
     return _see(_patient_url(patient_id), done="clinical" if changes else "unchanged")
 
 
@@ -287,9 +293,7 @@ def attach_result(request: Request, patient_id: str, user=Depends(page_user), fi
         except UploadRejected as exc:
             return _patient_page(request, patient_id, user, error=exc.message, status=exc.status)
         except Her2scopeError as exc:
-            if exc.code in ("permission_denied", "not_found"):
-                raise
-            return _patient_page(request, patient_id, user, error=exc.message, status=422)
+            return _refused(request, patient_id, user, exc)
     return _see(_patient_url(patient_id), attached=res.test_id)
 
 
@@ -302,9 +306,7 @@ def retract(request: Request, patient_id: str, test_id: int, user=Depends(page_u
     try:
         state(request).registry.retract_test(patient_id, test_id, reason, user)
     except Her2scopeError as exc:
-        if exc.code in ("permission_denied", "not_found"):
-            raise
-        return _patient_page(request, patient_id, user, error=exc.message, status=422)
+        return _refused(request, patient_id, user, exc)
     return _see(_patient_url(patient_id), done="retracted")
 
 
@@ -322,9 +324,7 @@ def decision(request: Request, patient_id: str, user=Depends(page_user), kind: s
     try:
         state(request).registry.record_decision(patient_id, kind, detail, user)
     except Her2scopeError as exc:
-        if exc.code in ("permission_denied", "not_found"):
-            raise
-        return _patient_page(request, patient_id, user, error=exc.message, status=422)
+        return _refused(request, patient_id, user, exc)
     return RedirectResponse(f"{_patient_url(patient_id)}?done=decided#decisions", status_code=303)
 
 
