@@ -193,6 +193,12 @@ def _positive_specimens(case: Case, pic: Her2Picture) -> set[Specimen]:
 def _mutation_scope(label: Label, pic: Her2Picture, tkd_of: Callable[[VariantResult], bool],
                     reasons: list[str]) -> Verdict | None:
     """None when the label's alteration scope is met; else the verdict it forces."""
+    if pic.mutation.status in (Status.failed, Status.not_assessed):
+        # an NGS result that was not read or did not cover ERBB2 excludes nothing
+        reasons.append(f"needs an activating HER2 mutation; the NGS result gives no answer (mutation status "
+                       f"{pic.mutation.status.replace('_', ' ')}: {pic.mutation.reason}): a readable NGS "
+                       "result covering ERBB2 is needed before this label can be excluded")
+        return Verdict.needs_information
     if pic.mutation.status != Status.positive:
         reasons.append(f"needs an activating HER2 mutation; mutation status is {pic.mutation.status.replace('_', ' ')}"
                        + (f" ({pic.mutation.reason})" if pic.mutation.reason else ""))

@@ -1,0 +1,45 @@
+"""A mutation label is never "not on label" because of an NGS result that gave no answer.
+
+With a failed assay or a panel without ERBB2, the mutation labels (T-DXd, zongertinib,
+sevabertinib) read ``not_on_label``: an exclusion resting on input that was not read or not covered.
+They are ``needs_information`` now; a trustworthy negative still excludes them.
+"""
+
+from __future__ import annotations
+
+from report_helpers import CASES
+
+from her2scope.case.picture import Status
+from her2scope.case.schema import parse_case
+from her2scope.report.model import report_for
+
+MUTATION_LABELS = ("tdxd_us_mutation", "zongertinib_us_any_line", "sevabertinib_us_pretreated")
+
+
+def _verdicts(test: dict):
+    case = parse_case({"case_id": "NGS-NO-ANSWER", "clinical": {"histology": "adenocarcinoma", "stage": "IVB",
+                                                                "region": "US", "prior_lines": 1,
+                                                                "prior_therapies": ["platinum_chemotherapy"]},
+                       "ngs": [{"sample_type": "tissue", **test}]})
+    rep = report_for(case, CASES)
+    return rep.picture.mutation.status, {o.label_id: o for o in rep.steps.options}
+
+
+def test_a_failed_assay_excludes_no_mutation_label():
+    status, options = _verdicts({"status": "failed"})
+    assert status is Status.failed
+    for label in MUTATION_LABELS:
+        assert options[label].verdict == "needs_information"
+        assert any("excluded" in r for r in options[label].reasons)
+
+
+def test_a_panel_without_erbb2_excludes_no_mutation_label():
+    status, options = _verdicts({"files": ["tissue_no_erbb2_grch37.vcf"], "genes_covered": ["EGFR", "KRAS"]})
+    assert status is Status.not_assessed
+    assert {options[label].verdict for label in MUTATION_LABELS} == {"needs_information"}
+
+
+def test_a_trustworthy_negative_still_excludes_them():
+    status, options = _verdicts({"files": ["tissue_no_erbb2_grch37.vcf"]})
+    assert status is Status.negative
+    assert {options[label].verdict for label in MUTATION_LABELS} == {"not_on_label"}
