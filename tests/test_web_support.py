@@ -70,6 +70,12 @@ def bearer(reg, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {reg.issue_api_token(username)}"}
 
 
+def stored_reports(reg) -> tuple[int, int, int]:
+    """(tests, results, result variants) in the registry: unchanged after a refused upload."""
+    counts = reg.counts()
+    return counts["tests"], counts["results"], counts["result_variants"]
+
+
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
     """(app, registry, users) on a fresh SQLite registry for this test module."""

@@ -11,7 +11,7 @@ is still accepted; its bad lines are reported one by one.
 from __future__ import annotations
 
 import pytest
-from test_web_support import bearer, client, csrf_of, login, web  # noqa: F401  (fixture)
+from test_web_support import bearer, client, csrf_of, login, stored_reports, web  # noqa: F401  (fixture)
 
 LETTER = """Dear Dr Smith,
 Re: patient 12345, seen in clinic today
@@ -27,11 +27,6 @@ MIXED = b"# lab export\nNM_004448.4:c.929C>T\nsee comment below\nERBB2 p.Q\n"
 UPLOAD_FORM = {"histology": "adenocarcinoma", "stage": "IVB", "region": "US", "prior_lines": "1"}
 
 
-def _stored(reg) -> tuple[int, int, int]:
-    counts = reg.counts()
-    return counts["tests"], counts["results"], counts["result_variants"]
-
-
 def _untested(c, h) -> set[str]:
     return {row["patient_id"] for row in c.get("/api/v1/worklists/advanced_without_ngs", headers=h).json()}
 
@@ -42,12 +37,12 @@ def test_api_attach_refuses_text_without_a_variant(web, content):
     app, reg, _users = web
     c, h = client(app), bearer(reg, "clinician")
     assert "EX-003" in _untested(c, h)
-    before = _stored(reg)
+    before = stored_reports(reg)
     r = c.post("/api/v1/patients/EX-003/tests", headers=h, data={"sample_type": "tissue"},
                files={"file": ("letter.txt", content, "text/plain")})
     assert r.status_code == 415, r.text
     assert "no line is a variant" in r.json()["detail"]
-    assert _stored(reg) == before
+    assert stored_reports(reg) == before
     assert "EX-003" in _untested(c, h)
 
 
@@ -63,13 +58,13 @@ def test_refusal_names_the_lines_and_why(web):
 def test_patient_page_refuses_a_letter(web):
     app, reg, _users = web
     c = login(app, "clinician")
-    before = _stored(reg)
+    before = stored_reports(reg)
     page = c.get("/patients/EX-003")
     r = c.post("/patients/EX-003/results", data={"sample_type": "tissue", "csrf_token": csrf_of(page.text)},
                files={"file": ("letter.txt", LETTER, "text/plain")})
     assert r.status_code == 415
     assert "no line is a variant" in r.text and "result attached" not in r.text
-    assert _stored(reg) == before
+    assert stored_reports(reg) == before
 
 
 def test_upload_page_and_annotate_api_refuse_a_letter(web):
@@ -104,10 +99,10 @@ def test_registry_attach_refuses_a_letter(web, tmp_path):
     _app, reg, users = web
     letter = tmp_path / "letter.txt"
     letter.write_bytes(LETTER)
-    before = _stored(reg)
+    before = stored_reports(reg)
     with pytest.raises(RegistryError, match="no line is a variant"):
         reg.attach_ngs_result("EX-003", letter, users["clinician"])
-    assert _stored(reg) == before
+    assert stored_reports(reg) == before
 
 
 def test_some_good_lines_are_accepted_with_the_bad_ones_listed(web):

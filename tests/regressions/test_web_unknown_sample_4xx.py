@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import pytest
 from conftest import rec, vcf_text
-from test_web_support import bearer, client, csrf_of, login, web  # noqa: F401  (fixture)
+from test_web_support import bearer, client, csrf_of, login, stored_reports, web  # noqa: F401  (fixture)
 
 # A Mutect2-style tumour/normal pair: the tumour carries the duplication, the normal does not.
 YVMA = rec("chr17", 39724730, ".", "C", "CATACGTGATGGC", 60, "PASS", "DP=420", "GT:AD:DP:AF",
            "0/0:380,0:380:0", "0/1:290,130:420:0.31")
 VCF = vcf_text([YVMA], samples=("NORMAL", "TUMOR")).encode()
 UPLOAD_FORM = {"histology": "adenocarcinoma", "stage": "IVB", "region": "US", "prior_lines": "1"}
-
-
-def _stored(reg) -> tuple[int, int, int]:
-    counts = reg.counts()
-    return counts["tests"], counts["results"], counts["result_variants"]
 
 
 def test_upload_page_refuses_an_unknown_sample_and_keeps_no_report(web):
@@ -56,7 +51,7 @@ def test_upload_page_with_the_right_sample_finds_the_insertion(web):
 def test_patient_result_form_refuses_an_unknown_sample_and_stores_nothing(web):
     app, reg, _users = web
     c = login(app, "clinician")
-    before = _stored(reg)
+    before = stored_reports(reg)
     page = c.get("/patients/EX-005")
     assert 'name="sample"' in page.text           # the form lets the user name the tumour sample
     r = c.post("/patients/EX-005/results", data={"sample_type": "tissue", "sample": "TUMOUR",
@@ -65,14 +60,14 @@ def test_patient_result_form_refuses_an_unknown_sample_and_stores_nothing(web):
     assert r.status_code == 422
     assert "no sample named" in r.text and "NORMAL, TUMOR" in r.text
     assert "result attached" not in r.text
-    assert _stored(reg) == before
+    assert stored_reports(reg) == before
 
 
 @pytest.mark.parametrize("sample", ["TUMOUR", "tumor", "TUMOR "])
 def test_api_attach_refuses_an_unknown_sample_and_stores_nothing(web, sample):
     app, reg, _users = web
     c, h = client(app), bearer(reg, "clinician")
-    before = _stored(reg)
+    before = stored_reports(reg)
     tests_before = c.get("/api/v1/patients/EX-003/tests", headers=h).json()
     r = c.post("/api/v1/patients/EX-003/tests", headers=h, data={"sample_type": "tissue", "sample": sample},
                files={"file": ("pair.vcf", VCF, "text/plain")})
@@ -80,7 +75,7 @@ def test_api_attach_refuses_an_unknown_sample_and_stores_nothing(web, sample):
     detail = r.json()["detail"]
     assert f"no sample named {sample!r}" in detail and detail.endswith("its samples are: NORMAL, TUMOR")
     assert "/tmp/" not in detail
-    assert _stored(reg) == before
+    assert stored_reports(reg) == before
     assert c.get("/api/v1/patients/EX-003/tests", headers=h).json() == tests_before
     wl = c.get("/api/v1/worklists/advanced_without_ngs", headers=h).json()
     assert "EX-003" in {row["patient_id"] for row in wl}     # still untested
