@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from ..errors import KnowledgeBaseError
 # The trial list has its own typed loader (issue 10, trials); re-exported here for existing callers.
 from .trials import TRIALS, TrialList, load_trials  # noqa: F401
+from .file_models import FrozenModel, KnowledgeFile, Source
 from .yaml_files import read_yaml, validation_error
-from ..vocabulary import (Alteration, CitationKind, LabelHistology, LabelStatus, Line, Region, Specimen,
+from ..vocabulary import (Alteration, LabelHistology, LabelStatus, Line, Region, Specimen,
                           VariantScope)
 
 _DATA = resources.files(__package__) / "data"
@@ -39,28 +40,10 @@ STALE_AFTER_DAYS = 180
 _DATE_TEXT = r"^(\d{4}-\d{2}(-\d{2})?|unknown)$"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 Citations = Annotated[tuple[str, ...], Field(min_length=1)]
 
 
-class Source(_Model):
-    citation: str
-    kind: CitationKind
-    url: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
-    checked: dt.date
-    how: str = Field(..., min_length=1, description="what was read, where, and what was not seen")
-
-    @property
-    def secondary(self) -> bool:
-        return not self.kind.primary
-
-
-class TestRequirement(_Model):
+class TestRequirement(FrozenModel):
     """The test a label asks for: named companion diagnostics and the specimens they take."""
 
     cdx: tuple[str, ...] = ()
@@ -78,7 +61,7 @@ class TestRequirement(_Model):
         return "; ".join(parts) or "not stated in the label text seen"
 
 
-class Label(_Model):
+class Label(FrozenModel):
     id: str = Field(..., pattern=r"^[a-z0-9_]+$")
     drug: str
     brand: str
@@ -114,13 +97,13 @@ class EvidenceWhen(enum.StrEnum):
     brain_metastases = "brain_metastases"
 
 
-class Figure(_Model):
+class Figure(FrozenModel):
     population: str
     n: int | None = Field(None, ge=1)
     result: str
 
 
-class DecisionEvidence(_Model):
+class DecisionEvidence(FrozenModel):
     id: str = Field(..., pattern=r"^[a-z0-9_]+$")
     drug: str
     topic: EvidenceTopic
@@ -144,7 +127,7 @@ class CheckTiming(enum.StrEnum):
     baseline_and_monitoring = "baseline_and_monitoring"
 
 
-class SafetyCheck(_Model):
+class SafetyCheck(FrozenModel):
     id: str = Field(..., pattern=r"^[a-z0-9_]+$")
     drug: str
     region: Region
@@ -161,7 +144,7 @@ class GuidelineBody(enum.StrEnum):
     ESMO = "ESMO"
 
 
-class GuidelinePlacement(_Model):
+class GuidelinePlacement(FrozenModel):
     id: str = Field(..., pattern=r"^[a-z0-9_]+$")
     drug: str
     body: GuidelineBody
@@ -177,7 +160,7 @@ class GuidelinePlacement(_Model):
         return self
 
 
-class NotAnOption(_Model):
+class NotAnOption(FrozenModel):
     id: str = Field(..., pattern=r"^[a-z0-9_]+$")
     drug: str
     region: Region
@@ -188,7 +171,7 @@ class NotAnOption(_Model):
     checked: dt.date
 
 
-class Rule(_Model):
+class Rule(FrozenModel):
     id: str
     condition: str
     tier: str | None = None
@@ -198,7 +181,7 @@ class Rule(_Model):
     checked: dt.date
 
 
-class StepRule(_Model):
+class StepRule(FrozenModel):
     id: str
     applies_to: str
     text: str
@@ -212,10 +195,7 @@ class Framework(enum.StrEnum):
     oncokb_style = "oncokb_style"
 
 
-class GuidanceFile(_Model):
-    knowledge_version: str
-    released: dt.date
-    sources: dict[str, Source]
+class GuidanceFile(KnowledgeFile):
     therapy_labels: tuple[Label, ...]
     not_options: tuple[NotAnOption, ...] = ()
     decision_evidence: tuple[DecisionEvidence, ...] = ()
@@ -223,11 +203,6 @@ class GuidanceFile(_Model):
     guideline_placement: tuple[GuidelinePlacement, ...] = ()
     actionability: dict[Framework, tuple[Rule, ...]]
     non_drug_steps: tuple[StepRule, ...]
-
-    @field_validator("knowledge_version", mode="before")
-    @classmethod
-    def _version_text(cls, value):
-        return str(value)
 
 
 @dataclass(frozen=True)

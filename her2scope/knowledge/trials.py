@@ -20,10 +20,10 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from ..errors import KnowledgeBaseError
-from ..vocabulary import CitationKind
+from .file_models import FrozenModel, KnowledgeFile
 from .yaml_files import read_yaml, validation_error
 
 _DATA = resources.files(__package__) / "data"
@@ -108,25 +108,7 @@ class TrialRegion(enum.StrEnum):
     unknown = "unknown"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TrialSource(_Model):
-    citation: str = Field(..., min_length=1)
-    kind: CitationKind
-    url: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
-    checked: dt.date
-    how: str = Field(..., min_length=1, description="what was read, where, and what was not seen")
-
-    @property
-    def secondary(self) -> bool:
-        return not self.kind.primary
-
-
-class Trial(_Model):
+class Trial(FrozenModel):
     id: str = Field(..., pattern=_REGISTRY_ID, description="the registry number the trial is keyed by")
     nct: str | None = Field(None, pattern=r"^NCT\d{8}$")
     other_ids: tuple[str, ...] = ()
@@ -164,16 +146,8 @@ class Trial(_Model):
         return self.nct or self.id
 
 
-class TrialsFile(_Model):
-    knowledge_version: str
-    released: dt.date
-    sources: dict[str, TrialSource]
+class TrialsFile(KnowledgeFile):
     trials: tuple[Trial, ...]
-
-    @field_validator("knowledge_version", mode="before")
-    @classmethod
-    def _version_text(cls, value):
-        return str(value)
 
 
 @dataclass(frozen=True)
