@@ -14,14 +14,15 @@ from collections.abc import Callable
 from ..knowledge.trials import AlterationClass, BrainMetastasesRule, TrialLine, TrialSetting, TrialStatus
 from ..result import VariantResult
 from ..vocabulary import BrainMetastases
-from .picture import Her2Picture, Status
+from .picture import Dimension, Her2Picture, Status
 from .schema import Case
 
 Verdict = str  # match | possible | not_enrolling | no_match
 
 
 def _alteration(trial: dict, pic: Her2Picture, in_kinase_domain: Callable[[VariantResult], bool],
-                reasons: list[str]) -> bool:
+                reasons: list[str]) -> tuple[bool, bool]:
+    """(fits, uncertain): a result that was not read or did not cover the alteration excludes nothing."""
     tests = {
         AlterationClass.any_activating_mutation: lambda: bool(pic.activating),
         AlterationClass.tkd_activating_mutation: lambda: any(in_kinase_domain(v) for v in pic.activating),
@@ -36,12 +37,24 @@ def _alteration(trial: dict, pic: Her2Picture, in_kinase_domain: Callable[[Varia
         reasons.append("alteration fits: " + ", ".join(c.value.replace("_", " ") for c in matched))
         if AlterationClass.overexpression_ihc in matched:
             reasons.append("HER2 overexpression: check the trial's IHC cut-off against this case's score")
-        return True
+        return True, False
     wanted = ", ".join(c.value.replace("_", " ") for c in classes)
     exons = trial.get("exons") or []
+    unread = dict.fromkeys(dim for dim in (_dimension(pic, c) for c in classes)
+                           if dim.status in (Status.failed, Status.not_assessed))
+    if unread:
+        reasons.append(f"alteration not known: the trial enrols {wanted}; "
+                       + "; ".join(f"{d.label} is {d.status.replace('_', ' ')} ({d.reason})" for d in unread))
+        return True, True
     reasons.append(f"alteration does not fit: the trial enrols {wanted}"
                    + (f" (exons {', '.join(map(str, exons))})" if exons else ""))
-    return False
+    return False, False
+
+
+def _dimension(pic: Her2Picture, c: AlterationClass) -> Dimension:
+    """The picture dimension that answers for an alteration class."""
+    return {AlterationClass.overexpression_ihc: pic.expression,
+            AlterationClass.amplification: pic.amplification}.get(c, pic.mutation)
 
 
 def _setting(trial: dict, case: Case, reasons: list[str]) -> tuple[bool, bool]:
@@ -115,8 +128,7 @@ def assess_trial(trial: dict, case: Case, pic: Her2Picture,
                  in_kinase_domain: Callable[[VariantResult], bool]) -> tuple[Verdict, tuple[str, ...]]:
     """``trial`` is one validated entry of the trial list (plain dict, see knowledge/trials.py)."""
     reasons: list[str] = []
-    fits = _alteration(trial, pic, in_kinase_domain, reasons)
-    uncertain = False
+    fits, uncertain = _alteration(trial, pic, in_kinase_domain, reasons)
     for check in (_setting, _line):
         ok, unsure = check(trial, case, reasons)
         fits, uncertain = fits and ok, uncertain or unsure

@@ -43,3 +43,23 @@ def test_a_trustworthy_negative_still_excludes_them():
     status, options = _verdicts({"files": ["tissue_no_erbb2_grch37.vcf"]})
     assert status is Status.negative
     assert {options[label].verdict for label in MUTATION_LABELS} == {"not_on_label"}
+
+
+def _trials(test: dict):
+    case = parse_case({"case_id": "NGS-NO-ANSWER", "clinical": {"histology": "adenocarcinoma", "stage": "IVB",
+                                                                "region": "US", "prior_lines": 1,
+                                                                "prior_therapies": ["platinum_chemotherapy"]},
+                       "ngs": [{"sample_type": "tissue", **test}]})
+    return {t.nct: t for t in report_for(case, CASES).steps.trials}
+
+
+def test_a_failed_assay_rules_out_no_mutation_trial():
+    negative = _trials({"files": ["tissue_no_erbb2_grch37.vcf"]})
+    failed = _trials({"status": "failed"})
+    assert not any(r.startswith("alteration does not fit") for t in failed.values() for r in t.reasons
+                   if "mutation" in r)
+    # some trial a readable negative rules out is 'possible' with a failed assay, and says why
+    now_possible = [k for k, t in failed.items() if t.verdict == "possible" and negative[k].verdict == "no_match"]
+    assert now_possible
+    assert all(any(r.startswith("alteration not known") and "failed" in r for r in failed[k].reasons)
+               for k in now_possible)
