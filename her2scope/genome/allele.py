@@ -25,9 +25,5 @@ class GenomicAllele:
     def end(self) -> int:
         return self.start + len(self.ref)
 
-    @property
-    def is_indel(self) -> bool:
-        return len(self.ref) != len(self.alt)
-
     def __str__(self) -> str:
         return f"{self.build.value}:{self.start}:{self.ref or '-'}>{self.alt or '-'}"

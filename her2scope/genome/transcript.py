@@ -60,10 +60,6 @@ class CPos:
             text += str(self.offset)
         return text
 
-    @property
-    def is_intronic(self) -> bool:
-        return self.offset != 0
-
 
 @dataclass(frozen=True)
 class Transcript:
