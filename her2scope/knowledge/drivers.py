@@ -39,10 +39,6 @@ class Source:
     doi: str | None = None
     checked: str = "not verified"   # what was verified, and when; what was not
 
-    def as_text(self) -> str:
-        ids = "; ".join(x for x in (self.pmid and f"PMID {self.pmid}", self.doi and f"doi:{self.doi}") if x)
-        return f"{self.reference}{f' ({ids})' if ids else ''} [{self.checked}]"
-
 
 @dataclass(frozen=True)
 class GenomicWindow:

@@ -141,10 +141,6 @@ class Trial(FrozenModel):
             raise ValueError("a verified status names its status_source")
         return self
 
-    @property
-    def registry_id(self) -> str:
-        return self.nct or self.id
-
 
 class TrialsFile(KnowledgeFile):
     trials: tuple[Trial, ...]
