@@ -132,7 +132,7 @@ def _vcf_record(table: Table, name: str, path: str) -> Callable[[Row], GeneRecor
 
 
 def read_gene_records(path: str, summary: FileSummary) -> Iterator[GeneRecord]:
-    """The records of ``path`` (MAF or VCF; any other format gives none). Raises a
+    """The records of ``path`` (MAF, VCF or BCF; any other format gives none). Raises a
     ``Her2scopeError`` when the file is damaged, after the records before the damage."""
     name = os.path.basename(path)
     table = read_rows(path)
@@ -140,7 +140,7 @@ def read_gene_records(path: str, summary: FileSummary) -> Iterator[GeneRecord]:
     convert: Callable[[Row], GeneRecord | None] | None
     if table.format == "MAF":
         convert = _maf_record(table, name)
-    elif table.format == "VCF":
+    elif table.format in ("VCF", "BCF"):     # BCF rows are its records as VCF text
         convert = _vcf_record(table, name, path)
     else:
         convert = None
