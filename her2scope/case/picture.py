@@ -397,6 +397,11 @@ def _ish(ish) -> tuple[Status, str]:
     if copies is not None and copies >= ISH_COPIES_EQUIVOCAL:
         return Status.equivocal, (f"ISH: {text} (equivocal: {ISH_COPIES_EQUIVOCAL:g}-{ISH_COPIES_POSITIVE:g} "
                                   "copies/cell)")
+    if ratio is None or copies is None:
+        # below one threshold says nothing of the other (ratio < 2 with >= 6 copies is amplified)
+        missing = "mean HER2 copies/cell" if copies is None else "HER2/CEP17 ratio"
+        return Status.not_assessed, (f"ISH: {text} without the {missing}: not amplified only when both are below "
+                                     "the thresholds")
     return Status.negative, f"ISH: {text} (not amplified)"
 
 
@@ -416,7 +421,7 @@ def _amplification(case: Case, cn_calls: list[CopyNumberCall]) -> Dimension:
         assays.append("NGS (stated)")
     if case.ish is not None:
         status, text = _ish(case.ish)
-        found.append((status, text, "assay_failed" if status is Status.failed else None))
+        found.append((status, text, {Status.failed: "assay_failed", Status.not_assessed: "incomplete_ish"}.get(status)))
         assays.append("ISH")
     if not found:
         return Dimension("amplification", label, Status.not_tested, "ERBB2 amplification: not tested.")
