@@ -103,7 +103,20 @@ class Figure(FrozenModel):
     result: str
 
 
-class DecisionEvidence(FrozenModel):
+class _CitedWhenVerified(FrozenModel):
+    """An entry that may be recorded unverified (and then uncited); a verified one must cite."""
+
+    verified: bool
+    citations: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _cited_when_verified(self):
+        if self.verified and not self.citations:
+            raise ValueError(f"a verified {type(self).__name__} needs citations (or verified: false)")
+        return self
+
+
+class DecisionEvidence(_CitedWhenVerified):
     id: str = Field(..., pattern=r"^[a-z0-9_]+$")
     drug: str
     topic: EvidenceTopic
@@ -111,14 +124,7 @@ class DecisionEvidence(FrozenModel):
     text: str
     figures: tuple[Figure, ...] = ()
     verified: bool = True
-    citations: tuple[str, ...] = ()
     checked: dt.date
-
-    @model_validator(mode="after")
-    def _cited_when_verified(self):
-        if self.verified and not self.citations:
-            raise ValueError("a verified item needs citations (or verified: false)")
-        return self
 
 
 class CheckTiming(enum.StrEnum):
@@ -144,20 +150,12 @@ class GuidelineBody(enum.StrEnum):
     ESMO = "ESMO"
 
 
-class GuidelinePlacement(FrozenModel):
+class GuidelinePlacement(_CitedWhenVerified):
     id: str = Field(..., pattern=r"^[a-z0-9_]+$")
     drug: str
     body: GuidelineBody
     placement: str
-    verified: bool
-    citations: tuple[str, ...] = ()
     checked: dt.date
-
-    @model_validator(mode="after")
-    def _cited_when_verified(self):
-        if self.verified and not self.citations:
-            raise ValueError("a verified placement needs citations (or verified: false)")
-        return self
 
 
 class NotAnOption(FrozenModel):
