@@ -90,7 +90,8 @@ class NgsTest(_Model):
     other_alterations: list[str] = Field(
         default_factory=list, description='other reported alterations, e.g. "EGFR p.L858R", "ALK fusion"')
 
-    @field_validator("genes_covered", "other_alterations")
+    # A blank variant was read as "nothing reported" and gave a confident negative.
+    @field_validator("files", "variants", "genes_covered", "other_alterations")
     @classmethod
     def _no_blank_entries(cls, value):
         if value is not None and any(not str(v).strip() for v in value):
