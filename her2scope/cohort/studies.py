@@ -329,6 +329,12 @@ def open_study(path: str | Path, clinical: str | Path | None = None) -> Study:
         raise StudyFileError(p, "no mutation file: no meta file with genetic_alteration_type MUTATION_EXTENDED "
                              "and no data_mutations*.txt (MAF) in the study folder")
     tables = {role: sniff_table(path_, REQUIRED[role]) for role, (path_, _) in chosen.items()}
+    sample, patient = tables.get("clinical_sample"), tables.get("clinical_patient")
+    if sample is not None and patient is not None and sample.column("PATIENT_ID") is None:
+        # Without it no sample reaches its patient row: every patient attribute (stage, smoking,
+        # survival) would read as unknown instead of the study being refused.
+        raise StudyFileError(sample.path, f"needs a PATIENT_ID column to link its samples to "
+                             f"{patient.path.name}", sample.header_line)
     cna = tables.get("cna")
     if cna is not None and cna.column(*CNA_GENE_COLUMNS) is None:
         raise StudyFileError(cna.path, "a discrete copy-number matrix needs a Hugo_Symbol or Entrez_Gene_Id "
