@@ -199,6 +199,10 @@ def _mutation_scope(label: Label, pic: Her2Picture, tkd_of: Callable[[VariantRes
                        f"{pic.mutation.status.replace('_', ' ')}: {pic.mutation.reason}): a readable NGS "
                        "result covering ERBB2 is needed before this label can be excluded")
         return Verdict.needs_information
+    if pic.mutation.status == Status.not_detected:
+        reasons.append("needs an activating HER2 mutation; none was detected in plasma, which is not a negative "
+                       "(low tumour DNA shedding can hide it): tissue NGS is needed before this label can be excluded")
+        return Verdict.needs_tissue_test
     if pic.mutation.status != Status.positive:
         reasons.append(f"needs an activating HER2 mutation; mutation status is {pic.mutation.status.replace('_', ' ')}"
                        + (f" ({pic.mutation.reason})" if pic.mutation.reason else ""))
