@@ -132,9 +132,6 @@ def logrank(counts: list[dict], group_a: str | None = None) -> dict:
             "df": int(res.degrees_of_freedom), "groups": groups}
 
 
-COX_COVARIATES = ("her2_activating", "age_per_10y", "male", "stage_III_IV", "ever_smoker")
-
-
 def _cox_columns(patients: list[dict]) -> dict[str, list]:
     """Each covariate per patient (None = unknown for that patient)."""
     from .attributes import stage_covariate
