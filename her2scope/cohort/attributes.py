@@ -131,7 +131,6 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("brain", ("BRAIN_METASTASIS", "BRAIN_METASTASES", "BRAIN_METS", "BRAIN_MET", "MET_SITE_BRAIN"),
               "Yes / No", read_yes_no),
 )
-BY_KEY = {a.key: a for a in ATTRIBUTES}
 # Columns read for what they are, not as patient attributes (sample file).
 IDENTIFIERS = ("SAMPLE_ID", "PATIENT_ID", "Tumor_Sample_Barcode")
 HISTOLOGY = ("ONCOTREE_CODE", "CANCER_TYPE_DETAILED", "CANCER_TYPE", "HISTOLOGY")
