@@ -190,10 +190,14 @@ def _positive_specimens(case: Case, pic: Her2Picture) -> set[Specimen]:
     return {Specimen(t.sample_type.value) for t, v in zip(case.ngs, pic.tests) if v.status == Status.positive}
 
 
+# A result that was not read, failed or did not cover ERBB2: it excludes no label.
+_NO_ANSWER = (Status.failed, Status.not_assessed)
+
+
 def _mutation_scope(label: Label, pic: Her2Picture, tkd_of: Callable[[VariantResult], bool],
                     reasons: list[str]) -> Verdict | None:
     """None when the label's alteration scope is met; else the verdict it forces."""
-    if pic.mutation.status in (Status.failed, Status.not_assessed):
+    if pic.mutation.status in _NO_ANSWER:
         # an NGS result that was not read or did not cover ERBB2 excludes nothing
         reasons.append(f"needs an activating HER2 mutation; the NGS result gives no answer (mutation status "
                        f"{pic.mutation.status.replace('_', ' ')}: {pic.mutation.reason}): a readable NGS "
@@ -233,6 +237,10 @@ def _protein_scope(label: Label, pic: Her2Picture, reasons: list[str]) -> Verdic
         if pic.expression.status == Status.positive:
             reasons.append("HER2 IHC 3+")
             return None
+        if pic.expression.status in _NO_ANSWER:
+            reasons.append(f"needs HER2 IHC 3+; the IHC result gives no answer ({pic.expression.reason}): a readable "
+                           "IHC is needed before this label can be excluded")
+            return Verdict.needs_information
         reasons.append(f"needs HER2 IHC 3+; protein expression is {pic.expression.status.replace('_', ' ')}"
                        + (" (an ERBB2 mutation or amplification is not IHC 3+)" if
                           pic.mutation.status == Status.positive or pic.amplification.status == Status.positive else ""))
@@ -244,6 +252,12 @@ def _protein_scope(label: Label, pic: Her2Picture, reasons: list[str]) -> Verdic
         reasons.append(f"{' and '.join(found)}: the label says 'HER2-positive' but how it defines it was not "
                        "verified: check the local label")
         return Verdict.label_not_verified
+    unread = [dim for dim in (pic.expression, pic.amplification) if dim.status in _NO_ANSWER]
+    if unread:
+        reasons.append("needs a HER2-positive tumour (protein overexpression or gene amplification); "
+                       + "; ".join(f"{d.label} gives no answer ({d.reason})" for d in unread)
+                       + ": this label cannot be excluded yet")
+        return Verdict.needs_information
     reasons.append("needs a HER2-positive tumour (protein overexpression or gene amplification); "
                    f"IHC is {pic.expression.status.replace('_', ' ')}, amplification "
                    f"{pic.amplification.status.replace('_', ' ')}")
