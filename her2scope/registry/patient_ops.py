@@ -230,7 +230,7 @@ class PatientOpsMixin:
         """Re-run the engine on every current NGS result made with another knowledge base,
         from its stored ERBB2 variants; returns (and audits) what changed."""
         from ..knowledge import load_knowledge
-        from .clinical import _variant_text
+        from .clinical import _ASSESSED, _variant_text
 
         current = load_knowledge(self.options.knowledge).version
         with self._tx() as s:
@@ -242,10 +242,14 @@ class PatientOpsMixin:
                 if t.status != "resulted" or res is None or t.test_type not in NGS_TYPES \
                         or res.knowledge_version == current:
                     continue
-                texts = tuple(x for x in (_variant_text(v) for v in res.variants) if x)
-                if not texts and res.her2_status not in ("positive", "negative", "not_detected", "equivocal"):
-                    out.append(f"test {t.id}: {res.her2_status}, no variants stored: nothing to re-interpret")
+                if res.her2_status not in _ASSESSED:
+                    # failed / not assessed because of the input (records not interpreted, damage):
+                    # those problems are not stored with the variants, and the variants alone
+                    # would read as a clean negative.
+                    out.append(f"test {t.id}: {res.her2_status}: the stored variants are not the whole input; "
+                               "attach the file again to re-interpret it")
                     continue
+                texts = tuple(x for x in (_variant_text(v) for v in res.variants) if x)
                 old = (res.her2_status, res.knowledge_version, [(v.protein_change, v.oncogenicity)
                                                                  for v in res.variants])
                 r = interpret_test(p.pseudonym, t.test_type, resulted=t.resulted, assay=t.assay, variants=texts,
