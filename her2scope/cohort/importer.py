@@ -463,6 +463,13 @@ LEFT JOIN {prel} ON p.her2scope_pid = ids.patient_id LEFT JOIN {srel} ON s.her2s
 GROUP BY ids.patient_id""")
     except duckdb.Error as exc:
         raise _duckdb_error(cp or cs, exc) from exc
+    if cp is not None:
+        # A patient absent from the patient file has every patient attribute unknown: said, not silent.
+        (orphans,) = con.execute(f"""SELECT count(*) FROM (SELECT DISTINCT patient_id
+FROM read_parquet({_lit(samples_path)})) ids ANTI JOIN {prel} ON p.her2scope_pid = ids.patient_id""").fetchone()
+        if orphans:
+            warnings.append(f"{orphans} patient(s) of the samples have no row in {cp.path.name}: their patient "
+                            "attributes (stage, smoking, survival ...) are unknown")
     report: dict = {"attributes": {}}
     for a in ATTRIBUTES:
         con.execute(f"CREATE TEMP TABLE map_{a.key} (raw VARCHAR, val {_SQL_TYPES[a.key]})")
