@@ -220,8 +220,8 @@ def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> tuple[
     plasma = _plasma(res)
     for ref in res.get("result", []):
         hit = by_id.get(ref.get("reference"))
-        if hit is None:
-            continue
+        if hit is None:     # a result not read could be a variant: its absence is no negative
+            raise RowRejected(f"DiagnosticReport result {ref.get('reference')!r} is not an entry of this bundle")
         m, obs = hit
         if VARIANT in _codes(obs.get("code")):
             members.add(m)
