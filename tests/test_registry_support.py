@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from conftest import skip_unless_ci
 
 PG_ENV = "HER2SCOPE_TEST_PG_URL"
 TODAY = dt.date(2026, 11, 20)
@@ -29,10 +30,9 @@ def pg_base_url() -> str | None:
     url = os.environ.get(PG_ENV)
     if url:
         return url
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {PG_ENV} is not: the PostgreSQL registry tests must run in CI "
-                    "(.ci/run starts a private PostgreSQL and sets it)", pytrace=False)
-    pytest.skip(f"{PG_ENV} not set: PostgreSQL half skipped on this machine (.ci/run sets it)")
+    skip_unless_ci(f"{PG_ENV} not set: PostgreSQL half skipped on this machine (.ci/run sets it)",
+                   f"CI is set but {PG_ENV} is not: the PostgreSQL registry tests must run in CI "
+                   "(.ci/run starts a private PostgreSQL and sets it)")
 
 
 def _admin_url(base: str) -> str:

@@ -17,20 +17,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import skip_unless_ci
 from test_web_support import PASSWORD, YVMA_VCF, make_registry
 
 CHROMIUM = os.environ.get("HER2SCOPE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _need(condition: bool, why: str) -> None:
     if not condition:
-        if IN_CI:
-            pytest.fail(f"browser tests cannot run in CI: {why}")
-        pytest.skip(why)
+        skip_unless_ci(why, f"browser tests cannot run in CI: {why}")
 
 
 def _free_port() -> int:
