@@ -163,9 +163,10 @@ def read_bundle(bundle: dict, *, today: dt.date | None = None) -> tuple[list[Imp
             if kind == "Condition":
                 out.append(_condition(n, res, ids, today))
             elif kind == "DiagnosticReport" and GENOMIC_REPORT in _codes(res.get("code")):
-                row, members = _report(n, res, ids, by_id, today)
-                used |= members
-                out.append(row)
+                # its variant Observations belong to it, imported or rejected with it: never
+                # imported on their own as a test of part of the report
+                used |= {m for m, obs in _results(res, by_id) if VARIANT in _codes(obs.get("code"))}
+                out.append(_report(n, res, ids, by_id, today))
         except RowRejected as exc:
             out.append(RejectedRow(n, exc.reason, _refs(res, ids)))
     loose: dict[tuple, list[tuple[int, str]]] = {}
@@ -211,29 +212,41 @@ def _condition(n: int, res: dict, ids: dict, today: dt.date) -> ImportRow:
     return ImportRow(n, pseudonym, dx)
 
 
-def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> tuple[ImportRow, set[int]]:
+# DiagnosticReport statuses of a complete report (FHIR R4 value set diagnostic-report-status)
+_REPORT_DONE = ("final", "amended", "corrected", "appended")
+
+
+def _results(res: dict, by_id: dict) -> list[tuple[int, dict]]:
+    """The (entry number, resource) of each of a report's results found in the bundle."""
+    return [by_id[r["reference"]] for r in res.get("result", []) if r.get("reference") in by_id]
+
+
+def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> ImportRow:
     pseudonym = _subject(n, res, ids)
     day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today)
     if day is None:
         raise RowRejected("DiagnosticReport without effectiveDateTime or issued date")
-    variants, members = [], set()
+    variants = []
     plasma = _plasma(res)
     for ref in res.get("result", []):
-        hit = by_id.get(ref.get("reference"))
-        if hit is None:     # a result not read could be a variant: its absence is no negative
+        if ref.get("reference") not in by_id:   # a result not read could be a variant: no negative
             raise RowRejected(f"DiagnosticReport result {ref.get('reference')!r} is not an entry of this bundle")
-        m, obs = hit
+    for _, obs in _results(res, by_id):
         if VARIANT in _codes(obs.get("code")):
-            members.add(m)
             if _present(obs):
                 variants.append(_variant_expr(obs))
             plasma = plasma or _plasma(obs)
     status = str(res.get("status", "final"))
+    if status not in _REPORT_DONE + ("cancelled",):
+        # registered / partial / preliminary: the report is not complete, so a variant missing
+        # from it is no negative; entered-in-error: it is no report at all
+        raise RowRejected(f"DiagnosticReport status {status!r}: only a final (or amended, corrected, "
+                          "appended) or cancelled report is imported")
     test = TestSpec(test_type="ngs_plasma" if plasma else "ngs_tissue",
                     external_id=f"fhir-report-{res.get('id') or n}",
                     resulted=day if status != "cancelled" else None, failed=day if status == "cancelled" else None,
                     variants=tuple(variants) if status != "cancelled" else ())
-    return ImportRow(n, pseudonym, None, test), members
+    return ImportRow(n, pseudonym, None, test)
 
 
 def _present(obs: dict) -> bool:
