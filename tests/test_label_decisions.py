@@ -12,7 +12,7 @@ import pytest
 import yaml
 from report_helpers import CASES, S310F_VCF, case, report, verdicts
 
-from her2scope.case.schema import parse_case
+from her2scope.case.schema import CaseError, parse_case
 from her2scope.errors import KnowledgeBaseError
 from her2scope.knowledge.guidance import _DATA, NEXT_STEPS, NEXT_STEPS_V1, load_guidance, parse_guidance
 from her2scope.report.diff import diff_knowledge
@@ -199,7 +199,7 @@ def test_report_prints_knowledge_checked_on_and_flags_old_facts():
 
 def test_prior_therapy_contradictions_are_errors_that_say_what_to_change():
     base = {"histology": "adenocarcinoma", "stage": "IV", "region": "US"}
-    with pytest.raises(Exception, match="add her2_adc to prior_therapies"):
+    with pytest.raises(CaseError, match="add her2_adc to prior_therapies"):
         parse_case({"case_id": "x", "clinical": {**base, "prior_her2_adc": True, "prior_therapies": ["platinum"]}})
-    with pytest.raises(Exception, match="prior_lines: 0"):
+    with pytest.raises(CaseError, match="prior_lines: 0"):
         parse_case({"case_id": "x", "clinical": {**base, "prior_lines": 0, "prior_therapies": ["platinum"]}})
