@@ -254,6 +254,14 @@ def _present(obs: dict) -> bool:
     return value is None or "LA9634-2" not in _codes(value)      # LA9634-2 = Absent
 
 
+def _final(res: dict, what: str) -> None:
+    """A registered, preliminary, cancelled, entered-in-error or unknown Observation is not a
+    result (FHIR R4 observation-status)."""
+    status = str(res.get("status", "final"))
+    if status not in ("final", "amended", "corrected"):
+        raise RowRejected(f"{what} status {status!r}: only a final (or amended, corrected) result is imported")
+
+
 def _observation(n: int, res: dict, ids: dict, today: dt.date):
     codes = _codes(res.get("code"))
     text = _text(res.get("code")).lower()
@@ -261,12 +269,14 @@ def _observation(n: int, res: dict, ids: dict, today: dt.date):
         pseudonym = _subject(n, res, ids)
         if not _present(res):
             return None
+        _final(res, "variant Observation")
         day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today)
         if day is None:
             raise RowRejected("variant Observation without effectiveDateTime or issued date")
         return (pseudonym, "ngs_plasma" if _plasma(res) else "ngs_tissue", day), _variant_expr(res)
     if IHC_LOINC in codes or "immunohistochemistry" in text or re.search(r"\bihc\b", text):
         pseudonym = _subject(n, res, ids)
+        _final(res, "IHC Observation")
         day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today) or today
         value = _text(res.get("valueCodeableConcept")) or str(res.get("valueString") or "")
         if value.strip().lower() == "failed":
@@ -278,6 +288,7 @@ def _observation(n: int, res: dict, ids: dict, today: dt.date):
                                                       resulted=day, value=score, scoring_system=method))
     if ISH_LOINC in codes or re.search(r"\b(f|c|s)?ish\b", text):
         pseudonym = _subject(n, res, ids)
+        _final(res, "ISH Observation")
         qty = (res.get("valueQuantity") or {}).get("value")
         if qty is None:
             raise RowRejected("ISH Observation without a HER2/CEP17 ratio (valueQuantity)")
