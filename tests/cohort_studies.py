@@ -56,6 +56,14 @@ def write_meta(path: Path, study_id: str, **fields: str) -> None:
     path.write_text(f"cancer_study_identifier: {study_id}\n" + "".join(f"{k}: {v}\n" for k, v in fields.items()))
 
 
+def write_clinical_file(d: Path, study_id: str, kind: str, attrs: list[tuple[str, str, str]],
+                        rows: list[list[str]]) -> None:
+    """data_clinical_<kind>.txt (kind: sample or patient) and the meta file that names it."""
+    write_meta(d / f"meta_clinical_{kind}.txt", study_id, genetic_alteration_type="CLINICAL",
+               datatype=f"{kind.upper()}_ATTRIBUTES", data_filename=f"data_clinical_{kind}.txt")
+    write_clinical(d / f"data_clinical_{kind}.txt", attrs, rows)
+
+
 def write_panel(d: Path, stable_id: str, genes: tuple[str, ...]) -> None:
     (d / f"data_gene_panel_{stable_id.lower()}.txt").write_text(
         f"stable_id: {stable_id}\ndescription: Targeted sequencing via MSK-IMPACT ({stable_id}).\n"
@@ -134,30 +142,26 @@ def lung_msk_2017_like(d: Path) -> Path:
                                                 for s in MSK_SAMPLES))
     write_panel(d, "IMPACT341", GENES_341)
     write_panel(d, "IMPACT410", GENES_410)
-    write_meta(d / "meta_clinical_sample.txt", sid, genetic_alteration_type="CLINICAL",
-               datatype="SAMPLE_ATTRIBUTES", data_filename="data_clinical_sample.txt")
-    write_clinical(d / "data_clinical_sample.txt",
-                   [("PATIENT_ID", "Patient Identifier", "STRING"), ("SAMPLE_ID", "Sample Identifier", "STRING"),
-                    ("CANCER_TYPE", "Cancer Type", "STRING"), ("CANCER_TYPE_DETAILED", "Cancer Type Detailed",
-                                                               "STRING"),
-                    ("ONCOTREE_CODE", "Oncotree Code", "STRING"), ("SAMPLE_TYPE", "Sample Type", "STRING"),
-                    ("TMB_NONSYNONYMOUS", "TMB (nonsynonymous)", "NUMBER")],
-                   [[s[:9], s, "Non-Small Cell Lung Cancer", "Lung Adenocarcinoma", "LUAD",
-                     "Metastasis" if i % 2 else "Primary", str(2.5 + i)] for i, s in enumerate(MSK_SAMPLES)])
-    write_meta(d / "meta_clinical_patient.txt", sid, genetic_alteration_type="CLINICAL",
-               datatype="PATIENT_ATTRIBUTES", data_filename="data_clinical_patient.txt")
+    write_clinical_file(d, sid, "sample",
+                        [("PATIENT_ID", "Patient Identifier", "STRING"), ("SAMPLE_ID", "Sample Identifier", "STRING"),
+                         ("CANCER_TYPE", "Cancer Type", "STRING"), ("CANCER_TYPE_DETAILED", "Cancer Type Detailed",
+                                                                    "STRING"),
+                         ("ONCOTREE_CODE", "Oncotree Code", "STRING"), ("SAMPLE_TYPE", "Sample Type", "STRING"),
+                         ("TMB_NONSYNONYMOUS", "TMB (nonsynonymous)", "NUMBER")],
+                        [[s[:9], s, "Non-Small Cell Lung Cancer", "Lung Adenocarcinoma", "LUAD",
+                          "Metastasis" if i % 2 else "Primary", str(2.5 + i)] for i, s in enumerate(MSK_SAMPLES)])
     stages = ["IV", "IV", "I-III", "IV", "IIIA", "IV", "I-III", "IV", "Unknown", "IV", "IV"]
     smoker = ["Former", "Never", "Current", "Never", "Former", "Former", "Never", "Current", "Unknown", "Former",
               "Never"]
-    write_clinical(d / "data_clinical_patient.txt",
-                   [("PATIENT_ID", "Patient Identifier", "STRING"), ("SEX", "Sex", "STRING"),
-                    ("AGE_AT_DIAGNOSIS", "Age at Diagnosis", "NUMBER"), ("SMOKER", "Smoker", "STRING"),
-                    ("STAGE_AT_DIAGNOSIS", "Stage at Diagnosis", "STRING"),
-                    ("PRIOR_TREATMENT", "Prior Treatment", "STRING"),
-                    ("OS_STATUS", "Overall Survival Status", "STRING"),
-                    ("OS_MONTHS", "Overall Survival (Months)", "NUMBER")],
-                   [[f"P-{i:07d}", "Female" if i % 2 else "Male", str(48 + 3 * i), smoker[i - 1], stages[i - 1],
-                     "No", "1:DECEASED" if i % 3 else "0:LIVING", f"{4.5 * i:.1f}"] for i in range(1, 12)])
+    write_clinical_file(d, sid, "patient",
+                        [("PATIENT_ID", "Patient Identifier", "STRING"), ("SEX", "Sex", "STRING"),
+                         ("AGE_AT_DIAGNOSIS", "Age at Diagnosis", "NUMBER"), ("SMOKER", "Smoker", "STRING"),
+                         ("STAGE_AT_DIAGNOSIS", "Stage at Diagnosis", "STRING"),
+                         ("PRIOR_TREATMENT", "Prior Treatment", "STRING"),
+                         ("OS_STATUS", "Overall Survival Status", "STRING"),
+                         ("OS_MONTHS", "Overall Survival (Months)", "NUMBER")],
+                        [[f"P-{i:07d}", "Female" if i % 2 else "Male", str(48 + 3 * i), smoker[i - 1], stages[i - 1],
+                          "No", "1:DECEASED" if i % 3 else "0:LIVING", f"{4.5 * i:.1f}"] for i in range(1, 12)])
     write_case_list(d, sid, "sequenced", MSK_SAMPLES, "all_cases_with_mutation_data")
     write_case_list(d, sid, "cna", [s for s, v in zip(MSK_SAMPLES, MSK_CNA) if v != "NA"],
                     "all_cases_with_cna_data")
@@ -201,28 +205,24 @@ def nsclc_pd1_msk_2018_like(d: Path) -> Path:
     write_panel(d, "IMPACT341", GENES_341)
     write_panel(d, "IMPACT410", GENES_410)
     write_panel(d, "IMPACT468", GENES_468)
-    write_meta(d / "meta_clinical_sample.txt", sid, genetic_alteration_type="CLINICAL",
-               datatype="SAMPLE_ATTRIBUTES", data_filename="data_clinical_sample.txt")
-    write_clinical(d / "data_clinical_sample.txt",
-                   [("PATIENT_ID", "Patient Identifier", "STRING"), ("SAMPLE_ID", "Sample Identifier", "STRING"),
-                    ("CANCER_TYPE_DETAILED", "Cancer Type Detailed", "STRING"),
-                    ("GENE_PANEL", "Gene Panel", "STRING"), ("PDL1_SCORE", "PD-L1 Score (%)", "NUMBER")],
-                   [[s[:9], s, "Lung Adenocarcinoma", PD1_PANEL[s[-3:]], str(10 * i)] for i, s in
-                    enumerate(PD1_SAMPLES)])
-    write_meta(d / "meta_clinical_patient.txt", sid, genetic_alteration_type="CLINICAL",
-               datatype="PATIENT_ATTRIBUTES", data_filename="data_clinical_patient.txt")
+    write_clinical_file(d, sid, "sample",
+                        [("PATIENT_ID", "Patient Identifier", "STRING"), ("SAMPLE_ID", "Sample Identifier", "STRING"),
+                         ("CANCER_TYPE_DETAILED", "Cancer Type Detailed", "STRING"),
+                         ("GENE_PANEL", "Gene Panel", "STRING"), ("PDL1_SCORE", "PD-L1 Score (%)", "NUMBER")],
+                        [[s[:9], s, "Lung Adenocarcinoma", PD1_PANEL[s[-3:]], str(10 * i)] for i, s in
+                         enumerate(PD1_SAMPLES)])
     status = ["1:Progressed", "1:Progressed", "0:Not Progressed", "1:Progressed", "1:Progressed",
               "0:Not Progressed", "1:Progressed", "0:Not Progressed"]
-    write_clinical(d / "data_clinical_patient.txt",
-                   [("PATIENT_ID", "Patient Identifier", "STRING"), ("AGE", "Age", "NUMBER"),
-                    ("SEX", "Sex", "STRING"), ("SMOKER", "Smoker", "STRING"),
-                    ("TREATMENT_TYPE", "Treatment Type", "STRING"),
-                    ("DURABLE_CLINICAL_BENEFIT", "Durable Clinical Benefit", "STRING"),
-                    ("PFS_MONTHS", "Progress Free Survival (Months)", "NUMBER"),
-                    ("PFS_STATUS", "Progression Free Status", "STRING")],
-                   [[s[:9], str(55 + 2 * i), "Male" if i % 2 else "Female",
-                     "Never" if i in (0, 3) else "Current/Former", "Monotherapy", "YES" if i % 3 else "NO",
-                     f"{2.0 + 1.5 * i:.1f}", status[i]] for i, s in enumerate(PD1_SAMPLES)])
+    write_clinical_file(d, sid, "patient",
+                        [("PATIENT_ID", "Patient Identifier", "STRING"), ("AGE", "Age", "NUMBER"),
+                         ("SEX", "Sex", "STRING"), ("SMOKER", "Smoker", "STRING"),
+                         ("TREATMENT_TYPE", "Treatment Type", "STRING"),
+                         ("DURABLE_CLINICAL_BENEFIT", "Durable Clinical Benefit", "STRING"),
+                         ("PFS_MONTHS", "Progress Free Survival (Months)", "NUMBER"),
+                         ("PFS_STATUS", "Progression Free Status", "STRING")],
+                        [[s[:9], str(55 + 2 * i), "Male" if i % 2 else "Female",
+                          "Never" if i in (0, 3) else "Current/Former", "Monotherapy", "YES" if i % 3 else "NO",
+                          f"{2.0 + 1.5 * i:.1f}", status[i]] for i, s in enumerate(PD1_SAMPLES)])
     write_case_list(d, sid, "sequenced", PD1_SAMPLES, "all_cases_with_mutation_data")
     return d
 
@@ -246,22 +246,18 @@ def never_smoker_wgs_like(d: Path) -> Path:
     cycle = [[YVMA, TP53_R273H], [EGFR_L858R], [S310F], [], [KRAS_G12C]]
     rows = [maf_row(v, s) for i, s in enumerate(WGS_SAMPLES) for v in cycle[i % 5]]
     write_maf(d / "data_mutations.txt", rows)
-    write_meta(d / "meta_clinical_sample.txt", sid, genetic_alteration_type="CLINICAL",
-               datatype="SAMPLE_ATTRIBUTES", data_filename="data_clinical_sample.txt")
-    write_clinical(d / "data_clinical_sample.txt",
-                   [("PATIENT_ID", "Patient Identifier", "STRING"), ("SAMPLE_ID", "Sample Identifier", "STRING"),
-                    ("ONCOTREE_CODE", "Oncotree Code", "STRING")],
-                   [[s[:9], s, "LUAD"] for s in WGS_SAMPLES])
-    write_meta(d / "meta_clinical_patient.txt", sid, genetic_alteration_type="CLINICAL",
-               datatype="PATIENT_ATTRIBUTES", data_filename="data_clinical_patient.txt")
+    write_clinical_file(d, sid, "sample",
+                        [("PATIENT_ID", "Patient Identifier", "STRING"), ("SAMPLE_ID", "Sample Identifier", "STRING"),
+                         ("ONCOTREE_CODE", "Oncotree Code", "STRING")],
+                        [[s[:9], s, "LUAD"] for s in WGS_SAMPLES])
     stages = ["Stage IA", "Stage IB", "Stage IIA", "Stage IIIA", "Stage IV"]
-    write_clinical(d / "data_clinical_patient.txt",
-                   [("PATIENT_ID", "Patient Identifier", "STRING"), ("SEX", "Sex", "STRING"),
-                    ("AGE", "Age", "NUMBER"), ("STAGE", "Stage", "STRING"),
-                    ("OS_STATUS", "Overall Survival Status", "STRING"),
-                    ("OS_MONTHS", "Overall Survival (Months)", "NUMBER")],
-                   [[s[:9], "Female" if i % 3 else "Male", str(45 + (7 * i) % 30), stages[(3 * i) % 5],
-                     "1:DECEASED" if i % 4 else "0:LIVING", f"{3.0 + (11 * i) % 50:.1f}"]
-                    for i, s in enumerate(WGS_SAMPLES)])
+    write_clinical_file(d, sid, "patient",
+                        [("PATIENT_ID", "Patient Identifier", "STRING"), ("SEX", "Sex", "STRING"),
+                         ("AGE", "Age", "NUMBER"), ("STAGE", "Stage", "STRING"),
+                         ("OS_STATUS", "Overall Survival Status", "STRING"),
+                         ("OS_MONTHS", "Overall Survival (Months)", "NUMBER")],
+                        [[s[:9], "Female" if i % 3 else "Male", str(45 + (7 * i) % 30), stages[(3 * i) % 5],
+                          "1:DECEASED" if i % 4 else "0:LIVING", f"{3.0 + (11 * i) % 50:.1f}"]
+                         for i, s in enumerate(WGS_SAMPLES)])
     write_case_list(d, sid, "sequenced", WGS_SAMPLES, "all_cases_with_mutation_data")
     return d
