@@ -514,100 +514,149 @@ def derived_codes(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+@dataclass(slots=True)
+class _MergedV2:
+    """What the main file and its fragments add up to; filled fragment by fragment (in file order,
+    so the first problem found is the one reported), then turned into the immutable KnowledgeBase."""
+    where: str                                      # the main file, for messages
+    rules: dict[str, m.ClassRule]
+    alias: dict[str, str]                           # a class rule's alias -> its id
+    rule_evidence: dict[str, list[Evidence]]
+    domains: tuple[m.Domain, ...]
+    regions: list[m.CriticalRegion]
+    domains_from: str | None = None                 # the fragment that defines them (at most one)
+    sources: dict[str, m.SourceV2] = field(default_factory=dict)
+    seen_in: dict[str, str] = field(default_factory=dict)  # source key -> the file that defined it first
+    variants: dict[str, dict] = field(default_factory=dict)
+    cite_checks: list[tuple[tuple[str, ...], str]] = field(default_factory=list)  # run once all sources are in
+
+
 def _load_v2(raw: dict, source: Path) -> KnowledgeBase:
-    from . import models as m
+    from . import models as m  # lazy: pydantic loads only when a file is validated (the cache skips it)
 
     main = _validate(m.KnowledgeV2, raw, source)
-    where = str(source)
-    merged_sources: dict[str, m.SourceV2] = {}
-    seen_in: dict[str, str] = {}
-    for key, s in main.sources.items():
-        _merge_source(key, s, where, merged_sources, seen_in)
-
-    domains = main.domains
-    domains_from: str | None = None          # the fragment that defines them (at most one)
-    regions = list(main.critical_regions)
-    rules = {r.id: r for r in main.class_rules}
-    alias = {a: r.id for r in main.class_rules for a in r.aliases}
-    rule_evidence: dict[str, list[Evidence]] = {r.id: [_rule_ev(e, where) for e in r.evidence]
-                                                for r in main.class_rules}
-    variants: dict[str, dict] = {}
-    cite_checks: list[tuple[tuple[str, ...], str]] = []
+    merged = _start_v2(main, str(source))
     for name in main.fragments:
-        fpath = source.parent / name
-        if not fpath.is_file():
-            raise KnowledgeBaseError(f"{where}: top level: field fragments: {name} not found next to the "
-                                     f"main file ({fpath})")
-        fraw = _mapping(read_yaml(fpath), fpath, "knowledge fragment")
-        frag = _validate(m.Fragment, fraw, fpath)
-        fname = str(fpath)
-        for key, s in frag.sources.items():
-            _merge_source(key, s, fname, merged_sources, seen_in)
-        if frag.domains is not None:
-            if domains_from:
-                raise KnowledgeBaseError(f"{fname}: field domains: domains are also defined in {domains_from}; "
-                                         "define them in one fragment")
-            domains, domains_from = frag.domains, fname
-            cite_checks += [(d.citations, f"{fname}: domain {d.id}: field citations") for d in frag.domains]
-        if frag.critical_regions is not None:
-            regions += frag.critical_regions
-            cite_checks += [(r.citations, f"{fname}: critical region {r.id}: field citations")
-                            for r in frag.critical_regions]
-        for i, e in enumerate(frag.class_rule_evidence):
-            rid = alias.get(e.rule, e.rule)
-            if rid not in rules:
-                raise KnowledgeBaseError(f"{fname}: class_rule_evidence #{i + 1}: field rule: unknown class rule "
-                                         f"{e.rule!r} (rules: {', '.join(sorted(rules))})")
-            rule_evidence[rid].append(_rule_ev(e, fname))
-            cite_checks.append((e.citations, f"{fname}: class_rule_evidence #{i + 1} ({e.rule}): field citations"))
-        for v in frag.variants:
-            at = f"{fname}: variant {v.protein_change}"
-            _canonical(v.protein_change, v.hgvs_p, at)
-            for i, e in enumerate(v.evidence):
-                cite_checks.append((e.citations, f"{at}: field evidence[{i}].citations"))
-            _merge_variant(variants, v, fname)
-    if not domains:
-        raise KnowledgeBaseError(f"{where}: top level: field domains: no file defines the protein domains")
+        _add_fragment(merged, _read_fragment(source, name))
+    if not merged.domains:
+        raise KnowledgeBaseError(f"{merged.where}: top level: field domains: no file defines the protein domains")
+    sources = {k: _source_dict(s) for k, s in merged.sources.items()}
+    _check_class_rule_variants(main, merged.where)
+    for cites, at in merged.cite_checks + _main_cite_checks(main, merged.where):
+        _check_citations(cites, sources, at)
+    return _knowledge_base_v2(main, merged, sources, raw, source)
 
-    sources = {k: _source_dict(s) for k, s in merged_sources.items()}
-    cite_checks += [((main.vicc_sop.citation,), f"{where}: vicc_sop: field citation")]
-    cite_checks += [(d.citations, f"{where}: domain {d.id}: field citations") for d in main.domains]
-    cite_checks += [(r.citations, f"{where}: critical region {r.id}: field citations") for r in main.critical_regions]
-    cite_checks += [(c.citations, f"{where}: alteration class {cid}: field citations")
-                    for cid, c in main.alteration_classes.items()]
+
+def _start_v2(main: m.KnowledgeV2, where: str) -> _MergedV2:
+    merged = _MergedV2(where=where, rules={r.id: r for r in main.class_rules},
+                       alias={a: r.id for r in main.class_rules for a in r.aliases},
+                       rule_evidence={r.id: [_rule_ev(e, where) for e in r.evidence] for r in main.class_rules},
+                       domains=main.domains, regions=list(main.critical_regions))
+    for key, s in main.sources.items():
+        _merge_source(key, s, where, merged.sources, merged.seen_in)
+    return merged
+
+
+def _read_fragment(source: Path, name: str) -> tuple[m.Fragment, str]:
+    """A fragment named in the main file, validated, with its path for messages."""
+    from . import models as m  # lazy: as in _load_v2
+
+    fpath = source.parent / name
+    if not fpath.is_file():
+        raise KnowledgeBaseError(f"{source}: top level: field fragments: {name} not found next to the "
+                                 f"main file ({fpath})")
+    fraw = _mapping(read_yaml(fpath), fpath, "knowledge fragment")
+    return _validate(m.Fragment, fraw, fpath), str(fpath)
+
+
+def _add_fragment(merged: _MergedV2, fragment: tuple[m.Fragment, str]) -> None:
+    frag, fname = fragment
+    for key, s in frag.sources.items():
+        _merge_source(key, s, fname, merged.sources, merged.seen_in)
+    if frag.domains is not None:
+        if merged.domains_from:
+            raise KnowledgeBaseError(f"{fname}: field domains: domains are also defined in {merged.domains_from}; "
+                                     "define them in one fragment")
+        merged.domains, merged.domains_from = frag.domains, fname
+        merged.cite_checks += [(d.citations, f"{fname}: domain {d.id}: field citations") for d in frag.domains]
+    if frag.critical_regions is not None:
+        merged.regions += frag.critical_regions
+        merged.cite_checks += [(r.citations, f"{fname}: critical region {r.id}: field citations")
+                               for r in frag.critical_regions]
+    _add_rule_evidence(merged, frag, fname)
+    for v in frag.variants:
+        at = f"{fname}: variant {v.protein_change}"
+        _canonical(v.protein_change, v.hgvs_p, at)
+        for i, e in enumerate(v.evidence):
+            merged.cite_checks.append((e.citations, f"{at}: field evidence[{i}].citations"))
+        _merge_variant(merged.variants, v, fname)
+
+
+def _add_rule_evidence(merged: _MergedV2, frag: m.Fragment, fname: str) -> None:
+    """A fragment's evidence for a class rule of the main file (named by id or alias)."""
+    for i, e in enumerate(frag.class_rule_evidence):
+        rid = merged.alias.get(e.rule, e.rule)
+        if rid not in merged.rules:
+            raise KnowledgeBaseError(f"{fname}: class_rule_evidence #{i + 1}: field rule: unknown class rule "
+                                     f"{e.rule!r} (rules: {', '.join(sorted(merged.rules))})")
+        merged.rule_evidence[rid].append(_rule_ev(e, fname))
+        merged.cite_checks.append((e.citations, f"{fname}: class_rule_evidence #{i + 1} ({e.rule}): field citations"))
+
+
+def _check_class_rule_variants(main: m.KnowledgeV2, where: str) -> None:
+    """Every protein change a class rule names is in canonical form with NP_004439.2's residues."""
     for r in main.class_rules:
-        cite_checks += [(e.citations, f"{where}: class rule {r.id}: field evidence") for e in r.evidence]
-        cite_checks += [(x.citations, f"{where}: class rule {r.id}: field exceptions") for x in r.exceptions]
         for pc in r.representative_variants + r.not_called + tuple(p for x in r.exceptions for p in x.protein_changes):
             _canonical(pc, None, f"{where}: class rule {r.id}")
-    for cites, at in cite_checks:
-        _check_citations(cites, sources, at)
 
-    curated = {}
-    for pc, v in variants.items():
-        evidence = tuple(v["evidence"])
-        curated[pc] = CuratedVariant(pc, v["hgvs_p"], tuple(v["known_as"]), v["oncogenicity"],
-                                     derived_codes(evidence), evidence, v["checked"], tuple(v["origins"]))
+
+def _main_cite_checks(main: m.KnowledgeV2, where: str) -> list[tuple[tuple[str, ...], str]]:
+    """The citations of the main file, each with where it is for the message."""
+    checks: list[tuple[tuple[str, ...], str]] = [((main.vicc_sop.citation,), f"{where}: vicc_sop: field citation")]
+    checks += [(d.citations, f"{where}: domain {d.id}: field citations") for d in main.domains]
+    checks += [(r.citations, f"{where}: critical region {r.id}: field citations") for r in main.critical_regions]
+    checks += [(c.citations, f"{where}: alteration class {cid}: field citations")
+               for cid, c in main.alteration_classes.items()]
+    for r in main.class_rules:
+        checks += [(e.citations, f"{where}: class rule {r.id}: field evidence") for e in r.evidence]
+        checks += [(x.citations, f"{where}: class rule {r.id}: field exceptions") for x in r.exceptions]
+    return checks
+
+
+def _knowledge_base_v2(main: m.KnowledgeV2, merged: _MergedV2, sources: dict, raw: dict,
+                       source: Path) -> KnowledgeBase:
     return KnowledgeBase(
         version=main.knowledge_version, released=main.released, path=str(source), sources=sources,
         points={c.value: p for c, p in main.vicc_sop.points.items()},
         thresholds=main.vicc_sop.thresholds.model_dump(),
         code_text={c.value: t for c, t in main.vicc_sop.codes.items()}, sop_citation=main.vicc_sop.citation,
-        domains=tuple(Domain(d.id, d.label, d.start, d.end, d.citations, d.approximate) for d in domains),
+        domains=tuple(Domain(d.id, d.label, d.start, d.end, d.citations, d.approximate) for d in merged.domains),
         classes={cid: AlterationClass(cid, c.label, c.activating, Evidence(c.statement.strip(), c.citations), ())
                  for cid, c in main.alteration_classes.items()},
-        variants=curated, hotspots=_read_hotspots(_DATA / HOTSPOT_FILE), raw=raw, generation=2,
-        checked=main.checked,
+        variants=_curated_v2(merged.variants), hotspots=_read_hotspots(_DATA / HOTSPOT_FILE), raw=raw,
+        generation=2, checked=main.checked,
         critical_regions=tuple(CriticalRegion(r.id, r.label, r.start, r.end, r.statement.strip(), r.citations)
-                               for r in regions),
-        rules=tuple(ClassRule(r.id, r.kind, r.label, r.region.start if r.region else None,
-                              r.region.end if r.region else None, r.max_residues, r.call, r.statement.strip(),
-                              tuple(rule_evidence[r.id]),
-                              tuple(RuleException(x.statement, x.protein_changes, x.citations) for x in r.exceptions),
-                              r.representative_variants, r.not_called,
-                              r.aliases)
-                    for r in main.class_rules),
+                               for r in merged.regions),
+        rules=tuple(_class_rule(r, merged.rule_evidence[r.id]) for r in main.class_rules),
         fragments=tuple(main.fragments), population=main.population.strip())
+
+
+def _curated_v2(variants: dict[str, dict]) -> dict[str, CuratedVariant]:
+    curated = {}
+    for pc, v in variants.items():
+        evidence = tuple(v["evidence"])
+        curated[pc] = CuratedVariant(pc, v["hgvs_p"], tuple(v["known_as"]), v["oncogenicity"],
+                                     derived_codes(evidence), evidence, v["checked"], tuple(v["origins"]))
+    return curated
+
+
+def _class_rule(r: m.ClassRule, evidence: list[Evidence]) -> ClassRule:
+    return ClassRule(r.id, r.kind, r.label, r.region.start if r.region else None,
+                     r.region.end if r.region else None, r.max_residues, r.call, r.statement.strip(),
+                     tuple(evidence),
+                     tuple(RuleException(x.statement, x.protein_changes, x.citations) for x in r.exceptions),
+                     r.representative_variants, r.not_called,
+                     r.aliases)
 
 
 def _rule_ev(e: m.RuleEvidence, origin: str) -> Evidence:
