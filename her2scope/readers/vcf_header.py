@@ -69,68 +69,105 @@ def csq_layout(lines: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return layout
 
 
-def parse_header(lines: list[str], where: str) -> VcfHeader:
-    contigs: dict[str, int | None] = {}
-    reference = None
+@dataclass(slots=True)
+class _HeaderParts:
+    """What the header lines said so far (read line by line, then frozen into a VcfHeader)."""
+    contigs: dict[str, int | None] = field(default_factory=dict)
+    reference: str | None = None
     csq: tuple[str, ...] = ()
     ann: tuple[str, ...] = ()
-    evidence: list[tuple[Build, str]] = []
-    samples: tuple[str, ...] | None = None
+    evidence: list[tuple[Build, str]] = field(default_factory=list)
+    samples: tuple[str, ...] | None = None     # None until the #CHROM line
+
+
+def parse_header(lines: list[str], where: str) -> VcfHeader:
     if not lines or not lines[0].startswith("##fileformat=VCF"):
         raise MalformedRecordError(f"{where}: not a VCF (the first line must be ##fileformat=VCFv4.x)")
+    parts = _HeaderParts()
     for n, line in enumerate(lines, 1):
-        if line.startswith("##reference="):
-            reference = line.split("=", 1)[1].strip()
-            build = build_from_reference_line(reference)
-            if build:
-                evidence.append((build, f"##reference={reference}"))
-        elif line.startswith("##assembly="):
-            value = line.split("=", 1)[1].strip()
-            build = build_from_reference_line(value)
-            if build:
-                evidence.append((build, f"##assembly={value}"))
-        elif line.startswith("##contig="):
-            m = _CONTIG.match(line)
-            if not m:
-                raise MalformedRecordError(f"{where}: header line {n}: malformed ##contig line")
-            attrs = {k: v.strip('"') for k, v in _KV.findall(m.group(1))}
-            cid = attrs.get("ID")
-            length = plain_int(attrs.get("length", ""))
-            if cid is None:
-                raise MalformedRecordError(f"{where}: header line {n}: ##contig without ID")
-            contigs[cid] = length
-            if cid in CHR17_NAMES:
-                by_len = build_from_chr17_length(length) if length else None
-                if by_len:
-                    evidence.append((by_len, f"##contig {cid} length {length:,}"))
-                by_acc = build_from_accession(cid)
-                if by_acc:
-                    evidence.append((by_acc, f"contig name {cid}"))
-            assembly = attrs.get("assembly")
-            if cid in CHR17_NAMES and assembly:
-                build = build_from_reference_line(assembly)
-                if build:
-                    evidence.append((build, f"##contig assembly={assembly}"))
-        elif line.startswith("##INFO=<ID=CSQ,"):
-            csq = _csq_format(line)
-        elif line.startswith("##INFO=<ID=ANN,"):
-            m = re.search(r"'([^']+)'", line) or _ANN_FORMAT.search(line)
-            ann = tuple(f.strip() for f in m.group(1).split("|")) if m else ()
-        elif line.startswith("#CHROM"):
-            cols = line.rstrip("\r\n").split("\t")
-            if cols[:8] != _FIXED:
-                raise MalformedRecordError(
-                    f"{where}: header line {n}: expected the 8 fixed columns "
-                    f"{' '.join(_FIXED)} separated by tabs")
-            samples = tuple(cols[9:]) if len(cols) > 9 else ()
-            if len(cols) == 9:
-                raise MalformedRecordError(f"{where}: header line {n}: FORMAT column without samples")
-            if n != len(lines):
-                raise MalformedRecordError(f"{where}: header line {n}: #CHROM must be the last header line")
-    if samples is None:
+        _read_header_line(parts, line, n, len(lines), where)
+    if parts.samples is None:
         raise MalformedRecordError(f"{where}: no #CHROM header line")
-    # Snapshots of the evidence; duplicates collapsed, first reason kept per build.
+    return VcfHeader(len(lines), parts.samples, parts.contigs, parts.reference, parts.csq, parts.ann,
+                     _first_reason_per_build(parts.evidence))
+
+
+def _read_header_line(parts: _HeaderParts, line: str, n: int, total: int, where: str) -> None:
+    """Line ``n`` of ``total`` header lines; lines of other kinds are not needed and left alone."""
+    if line.startswith("##reference="):
+        parts.reference = line.split("=", 1)[1].strip()
+        parts.evidence += _build_named(parts.reference, f"##reference={parts.reference}")
+    elif line.startswith("##assembly="):
+        value = line.split("=", 1)[1].strip()
+        parts.evidence += _build_named(value, f"##assembly={value}")
+    elif line.startswith("##contig="):
+        _read_contig(parts, line, n, where)
+    elif line.startswith("##INFO=<ID=CSQ,"):
+        parts.csq = _csq_format(line)
+    elif line.startswith("##INFO=<ID=ANN,"):
+        parts.ann = _ann_format(line)
+    elif line.startswith("#CHROM"):
+        parts.samples = _samples(line, n, total, where)
+
+
+def _build_named(text: str, why: str) -> list[tuple[Build, str]]:
+    """The build a reference or assembly name states, if it names one."""
+    build = build_from_reference_line(text)
+    return [(build, why)] if build else []
+
+
+def _read_contig(parts: _HeaderParts, line: str, n: int, where: str) -> None:
+    m = _CONTIG.match(line)
+    if not m:
+        raise MalformedRecordError(f"{where}: header line {n}: malformed ##contig line")
+    attrs = {k: v.strip('"') for k, v in _KV.findall(m.group(1))}
+    cid = attrs.get("ID")
+    length = plain_int(attrs.get("length", ""))
+    if cid is None:
+        raise MalformedRecordError(f"{where}: header line {n}: ##contig without ID")
+    parts.contigs[cid] = length
+    if cid in CHR17_NAMES:
+        parts.evidence += _chr17_contig_evidence(cid, length, attrs.get("assembly"))
+
+
+def _chr17_contig_evidence(cid: str, length: int | None, assembly: str | None) -> list[tuple[Build, str]]:
+    """What a chromosome 17 contig line says about the build: its length, its name (an accession
+    names its build), its assembly attribute."""
+    evidence = []
+    by_len = build_from_chr17_length(length) if length else None
+    if by_len:
+        evidence.append((by_len, f"##contig {cid} length {length:,}"))
+    by_acc = build_from_accession(cid)
+    if by_acc:
+        evidence.append((by_acc, f"contig name {cid}"))
+    if assembly:
+        evidence += _build_named(assembly, f"##contig assembly={assembly}")
+    return evidence
+
+
+def _ann_format(line: str) -> tuple[str, ...]:
+    m = re.search(r"'([^']+)'", line) or _ANN_FORMAT.search(line)
+    return tuple(f.strip() for f in m.group(1).split("|")) if m else ()
+
+
+def _samples(line: str, n: int, total: int, where: str) -> tuple[str, ...]:
+    """The sample names of the #CHROM line (line ``n`` of ``total``), which must be the last header line."""
+    cols = line.rstrip("\r\n").split("\t")
+    if cols[:8] != _FIXED:
+        raise MalformedRecordError(
+            f"{where}: header line {n}: expected the 8 fixed columns "
+            f"{' '.join(_FIXED)} separated by tabs")
+    samples = tuple(cols[9:]) if len(cols) > 9 else ()
+    if len(cols) == 9:
+        raise MalformedRecordError(f"{where}: header line {n}: FORMAT column without samples")
+    if n != total:
+        raise MalformedRecordError(f"{where}: header line {n}: #CHROM must be the last header line")
+    return samples
+
+
+def _first_reason_per_build(evidence: list[tuple[Build, str]]) -> tuple[tuple[Build, str], ...]:
+    """The evidence with duplicates collapsed, the first reason kept per build."""
     uniq: dict[Build, str] = {}
     for build, why in evidence:
         uniq.setdefault(build, why)
-    return VcfHeader(len(lines), samples, contigs, reference, csq, ann, tuple(uniq.items()))
+    return tuple(uniq.items())
