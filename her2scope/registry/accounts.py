@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from .audit import append_audit
 from .auth import MIN_PASSWORD_LENGTH, hash_password, new_token, token_digest, verify_password
 from .dto import TokenInfo, UserAccount, UserInfo
+from .base import RegistryBase
 from .models import ApiToken, User, WebSession, utcnow
 from .roles import Action, NotFound, PermissionDenied, RegistryError, Role
 
@@ -29,7 +30,8 @@ _TOUCH_EVERY = dt.timedelta(minutes=1)      # last_used_at is written at most th
 
 
 def check_password(password: str | None) -> str:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise RegistryError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > 1024:
         raise RegistryError("password too long: at most 1024 characters")
@@ -43,8 +45,8 @@ def _end_sessions(s, user_id: int, reason: str, *, keep: str | None = None) -> i
     return s.execute(q.values(ended_at=utcnow(), end_reason=reason)).rowcount or 0
 
 
-class AccountsMixin:
-    """Needs ``self._tx()`` and ``self._actor(s, actor, action)`` from ``Registry``."""
+class AccountsMixin(RegistryBase):
+    """Uses ``_tx()`` and ``_actor(s, actor, action)`` of ``RegistryBase``."""
 
     # ---- sessions --------------------------------------------------------------------------
     def start_session(self, user: UserInfo, seconds: int) -> str:
@@ -183,8 +185,8 @@ class AccountsMixin:
             by = self._actor(s, actor, Action.manage_users).username if actor is not None else SYSTEM
             user = self._target(s, username)
             if not active and user.role == Role.admin.value and user.active:
-                admins = s.scalar(select(func.count()).select_from(User).where(
-                    User.role == Role.admin.value, User.active.is_(True)))
+                admins = s.execute(select(func.count()).select_from(User).where(
+                    User.role == Role.admin.value, User.active.is_(True))).scalar_one()
                 if admins <= 1:
                     raise RegistryError(f"{username} is the last active admin: make another admin first")
             if bool(user.active) == bool(active):

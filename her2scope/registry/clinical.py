@@ -123,9 +123,15 @@ def _ngs_entry(t: Test) -> dict | None:
     return entry
 
 
-def _latest(tests: list[Test], test_type: str) -> Test | None:
-    done = [t for t in tests if t.test_type == test_type and t.status == "resulted" and t.result is not None]
-    return max(done, key=lambda t: (t.resulted or dt.date.min, t.id)) if done else None
+def _latest_value(tests: list[Test], test_type: str) -> tuple[str, dt.date | None] | None:
+    """The stored value (IHC score, ISH ratio) and date of the newest resulted test of a type;
+    None when there is no such test or it has no value."""
+    done = [(t, t.result) for t in tests if t.test_type == test_type and t.status == "resulted"
+            and t.result is not None]
+    if not done:
+        return None
+    test, result = max(done, key=lambda tr: (tr[0].resulted or dt.date.min, tr[0].id))
+    return (result.value, test.resulted) if result is not None and result.value else None
 
 
 def case_data(p: Patient, clinical: ClinicalData) -> dict:
@@ -143,12 +149,12 @@ def case_data(p: Patient, clinical: ClinicalData) -> dict:
     tests = current_tests(p)
     data: dict = {"case_id": p.pseudonym, "clinical": c,
                   "ngs": [e for e in (_ngs_entry(t) for t in tests if t.test_type in NGS_SAMPLE) if e]}
-    ihc = _latest(tests, "ihc")
-    if ihc is not None and ihc.result.value:
-        data["ihc"] = {"score": ihc.result.value, "scoring_system": DEFAULT_SCORING, "date": ihc.resulted}
-    ish = _latest(tests, "ish")
-    if ish is not None and ish.result.value:
-        data["ish"] = {"her2_cep17_ratio": float(ish.result.value), "date": ish.resulted}
+    ihc = _latest_value(tests, "ihc")
+    if ihc is not None:
+        data["ihc"] = {"score": ihc[0], "scoring_system": DEFAULT_SCORING, "date": ihc[1]}
+    ish = _latest_value(tests, "ish")
+    if ish is not None:
+        data["ish"] = {"her2_cep17_ratio": float(ish[0]), "date": ish[1]}
     return data
 
 

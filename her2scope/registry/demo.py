@@ -17,8 +17,11 @@ import random
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from .clinical import check_update
 from .csv_import import COLUMNS
+from .roles import Role
 
 # Variants as an NGS report would list them (HGVS), with roughly realistic weights among
 # HER2-mutant NSCLC (YVMA duplication dominant, then G776delinsVC, S310F, L755P, V842I ...).
@@ -28,7 +31,7 @@ HISTOLOGY = (("adenocarcinoma", 80), ("squamous", 10), ("nsclc_nos", 5), ("adeno
 STAGES = (("IVB", 35), ("IVA", 30), ("IV", 10), ("IIIB", 10), ("IIIC", 5), ("IIIA", 10))
 REGIONS = (("US", 40), ("EU", 35), ("JP", 15), ("CN", 10))
 # Clinical data of the patients the bundled VCFs belong to (the rest get a region only).
-DEMO_CLINICAL = {
+DEMO_CLINICAL: dict[str, dict[str, Any]] = {     # keyword arguments of clinical.check_update
     "DEMO-VCF01": dict(region="US", prior_therapies=("platinum_chemotherapy", "immunotherapy"), brain_metastases="no"),
     "DEMO-VCF02": dict(region="EU"),
     "DEMO-VCF03": dict(region="JP"),
@@ -103,8 +106,6 @@ def _demo_dir() -> Path:
 
 def build_demo(registry, *, n_patients: int = 30, today: dt.date | None = None, seed: int = 2026) -> dict:
     """Create the demo users (if missing) and load the demo patients. Returns a summary."""
-    from .roles import Role
-
     today = today or dt.date.today()
     users = {}
     for name, role in (("demo-admin", Role.admin), ("demo-clinician", Role.clinician), ("demo-viewer", Role.viewer)):
@@ -151,8 +152,6 @@ def build_demo(registry, *, n_patients: int = 30, today: dt.date | None = None, 
 def _set_clinical(registry, patient_ids: list[str], actor, seed: int) -> None:
     """Histology and stage come with the imported diagnosis; the region (and for the VCF
     patients their stated history) is set here, as a clinician would on the patient page."""
-    from .clinical import check_update
-
     rng = random.Random(seed)
     for pid in patient_ids:
         region = _pick(rng, REGIONS)

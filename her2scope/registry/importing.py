@@ -8,12 +8,14 @@ journal back on next open; PostgreSQL aborts the transaction with the connection
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,9 +25,9 @@ from ..errors import Her2scopeError
 from ..pipeline import Options
 from .audit import append_audit
 from .dto import ImportReport, RejectedRow
-from .interpret import interpret_test
+from .interpret import TestResult, interpret_test
 from .models import Diagnosis, ImportBatch, Patient, Result, ResultVariant, Test, utcnow
-from .rows import ImportRow, RowRejected, check_test_dates, test_status
+from .rows import ImportRow, RowRejected, TestSpec, check_test_dates, test_status
 
 # Test hook (crash-safety tests only): "N" or "N:SECONDS" makes the importer flush its
 # pending rows into the open transaction after N rows, say so on stderr, and sleep.
@@ -55,6 +57,18 @@ def variant_row(i: int, v) -> ResultVariant:
 def _chunks(items: list, n: int = _CHUNK) -> Iterator[list]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
+
+
+@dataclass(frozen=True)
+class _TestPlan:
+    """A row's test as it will be written: checked, merged with the stored test, interpreted."""
+
+    test: TestSpec                  # as the row gives it
+    key: str                        # natural key
+    existing: Test | None           # the stored test of that key
+    spec: TestSpec                  # the row's dates merged with the stored ones
+    signature: str                  # SHA-256 of what the result was made from
+    result: TestResult | None       # None: nothing (new) to store
 
 
 class BatchWriter:
@@ -97,7 +111,7 @@ class BatchWriter:
         return p
 
     def apply(self, row: ImportRow) -> None:
-        plan = self._plan_test(row) if row.test else None
+        plan = self._plan_test(row.patient_id, row.test) if row.test else None
         patient = self._patient(row.patient_id)
         if row.diagnosis:
             d = row.diagnosis
@@ -111,20 +125,21 @@ class BatchWriter:
             elif existing.stage != d.stage:
                 existing.stage, existing.advanced = d.stage, d.advanced
         if plan is not None:
-            self._write_test(patient, row, *plan)
+            self._write_test(patient, plan)
 
-    def _plan_test(self, row: ImportRow):
+    def _plan_test(self, patient_id: str, t: TestSpec) -> _TestPlan:
         """Everything that can reject the row, computed before any change."""
-        t = row.test
-        key = test_key(row.patient_id, t)
+        key = test_key(patient_id, t)
         existing = self.tests.get(key)
-        merged = {f: getattr(t, f) or (getattr(existing, f) if existing else None)
-                  for f in ("ordered", "received", "resulted", "failed")}
-        if existing is not None and t.resulted and existing.failed:
-            merged["failed"] = None
         if existing is not None and t.failed and existing.resulted:
             raise RowRejected(f"test {key.split('|', 1)[1]} is already resulted; it cannot be marked failed")
-        spec = type(t)(**{**t.__dict__, **merged})
+        # The row's dates, the stored test's where the row has none; a result clears a failure.
+        failed = t.failed or (existing.failed if existing else None)
+        if existing is not None and t.resulted and existing.failed:
+            failed = None
+        spec = dataclasses.replace(t, ordered=t.ordered or (existing.ordered if existing else None),
+                                   received=t.received or (existing.received if existing else None),
+                                   resulted=t.resulted or (existing.resulted if existing else None), failed=failed)
         check_test_dates(spec)
         signature = hashlib.sha256(repr((t.test_type, t.assay, spec.resulted, t.value, t.variants,
                                          t.scoring_system)).encode()).hexdigest()
@@ -134,7 +149,7 @@ class BatchWriter:
             from_file = old is not None and old.source_file is not None
             if not (old is not None and (old.source_sha256 == signature or from_file)):
                 try:
-                    result = interpret_test(row.patient_id, t.test_type, resulted=spec.resulted, assay=t.assay,
+                    result = interpret_test(patient_id, t.test_type, resulted=spec.resulted, assay=t.assay,
                                             value=t.value, variants=t.variants, scoring_system=t.scoring_system,
                                             options=self.options)
                 except Her2scopeError as exc:
@@ -143,10 +158,10 @@ class BatchWriter:
                     raise RowRejected(str(exc)) from None
                 if result.errors:
                     raise RowRejected("; ".join(f"{e.input}: {e.message}" for e in result.errors))
-        return key, existing, spec, signature, result
+        return _TestPlan(t, key, existing, spec, signature, result)
 
-    def _write_test(self, patient: Patient, row: ImportRow, key, existing, spec, signature, result) -> None:
-        t = row.test
+    def _write_test(self, patient: Patient, plan: _TestPlan) -> None:
+        t, key, existing, spec = plan.test, plan.key, plan.existing, plan.spec
         if existing is None:
             existing = Test(patient=patient, natural_key=key, test_type=t.test_type, assay=t.assay,
                             external_id=t.external_id, status=test_status(spec), ordered=spec.ordered,
@@ -161,8 +176,8 @@ class BatchWriter:
                 for k, v in new.items():
                     setattr(existing, k, v)
                 self.counts["tests_updated"] += 1
-        if result is not None:
-            store_result(self.s, existing, result, source_file=None, source_sha256=signature)
+        if plan.result is not None:
+            store_result(self.s, existing, plan.result, source_file=None, source_sha256=plan.signature)
             self.counts["results_stored"] += 1
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..case.picture import Dimension, build_picture
 from ..case.schema import Case, CaseError, Ihc, Ish, NgsTest
@@ -16,12 +16,13 @@ from ..knowledge import load_knowledge
 from ..errors import Her2scopeError
 from ..pipeline import Options
 from ..readers.base import RecordError
+from ..readers.detect import InputFormat, detect_format
 from ..result import VariantResult
 
 TEST_TYPES = ("ngs_tissue", "ngs_plasma", "ihc", "ish")
 NGS_TYPES = ("ngs_tissue", "ngs_plasma")
 DEFAULT_SCORING = "not stated"
-_PARTS = {"ngs": NgsTest, "ihc": Ihc, "ish": Ish}
+_PARTS: dict[str, type[BaseModel]] = {"ngs": NgsTest, "ihc": Ihc, "ish": Ish}
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,11 @@ def variant_text_problem(path: str | Path, build: str | None = None, shown: int 
     behind it. Files with some good lines pass; their bad lines are reported per line later."""
     from ..genome.builds import Build
     from ..readers.base import FileSummary
-    from ..readers.compressed import GZIP_MAGIC, open_bytes, sniff
     from ..readers.dispatch import read_input
-    from ..readers.maf import looks_like_maf
 
     path = str(path)
-    try:
-        head = sniff(path)
-        if head.startswith((b"BCF", b"##fileformat=VCF", GZIP_MAGIC)):
-            return None              # VCF/BCF, or damaged compressed data the engine reports
-        with open_bytes(path) as fh:
-            if looks_like_maf(fh.read(65536)):
-                return None
-    except Exception:  # noqa: BLE001 - unreadable or damaged: the engine reports it as it reads
-        return None
+    if detect_format(path).format is not InputFormat.HGVS:
+        return None                  # VCF/BCF/MAF, or a file the engine refuses with its reason
     summary = FileSummary(path)
     bad = []
     try:
@@ -98,7 +90,9 @@ def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None,
                      f"{patient_id} {test_type}")
     picture = build_picture(case, Path("."), options, strict=True)
     dim: Dimension = {"ihc": picture.expression, "ish": picture.amplification}.get(test_type, picture.mutation)
-    stored_value = case.ihc.score if test_type == "ihc" else (value if test_type == "ish" else None)
+    # The IHC score as the case schema normalised it (an ihc test always has its ihc part).
+    ihc_score = case.ihc.score if case.ihc is not None else None
+    stored_value = ihc_score if test_type == "ihc" else (value if test_type == "ish" else None)
     data = {"mutation": picture.mutation.as_dict(), "amplification": picture.amplification.as_dict(),
             "protein_expression": picture.expression.as_dict(),
             "variants": [_variant_dict(v) for v in picture.variants],

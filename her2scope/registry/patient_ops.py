@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import SQLColumnExpression, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..case.schema import Case, parse_case
 from ..errors import Her2scopeError
 from .audit import append_audit
+from .base import RegistryBase
 from .clinical import ClinicalUpdate, case_data, clinical_of, latest_diagnosis
 from . import worklists as _worklists
 from .dto import Page, PatientDetail, PatientSummary, WorklistRow
@@ -81,8 +83,8 @@ def _status_label(rank):
     return case(*[(rank == i, st) for i, st in enumerate(_RANKED, 1)], else_="not_tested")
 
 
-class PatientOpsMixin:
-    """Needs ``self._tx()``, ``self._actor(...)`` and ``self.options`` from ``Registry``."""
+class PatientOpsMixin(RegistryBase):
+    """Uses ``_tx()``, ``_actor(...)``, ``_worklist_args(...)`` and ``options`` of ``RegistryBase``."""
 
     def _patient(self, s, patient_id: str, *, load: bool = False) -> Patient:
         q = select(Patient).where(Patient.pseudonym == patient_id)
@@ -124,6 +126,8 @@ class PatientOpsMixin:
     @staticmethod
     def _set_diagnosis(s, p: Patient, upd: ClinicalUpdate) -> list[str]:
         dx = latest_diagnosis(p) if p.id else None
+        if upd.histology is None or upd.stage is None:
+            raise RegistryError("a diagnosis needs the histology and stage")
         day = upd.diagnosis_date or (dx.diagnosis_date if dx else None)
         spec = DiagnosisSpec(upd.histology, upd.stage, day)
         key = diagnosis_key(p.pseudonym, spec)
@@ -287,7 +291,7 @@ class PatientOpsMixin:
         if advanced is not None:
             adv = exists().where(Diagnosis.patient_id == Patient.id, Diagnosis.advanced.is_(True))
             conds.append(adv if advanced else ~adv)
-        key = Patient.pseudonym
+        key: SQLColumnExpression[Any] = Patient.pseudonym
         if status:
             conds.append(_status_is(status))
         if sort == "status":
@@ -305,7 +309,7 @@ class PatientOpsMixin:
         order = [key.desc() if descending else key.asc(), Patient.pseudonym]
         with self._tx() as s:
             user = self._actor(s, actor, Action.read)
-            total = s.scalar(select(func.count()).select_from(base.where(*conds).subquery()))
+            total = s.execute(select(func.count()).select_from(base.where(*conds).subquery())).scalar_one()
             ids = list(s.scalars(base.where(*conds).order_by(*order).limit(per_page)
                                  .offset((page - 1) * per_page)))
             items = tuple(self._summaries(s, ids))

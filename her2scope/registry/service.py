@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import selectinload
 
 from ..pipeline import Options
 from . import snapshot
@@ -20,13 +18,15 @@ from . import worklists as _worklists
 from .accounts import AccountsMixin, check_password
 from .audit import append_audit
 from .auth import DUMMY_HASH, hash_password, verify_password
+from .csv_import import read_csv
 from .db import make_engine, migrate, normalize_url
 from .dto import AuditEntry, ImportReport, PatientDetail, PatientSummary, ResultInfo, UserInfo, WorklistRow
+from .fhir_import import read_bundle
 from .importing import run_import, store_result
 from .interpret import NGS_TYPES, interpret_test, variant_text_problem
-from .models import AuditLog, Decision, Patient, Result, Test, User, utcnow
+from .models import AuditLog, Base, Decision, Patient, Result, Test, User, utcnow
 from .patient_ops import PatientOpsMixin
-from .roles import Action, NotFound, PermissionDenied, RegistryError, Role, require
+from .roles import Action, NotFound, RegistryError, Role
 from .rows import PSEUDONYM
 from .views import mutation_status, patient_detail, result_info
 
@@ -36,11 +36,6 @@ SYSTEM = "system"
 
 class Registry(AccountsMixin, PatientOpsMixin):
     """Open with ``Registry.open(url)``; close with ``close()`` (or use ``with``)."""
-
-    def __init__(self, engine, options: Options = Options()) -> None:
-        self.engine = engine
-        self.options = options
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str | None = None, *, knowledge: str | None = None, migrate_schema: bool = True) -> Registry:
@@ -59,21 +54,6 @@ class Registry(AccountsMixin, PatientOpsMixin):
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        with self._sessions() as s, s.begin():
-            yield s
-
-    def _actor(self, s: Session, actor: UserInfo | None, action: Action) -> User:
-        """The acting user as stored now (role, active); anonymous access does not exist."""
-        if not isinstance(actor, UserInfo):
-            raise PermissionDenied("no authenticated user: anonymous access is not allowed")
-        user = s.get(User, actor.id)
-        if user is None or not user.active or user.username != actor.username:
-            raise PermissionDenied(f"{actor.username}: unknown or inactive user")
-        require(Role(user.role), action, user.username)
-        return user
 
     # ---- users and authentication -------------------------------------------------------
     def create_user(self, username: str, password: str, role: Role, *, actor: UserInfo | None = None) -> UserInfo:
@@ -96,12 +76,16 @@ class Registry(AccountsMixin, PatientOpsMixin):
     def authenticate(self, username: str, password: str) -> UserInfo | None:
         with self._tx() as s:
             user = s.scalar(select(User).where(User.username == username))
-            ok = verify_password(password, user.password_hash if user else DUMMY_HASH) and user is not None \
-                and user.active
+            if user is None:
+                # The same hashing work as for a known user: the answer's timing does not tell
+                # whether the user name exists.
+                verify_password(password, DUMMY_HASH)
+                append_audit(s, SYSTEM, "login_failed", None, "unknown user name")
+                return None
+            ok = verify_password(password, user.password_hash) and user.active
             if ok:
                 user.last_login_at = utcnow()
-            append_audit(s, username if user else SYSTEM, "login" if ok else "login_failed", None,
-                         "" if user else "unknown user name")
+            append_audit(s, username, "login" if ok else "login_failed", None, "")
             return UserInfo(user.id, user.username, Role(user.role)) if ok else None
 
     # ---- patients ---------------------------------------------------------------------
@@ -132,8 +116,6 @@ class Registry(AccountsMixin, PatientOpsMixin):
 
     # ---- imports and results ------------------------------------------------------------
     def import_csv(self, path: str | Path, actor: UserInfo, *, today: dt.date | None = None) -> ImportReport:
-        from .csv_import import read_csv
-
         with self._tx() as s:
             user = self._actor(s, actor, Action.import_data).username
         sha, rows = read_csv(path, today=today)
@@ -142,8 +124,6 @@ class Registry(AccountsMixin, PatientOpsMixin):
 
     def import_fhir(self, bundle: dict, actor: UserInfo, *, source: str = "bundle",
                     today: dt.date | None = None) -> ImportReport:
-        from .fhir_import import read_bundle
-
         with self._tx() as s:
             user = self._actor(s, actor, Action.import_data).username
         rows, notes = read_bundle(bundle, today=today)
@@ -231,17 +211,6 @@ class Registry(AccountsMixin, PatientOpsMixin):
             append_audit(s, user.username, "worklists", None, ", ".join(f"{k}={len(v)}" for k, v in out.items()))
         return out
 
-    @staticmethod
-    def _worklist_args(today: dt.date | None, pending_days: int,
-                       names: tuple[str, ...] | None) -> tuple[dt.date, tuple[str, ...]]:
-        if pending_days < 0:
-            raise RegistryError("pending_days must be >= 0")
-        wanted = names or _worklists.NAMES
-        unknown = [n for n in wanted if n not in _worklists.NAMES]
-        if unknown:
-            raise RegistryError(f"unknown worklist(s) {', '.join(unknown)}; known: {', '.join(_worklists.NAMES)}")
-        return today or dt.date.today(), tuple(wanted)
-
     def turnaround(self, actor: UserInfo) -> dict:
         with self._tx() as s:
             user = self._actor(s, actor, Action.read)
@@ -268,8 +237,6 @@ class Registry(AccountsMixin, PatientOpsMixin):
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (no patient data): for `registry stats`, health checks, tests."""
-        from .models import Base
-
         with self._tx() as s:
-            return {name: s.scalar(select(func.count()).select_from(table))
+            return {name: s.execute(select(func.count()).select_from(table)).scalar_one()
                     for name, table in Base.metadata.tables.items()}

@@ -245,8 +245,8 @@ def select_page(s: Session, name: str, *, today: dt.date, pending_days: int, opt
     patient; since (unknown dates last); days (= today - since, unknown last); ties by
     patient then test."""
     if name in ENGINE_LISTS:
-        rows = sort_rows(filter_rows(knowledge_update_changes_result(s, today, options), q), sort, descending)
-        return len(rows), rows[offset:None if limit is None else offset + limit]
+        listed = sort_rows(filter_rows(knowledge_update_changes_result(s, today, options), q), sort, descending)
+        return len(listed), listed[offset:None if limit is None else offset + limit]
     spec = SQL_LISTS[name]
     sub = spec.query(today, pending_days).subquery()
     cond = contains(sub.c.patient, q)
@@ -260,13 +260,13 @@ def select_page(s: Session, name: str, *, today: dt.date, pending_days: int, opt
     else:
         order = unknown_last_order(key, key_desc, ties, descending)
     count = select(func.count()).select_from(sub).where(*conds)
-    total = None if spec.count_with_page else s.scalar(count)
+    total = None if spec.count_with_page else s.execute(count).scalar_one()
     # count_with_page: a window over every match (computed before OFFSET/LIMIT) carries the count
     window = [func.count().over().label("total_matching")] if spec.count_with_page else []
     q_rows = select(sub, *window).where(*conds).order_by(*order).offset(offset)
     rows = s.execute(q_rows if limit is None else q_rows.limit(limit)).all()
     if total is None:       # no row to carry it (nothing matches, past the last page, limit 0): count
-        total = rows[0].total_matching if rows else s.scalar(count)
+        total = int(rows[0].total_matching) if rows else s.execute(count).scalar_one()
     reasons = spec.reasons(s, rows, today, pending_days)
     return total, [WorklistRow(r.patient, why, r.since, _days(r.since, today), r.test_id)
                    for r, why in zip(rows, reasons)]
