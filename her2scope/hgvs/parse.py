@@ -114,31 +114,51 @@ def parse_dna(accession: str | None, body: str, *, chromosome_build: Build | Non
     system = m["sys"]
     build = None
     if system == "c":
-        if accession not in (None, TRANSCRIPT, "ERBB2"):
-            if accession and accession.split(".")[0] == TRANSCRIPT.split(".")[0]:
-                raise UnsupportedReferenceError(
-                    f"{accession} is not modelled: her2scope names variants on {TRANSCRIPT} (MANE "
-                    "Select); other versions may be numbered differently. Re-express on "
-                    f"{TRANSCRIPT} or give genomic coordinates")
-            raise UnsupportedReferenceError(
-                f"reference sequence {accession} is not supported: her2scope interprets ERBB2 "
-                f"on {TRANSCRIPT} (c.), {PROTEIN} (p.) and NC_000017.10/.11 (g.)")
+        _check_transcript(accession)
     else:
-        if accession is None:
-            raise UnsupportedReferenceError("a g. description needs a chromosome: NC_000017.11:g.…")
-        build = build_from_accession(accession)
-        if build is None:
-            if accession in ("chr17", "17"):
-                build = chromosome_build
-                if build is None:
-                    raise MalformedRecordError(
-                        f"{accession}:g. does not say which genome build it is on: pass --build "
-                        "or use NC_000017.10 (GRCh37) / NC_000017.11 (GRCh38)")
-            else:
-                raise UnsupportedReferenceError(
-                    f"reference sequence {accession} is not supported for g.: use NC_000017.10/.11 "
-                    "or chr17 with --build")
+        build = _genomic_build(accession, chromosome_build)
     first, last = m["first"], m["last"] or m["first"]
+    kind, ref, alt, count = _dna_change(m, body)
+    if system == "g" and (not first.isdigit() or not last.isdigit()):
+        raise MalformedRecordError(f"{body!r}: g. positions are plain integers")
+    return DnaExpression(system, accession, build, first, last, kind, ref, alt, count)
+
+
+def _check_transcript(accession: str | None) -> None:
+    """A c. expression must be on the modelled transcript (or name no reference, or the gene)."""
+    if accession in (None, TRANSCRIPT, "ERBB2"):
+        return
+    if accession and accession.split(".")[0] == TRANSCRIPT.split(".")[0]:
+        raise UnsupportedReferenceError(
+            f"{accession} is not modelled: her2scope names variants on {TRANSCRIPT} (MANE "
+            "Select); other versions may be numbered differently. Re-express on "
+            f"{TRANSCRIPT} or give genomic coordinates")
+    raise UnsupportedReferenceError(
+        f"reference sequence {accession} is not supported: her2scope interprets ERBB2 "
+        f"on {TRANSCRIPT} (c.), {PROTEIN} (p.) and NC_000017.10/.11 (g.)")
+
+
+def _genomic_build(accession: str | None, chromosome_build: Build | None) -> Build:
+    """The build of a g. expression: from its RefSeq accession, or the one given for chr17/17."""
+    if accession is None:
+        raise UnsupportedReferenceError("a g. description needs a chromosome: NC_000017.11:g.…")
+    build = build_from_accession(accession)
+    if build is not None:
+        return build
+    if accession not in ("chr17", "17"):
+        raise UnsupportedReferenceError(
+            f"reference sequence {accession} is not supported for g.: use NC_000017.10/.11 "
+            "or chr17 with --build")
+    if chromosome_build is None:
+        raise MalformedRecordError(
+            f"{accession}:g. does not say which genome build it is on: pass --build "
+            "or use NC_000017.10 (GRCh37) / NC_000017.11 (GRCh38)")
+    return chromosome_build
+
+
+def _dna_change(m: re.Match[str], body: str) -> tuple[str, str | None, str, int | None]:
+    """Kind, stated reference bases, inserted bases and stated reference length of a matched
+    c./g. description."""
     count = None
     if m["subref"]:
         if m["last"]:
@@ -159,9 +179,7 @@ def parse_dna(accession: str | None, body: str, *, chromosome_build: Build | Non
         if not m["last"]:
             raise MalformedRecordError(f"{body!r}: an insertion names the two flanking positions")
         kind, ref, alt = "ins", None, m["ins_alt"]
-    if system == "g" and (not first.isdigit() or not last.isdigit()):
-        raise MalformedRecordError(f"{body!r}: g. positions are plain integers")
-    return DnaExpression(system, accession, build, first, last, kind, ref, alt, count)
+    return kind, ref, alt, count
 
 
 def _stated(text: str | None) -> tuple[str | None, int | None]:
@@ -237,15 +255,10 @@ def _check(protein: str, pos: int, stated: str, text: str) -> None:
 
 
 def _apply(kind: str, m: re.Match[str], protein: str, text: str) -> ProteinChange:
-    ref_full = protein + "*"
     s = int(m["s"])
     e = int(m["e"]) if m.groupdict().get("e") else s
     if kind == "oncotator":
-        ref, alt = _seq1(m["ref"]), _seq1(m["alt"])
-        e = s + len(ref) - 1 if int(m["e"]) == s else e
-        for k, aa in enumerate(ref):
-            _check(protein, s + k, aa, text)
-        return _diff(protein, protein[:s - 1] + alt + protein[e:], s)
+        return _apply_oncotator(m, protein, text, s)
     a = _aa1(m["a"])
     _check(protein, s, a, text)
     if m.groupdict().get("b"):
@@ -253,44 +266,70 @@ def _apply(kind: str, m: re.Match[str], protein: str, text: str) -> ProteinChang
         if e < s:
             raise MalformedRecordError(f"{text}: residues are in the wrong order")
     if kind == "sub":
-        alt = m["alt"]
-        if alt == "=":
-            return ProteinChange("synonymous", s, s, a)
-        if alt == "?":
-            if s == 1:
-                return ProteinChange("start_lost", 1, 1, "M")
-            raise MalformedRecordError(f"{text}: p.? is only meaningful at the start codon")
-        alt1 = _aa1(alt)
-        if alt1 == "*":
-            return ProteinChange("nonsense", s, s, a)
-        return _diff(protein, protein[:s - 1] + alt1 + protein[s:], s)
+        return _apply_sub(m["alt"], a, s, protein, text)
+    if kind == "ext":
+        return _apply_ext(m, a, s, protein, text)
+    if kind == "fs":
+        return _apply_fs(m, a, s, protein, text)
+    return _diff(protein, _edited(kind, m, protein, s, e, text), s)
+
+
+def _apply_oncotator(m: re.Match[str], protein: str, text: str, s: int) -> ProteinChange:
+    """Oncotator's ``p.771_771A>AYVMA``: the stated residues replaced by the new ones (a range
+    written with one position covers as many residues as are stated)."""
+    ref, alt = _seq1(m["ref"]), _seq1(m["alt"])
+    e = s + len(ref) - 1 if int(m["e"]) == s else int(m["e"])
+    for k, aa in enumerate(ref):
+        _check(protein, s + k, aa, text)
+    return _diff(protein, protein[:s - 1] + alt + protein[e:], s)
+
+
+def _apply_sub(alt: str, a: str, s: int, protein: str, text: str) -> ProteinChange:
+    if alt == "=":
+        return ProteinChange("synonymous", s, s, a)
+    if alt == "?":
+        if s == 1:
+            return ProteinChange("start_lost", 1, 1, "M")
+        raise MalformedRecordError(f"{text}: p.? is only meaningful at the start codon")
+    alt1 = _aa1(alt)
+    if alt1 == "*":
+        return ProteinChange("nonsense", s, s, a)
+    return _diff(protein, protein[:s - 1] + alt1 + protein[s:], s)
+
+
+def _apply_ext(m: re.Match[str], a: str, s: int, protein: str, text: str) -> ProteinChange:
+    # C-terminal extension (HGVS: p.Ter110GlnextTer17): only the stop codon can be extended.
+    if a != "*" or s != len(protein) + 1:
+        raise MalformedRecordError(f"{text}: an extension starts at the stop codon "
+                                   f"(Ter{len(protein) + 1})")
+    alt1, ter = _aa1(m["alt"]), m["ter"]
+    return ProteinChange("ext", s, s, "*", alt1, int(ter) if ter.isdigit() else None)
+
+
+def _apply_fs(m: re.Match[str], a: str, s: int, protein: str, text: str) -> ProteinChange:
+    new = _aa1(m["alt"]) if m["alt"] else ""
+    ter = m["ter"]
+    if (protein + "*")[s - 1] == "*":
+        raise MalformedRecordError(f"{text}: a frameshift cannot start at the stop codon")
+    return ProteinChange("fs", s, s, a, new, int(ter) if ter and ter.isdigit() else None)
+
+
+def _edited(kind: str, m: re.Match[str], protein: str, s: int, e: int, text: str) -> str:
+    """The protein sequence after a deletion, duplication, insertion or replacement of residues s..e."""
     if kind == "del":
-        return _diff(protein, protein[:s - 1] + protein[e:], s)
+        return protein[:s - 1] + protein[e:]
     if kind == "dup":
-        return _diff(protein, protein[:e] + protein[s - 1:e] + protein[e:], s)
+        return protein[:e] + protein[s - 1:e] + protein[e:]
     if kind == "ins":
         if e != s + 1:
             raise MalformedRecordError(f"{text}: insertion flanks must be adjacent residues")
-        return _diff(protein, protein[:s] + _seq1(m["alt"]) + protein[s:], s)
+        return protein[:s] + _seq1(m["alt"]) + protein[s:]
     if kind == "delins":
-        return _diff(protein, protein[:s - 1] + _seq1(m["alt"]) + protein[e:], s)
+        return protein[:s - 1] + _seq1(m["alt"]) + protein[e:]
     if kind == "subins":
-        return _diff(protein, protein[:s - 1] + _aa1(m["sub"]) + _seq1(m["alt"]) + protein[s:], s)
-    if kind == "ext":
-        # C-terminal extension (HGVS: p.Ter110GlnextTer17): only the stop codon can be extended.
-        if a != "*" or s != len(protein) + 1:
-            raise MalformedRecordError(f"{text}: an extension starts at the stop codon "
-                                       f"(Ter{len(protein) + 1})")
-        alt1, ter = _aa1(m["alt"]), m["ter"]
-        return ProteinChange("ext", s, s, "*", alt1, int(ter) if ter.isdigit() else None)
+        return protein[:s - 1] + _aa1(m["sub"]) + _seq1(m["alt"]) + protein[s:]
     if kind == "multi":
-        return _diff(protein, protein[:s - 1] + _seq1(m["alt"]) + protein[s:], s)
-    if kind == "fs":
-        new = _aa1(m["alt"]) if m["alt"] else ""
-        ter = m["ter"]
-        if ref_full[s - 1] == "*":
-            raise MalformedRecordError(f"{text}: a frameshift cannot start at the stop codon")
-        return ProteinChange("fs", s, s, a, new, int(ter) if ter and ter.isdigit() else None)
+        return protein[:s - 1] + _seq1(m["alt"]) + protein[s:]
     raise MalformedRecordError(f"cannot parse {text!r}")
 
 
