@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 
-from ..errors import CorruptFileError, EmptyInputError, InputError, MalformedRecordError
+from ..errors import CorruptFileError, InputError, MalformedRecordError
 from ..genome.builds import Build
 from ..variant import Observation
 from .base import FileSummary, RecordError, read_until_damage, text_lines
-from .compressed import decompression_errors, open_bytes, sniff
+from .compressed import decompression_errors, open_bytes
+from .detect import InputFormat, detect_format
 from .hgvs_lines import read_hgvs_lines
-from .maf import looks_like_maf, read_maf
+from .maf import read_maf
 from .vcf import read_vcf
 
 _INLINE = re.compile(r"^(?:[A-Za-z0-9_.]+[: ]\s*)?[cgp]\.|^[A-Z][a-z]{0,2}\d+[A-Z*]")
@@ -60,9 +63,6 @@ def read_file(path: str, build: Build | None, summary: FileSummary) -> Iterator[
 
 
 def _spool(path: str) -> str:
-    import shutil
-    import tempfile
-
     fd, spool = tempfile.mkstemp(prefix="her2scope-input-")
     try:
         with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
@@ -76,36 +76,28 @@ def _spool(path: str) -> str:
 def _read_file(path: str, name: str, build: Build | None,
                summary: FileSummary) -> Iterator[Observation | RecordError]:
     """``path``: the bytes to read; ``name``: the input as the user named it (in messages)."""
-    try:
-        head = sniff(path)
-    except decompression_errors() as exc:   # e.g. a gzip header followed by damaged data
-        raise CorruptFileError(f"{name}: damaged compressed data: {exc}") from exc
-    if not head:
-        raise EmptyInputError(f"{name}: the file is empty")
-    if head.startswith(b"BCF"):
+    found = detect_format(path).require(name)
+    if found is InputFormat.BCF:
         yield from read_vcf(path, name, build, summary, bcf=True)
-    elif head.startswith(b"##fileformat=VCF"):
+    elif found is InputFormat.VCF:
         yield from read_vcf(path, name, build, summary)
-    elif head.startswith(b"\x1f\x8b"):
-        raise CorruptFileError(f"{name}: compressed data that cannot be decompressed")
-    elif b"\0" in head:
-        raise MalformedRecordError(f"{name}: binary content that is not VCF, BCF or MAF")
+    elif found is InputFormat.MAF:
+        yield from read_maf(path, name, build, summary)   # reports damage itself
     else:
-        text, damage = _read_text(path)
-        if looks_like_maf(text[:65536].encode()):
-            yield from read_maf(path, name, build, summary)   # reports damage itself
-        elif text.lstrip().startswith("#CHROM") or text.startswith("##"):
-            raise MalformedRecordError(f"{name}: VCF without the ##fileformat line")
-        elif not text.strip() and damage is None:
-            raise EmptyInputError(f"{name}: the file is empty (blank lines only)")
-        else:
-            lines = text_lines(text)
-            if damage is not None and lines and not text.endswith(("\n", "\r")):
-                lines.pop()   # a partial last line
-            yield from read_hgvs_lines(lines, name, build, summary)
-            if damage is not None:
-                raise CorruptFileError(f"{name}: damaged compressed data after line {len(lines)}: "
-                                       f"{damage}; the lines before were processed")
+        yield from _read_hgvs_text(path, name, build, summary)
+
+
+def _read_hgvs_text(path: str, name: str, build: Build | None,
+                    summary: FileSummary) -> Iterator[Observation | RecordError]:
+    """One expression per line; damaged compressed text keeps the lines before the damage."""
+    text, damage = _read_text(path)
+    lines = text_lines(text)
+    if damage is not None and lines and not text.endswith(("\n", "\r")):
+        lines.pop()   # a partial last line
+    yield from read_hgvs_lines(lines, name, build, summary)
+    if damage is not None:
+        raise CorruptFileError(f"{name}: damaged compressed data after line {len(lines)}: "
+                               f"{damage}; the lines before were processed")
 
 
 def _read_text(path: str) -> tuple[str, BaseException | None]:

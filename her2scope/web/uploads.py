@@ -1,16 +1,22 @@
 """Uploaded files: streamed to a private temporary folder under a size limit, then accepted only
-if their *content* is VCF, BCF, MAF or HGVS text (the library's own sniffing decides the reader;
-this check keeps other content - archives, PDFs, HTML, binaries, and text in which the engine's
-HGVS parser finds no variant - out before the engine sees it).
+if their *content* is VCF, BCF, MAF or HGVS text. The library's own sniffer
+(``readers.detect_format``) decides the format; this check also keeps other content - archives,
+PDFs, HTML, binaries, and text in which the engine's HGVS parser finds no variant - out before
+the engine sees it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..errors import Her2scopeError
+from ..readers.detect import InputFormat, detect_format, read_head
+from ..registry.interpret import variant_text_problem
 
 CHUNK = 1 << 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -39,50 +45,46 @@ def display_name(name: str | None) -> str:
 
 
 def sniff_kind(path: Path, build: str | None = None) -> str:
-    """The content kind, or UploadRejected(415). ``build`` is the one the user chose (for
-    chr17:g. lines in HGVS text, which need it)."""
-    from ..readers.compressed import sniff
-    from ..readers.maf import looks_like_maf
+    """The content kind ("VCF", "BCF", "MAF", "HGVS text"), or UploadRejected(415). The engine's
+    own sniffer (``readers.detect_format``) decides the format; text formats must then also be
+    clean UTF-8 text, and HGVS text must hold a variant. ``build`` is the one the user chose
+    (for chr17:g. lines in HGVS text, which need it)."""
+    found = detect_format(str(path))
+    if found.format is None:
+        raise UploadRejected(415, found.reason)
+    if found.format in (InputFormat.VCF, InputFormat.BCF):
+        return found.format.label
+    sample, _damaged = read_head(str(path))
+    text = _clean_text(sample)
+    if found.format is InputFormat.MAF:
+        return found.format.label
+    _refuse_non_variant_text(path, text, build)
+    return found.format.label
 
-    try:
-        head = sniff(str(path))
-    except Exception:  # noqa: BLE001 - damaged compressed data: the engine reports it
-        head = b"\x1f\x8b"
-    if not head:
-        raise UploadRejected(415, "the file is empty")
-    if head.startswith(b"BCF"):
-        return "BCF"
-    if head.startswith(b"##fileformat=VCF"):
-        return "VCF"
-    if head.startswith(b"\x1f\x8b"):
-        # gzip whose content could not be read: hand it to the engine, which reports
-        # the damage record by record (a truncated VCF keeps its records before the damage).
-        return "VCF"
-    with open(path, "rb") as fh:
-        sample = fh.read(65536)
+
+def _clean_text(sample: bytes) -> str:
+    """The sample as text, or UploadRejected: NUL bytes or text that is not UTF-8."""
     if b"\0" in sample:
         raise UploadRejected(415, "binary content that is not VCF, BCF or MAF")
     try:
-        text = sample.decode("utf-8")
+        return sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(sample) - 4:   # not just a multi-byte character cut at the sample's end
             raise UploadRejected(415, "not UTF-8 text, VCF, BCF or MAF") from None
-        text = sample[:exc.start].decode("utf-8")
-    if looks_like_maf(sample):
-        return "MAF"
+        return sample[:exc.start].decode("utf-8")
+
+
+def _refuse_non_variant_text(path: Path, text: str, build: str | None) -> None:
     stripped = text.lstrip().lower()
     if stripped.startswith(("<", "%pdf", "{", "[", "pk")):
         raise UploadRejected(415, "HTML, XML, JSON, PDF or archive content is not a variant file")
     if any(len(line) > 2000 for line in text.splitlines()[:200]):
         raise UploadRejected(415, "lines too long for HGVS text, and not VCF or MAF")
-    from ..registry.interpret import variant_text_problem
-
     # Any UTF-8 text would otherwise pass as "HGVS text": the engine's own parser decides
     # whether a line is a variant, and text with none (a clinic letter) is not a result file.
     problem = variant_text_problem(path, build)
     if problem:
         raise UploadRejected(415, problem)
-    return "HGVS text"
 
 
 def _copy(stream, target: Path, max_bytes: int) -> int:
@@ -119,8 +121,6 @@ def private_folder() -> tempfile.TemporaryDirectory:
 @contextlib.contextmanager
 def scrubbed(folder: Path):
     """Library errors raised inside: their message loses the private folder's path."""
-    from ..errors import Her2scopeError
-
     try:
         yield
     except Her2scopeError as exc:
@@ -144,8 +144,6 @@ def save_import(stream, filename: str | None, max_bytes: int, folder: Path) -> S
             raise UploadRejected(415, "not UTF-8 text: imports are CSV or a FHIR Bundle (JSON)") from None
         text = head[:exc.start].decode("utf-8-sig")
     if text.lstrip().startswith("{"):
-        import json
-
         try:
             data = json.loads(target.read_text("utf-8-sig"))
         except (ValueError, UnicodeDecodeError):
