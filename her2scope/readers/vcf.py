@@ -263,7 +263,7 @@ def _indexed_lines(path: str, ix_path: str, header: VcfHeader, names: set[str], 
 
 
 def _read_bcf(path: str, name: str, build: Build | None, summary: FileSummary) -> Iterator[Item]:
-    import pysam
+    import pysam  # lazy: start-up (pysam loads only when a BCF is read)
 
     try:
         vf = pysam.VariantFile(path)
