@@ -130,32 +130,67 @@ def read_bundle(bundle: dict, *, today: dt.date | None = None) -> tuple[list[Imp
     today = today or dt.date.today()
     entries = [e.get("resource") or {} for e in bundle.get("entry") or []]
     full_urls = [e.get("fullUrl") for e in bundle.get("entry") or []]
-    out: list[ImportRow | RejectedRow] = []
+    by_id = _entries_by_reference(entries, full_urls)
+    # Patients first: every other resource refers to one.
+    out, ids = _patient_rows(entries, full_urls)
+    report_rows, used = _condition_and_report_rows(entries, ids, by_id, today)
+    out += report_rows
+    out += _observation_rows(entries, ids, used, today)
     notes: list[str] = []
-    ids: dict[str, str] = {}                  # "Patient/x", "urn:uuid:..." -> pseudonym
-    by_id: dict[str, tuple[int, dict]] = {}   # any reference -> (entry number, resource)
+    skipped = sorted({r.get("resourceType", "?") for r in entries}
+                     - {"Patient", "Condition", "Observation", "DiagnosticReport"})
+    if skipped:
+        notes.append(f"resource types not imported: {', '.join(skipped)}")
+    out.sort(key=lambda r: r.row)
+    # Patient-only rows must come first so the patient exists for its other rows.
+    out.sort(key=lambda r: not (isinstance(r, ImportRow) and r.diagnosis is None and r.test is None))
+    return out, tuple(notes)
+
+
+def _entries_by_reference(entries: list[dict], full_urls: list) -> dict[str, tuple[int, dict]]:
+    """Any reference to an entry ("urn:uuid:...", "Observation/x") -> (entry number, resource)."""
+    by_id: dict[str, tuple[int, dict]] = {}
     for n, (res, url) in enumerate(zip(entries, full_urls), 1):
         rid = res.get("id")
         for ref in filter(None, (url, f"{res.get('resourceType')}/{rid}" if rid else None)):
             by_id[ref] = (n, res)
-    # Patients first: every other resource refers to one.
+    return by_id
+
+
+def _patient_rows(entries: list[dict], full_urls: list) -> tuple[list[ImportRow | RejectedRow], dict[str, str]]:
+    """A patient-only row per Patient (created even without data), and the map
+    "Patient/x", "urn:uuid:..." -> pseudonym."""
+    out: list[ImportRow | RejectedRow] = []
+    ids: dict[str, str] = {}
     for n, (res, url) in enumerate(zip(entries, full_urls), 1):
         if res.get("resourceType") != "Patient":
             continue
         try:
-            present = [k for k in IDENTIFYING if res.get(k)]
-            if present:
-                raise RowRejected(f"Patient carries identifying data ({', '.join(present)}); "
-                                  "the registry accepts pseudonymous records only")
-            idents = res.get("identifier") or []
-            chosen = next((i.get("value") for i in idents if i.get("system") == "urn:her2scope:case-id"), None)
-            pseudonym = check_pseudonym(chosen or (idents[0].get("value") if idents else None) or res.get("id", ""))
+            pseudonym = _pseudonym(res)
         except RowRejected as exc:
             out.append(RejectedRow(n, exc.reason))
             continue
         for ref in filter(None, (url, f"Patient/{res.get('id')}" if res.get("id") else None)):
             ids[ref] = pseudonym
-        out.append(ImportRow(n, pseudonym))   # a patient-only row: created even without data
+        out.append(ImportRow(n, pseudonym))
+    return out, ids
+
+
+def _pseudonym(patient: dict) -> str:
+    present = [k for k in IDENTIFYING if patient.get(k)]
+    if present:
+        raise RowRejected(f"Patient carries identifying data ({', '.join(present)}); "
+                          "the registry accepts pseudonymous records only")
+    idents = patient.get("identifier") or []
+    chosen = next((i.get("value") for i in idents if i.get("system") == "urn:her2scope:case-id"), None)
+    return check_pseudonym(chosen or (idents[0].get("value") if idents else None) or patient.get("id", ""))
+
+
+def _condition_and_report_rows(entries: list[dict], ids: dict, by_id: dict,
+                               today: dt.date) -> tuple[list[ImportRow | RejectedRow], set[int]]:
+    """A row per Condition and genomic DiagnosticReport, and the entry numbers of the variant
+    Observations the reports hold."""
+    out: list[ImportRow | RejectedRow] = []
     used: set[int] = set()
     for n, res in enumerate(entries, 1):
         kind = res.get("resourceType")
@@ -169,6 +204,14 @@ def read_bundle(bundle: dict, *, today: dt.date | None = None) -> tuple[list[Imp
                 out.append(_report(n, res, ids, by_id, today))
         except RowRejected as exc:
             out.append(RejectedRow(n, exc.reason, _refs(res, ids)))
+    return out, used
+
+
+def _observation_rows(entries: list[dict], ids: dict, used: set[int],
+                      today: dt.date) -> list[ImportRow | RejectedRow]:
+    """A row per IHC / ISH Observation; the variant Observations outside a report, grouped into
+    one test per patient, sample type and day."""
+    out: list[ImportRow | RejectedRow] = []
     loose: dict[tuple, list[tuple[int, str]]] = {}
     for n, res in enumerate(entries, 1):
         if res.get("resourceType") != "Observation" or n in used:
@@ -188,14 +231,7 @@ def read_bundle(bundle: dict, *, today: dt.date | None = None) -> tuple[list[Imp
         out.append(ImportRow(items[0][0], pseudonym, None, TestSpec(
             test_type=test_type, external_id=f"fhir-variants-{day}", resulted=day,
             variants=tuple(e for _, e in items))))
-    skipped = sorted({r.get("resourceType", "?") for r in entries}
-                     - {"Patient", "Condition", "Observation", "DiagnosticReport"})
-    if skipped:
-        notes.append(f"resource types not imported: {', '.join(skipped)}")
-    out.sort(key=lambda r: r.row)
-    # Patient-only rows must come first so the patient exists for its other rows.
-    out.sort(key=lambda r: not (isinstance(r, ImportRow) and r.diagnosis is None and r.test is None))
-    return out, tuple(notes)
+    return out
 
 
 def _subject(n: int, res: dict, ids: dict) -> str:

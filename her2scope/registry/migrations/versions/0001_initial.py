@@ -17,12 +17,31 @@ APPEND_ONLY = "audit_log is append-only"
 
 
 def upgrade() -> None:
+    # One function per table, called in the order the tables were always created (a table
+    # comes after the tables its foreign keys point to).
+    _patients()
+    _diagnoses()
+    _tests()
+    _results()
+    _result_variants()
+    _decisions()
+    _users()
+    _api_tokens()
+    _audit_log()
+    _import_batches()
+    _append_only_triggers()
+
+
+def _patients() -> None:
     op.create_table(
         "patients",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("pseudonym", sa.String(64), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("source", sa.String(16), nullable=False))
+
+
+def _diagnoses() -> None:
     op.create_table(
         "diagnoses",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -32,6 +51,9 @@ def upgrade() -> None:
         sa.Column("stage", sa.String(8), nullable=False),
         sa.Column("diagnosis_date", sa.Date),
         sa.Column("advanced", sa.Boolean, nullable=False))
+
+
+def _tests() -> None:
     op.create_table(
         "tests",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -45,6 +67,9 @@ def upgrade() -> None:
         sa.Column("received", sa.Date),
         sa.Column("resulted", sa.Date),
         sa.Column("failed", sa.Date))
+
+
+def _results() -> None:
     op.create_table(
         "results",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -57,6 +82,9 @@ def upgrade() -> None:
         sa.Column("source_file", sa.String(300)),
         sa.Column("source_sha256", sa.String(64)),
         sa.Column("created_at", sa.DateTime, nullable=False))
+
+
+def _result_variants() -> None:
     op.create_table(
         "result_variants",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -73,6 +101,9 @@ def upgrade() -> None:
         sa.Column("alteration_class", sa.String(48)),
         sa.Column("oncogenicity", sa.String(32)),
         sa.Column("vaf", sa.Float))
+
+
+def _decisions() -> None:
     op.create_table(
         "decisions",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -81,6 +112,9 @@ def upgrade() -> None:
         sa.Column("detail", sa.Text, nullable=False),
         sa.Column("decided_at", sa.DateTime, nullable=False),
         sa.Column("actor", sa.String(64), nullable=False))
+
+
+def _users() -> None:
     op.create_table(
         "users",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -89,12 +123,18 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("active", sa.Boolean, nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False))
+
+
+def _api_tokens() -> None:
     op.create_table(
         "api_tokens",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
         sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime, nullable=False))
+
+
+def _audit_log() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -103,6 +143,9 @@ def upgrade() -> None:
         sa.Column("action", sa.String(48), nullable=False),
         sa.Column("patient_pseudonym", sa.String(64), index=True),
         sa.Column("detail", sa.Text, nullable=False))
+
+
+def _import_batches() -> None:
     op.create_table(
         "import_batches",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -112,7 +155,6 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(64), nullable=False),
         sa.Column("imported_at", sa.DateTime, nullable=False),
         sa.Column("report", sa.JSON, nullable=False))
-    _append_only_triggers()
 
 
 def _append_only_triggers() -> None:
