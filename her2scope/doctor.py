@@ -54,6 +54,7 @@ def _python_packages(name: str, dists: tuple[str, ...], enables: str, extra: str
 
 def _core() -> Check:
     try:
+        # lazy: inside the try, so a broken install is reported as a failed check, not a crash
         from .pipeline import Options, annotate_inputs
 
         [item] = list(annotate_inputs(expressions=["ERBB2 p.Y772_A775dup"], options=Options()))
@@ -68,7 +69,7 @@ def _core() -> Check:
 
 def _knowledge() -> Check:
     try:
-        from .knowledge import load_knowledge
+        from .knowledge import load_knowledge  # lazy: a failure to import is reported (as _core)
 
         kb = load_knowledge()
     except Exception as exc:  # noqa: BLE001
@@ -79,7 +80,7 @@ def _knowledge() -> Check:
         parts.append(f"checked {kb.checked}")
     parts.append(f"{len(kb.variants)} curated variants")
     try:
-        from .knowledge.guidance import load_guidance, load_trials
+        from .knowledge.guidance import load_guidance, load_trials  # lazy: reported (as _core)
 
         g, t = load_guidance(), load_trials()
         parts.append(f"next steps {g.version} released {g.released}; trials {t.version} released {t.released}")
@@ -95,7 +96,7 @@ def _weasyprint() -> Check:
         return Check("report", State.missing, "WeasyPrint is not installed", enables,
                      "pip install 'her2scope[report]'")
     try:
-        import weasyprint
+        import weasyprint  # lazy: the optional dependency this check probes
     except (OSError, ImportError) as exc:      # Pango/HarfBuzz missing: an OSError from cffi
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return Check("report", State.unusable, f"WeasyPrint cannot load its system libraries: {first}", enables,
@@ -141,7 +142,7 @@ def _postgres() -> Check:
         return Check("postgresql", State.missing, "the psycopg driver is not installed", enables,
                      "pip install 'her2scope[registry]'")
     try:
-        import psycopg
+        import psycopg  # lazy: the optional dependency this check probes
 
         libpq = psycopg.pq.version()
         impl = psycopg.pq.__impl__

@@ -25,7 +25,7 @@ from .readers.dispatch import read_file
 from .readers.hgvs_lines import read_hgvs_lines
 from .rejoin import rejoin
 from .result import CallerComparison, VariantResult
-from .variant import CallerAnnotation, GenomicAllele, Observation
+from .variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
 
 DEFAULT_CDNA_BUILD = Build.GRCh38
 Item = VariantResult | RecordError
@@ -315,8 +315,6 @@ def interpret_allele(build: Build, pos: int, ref: str, alt: str, *, options: Opt
 
     Raises Her2scopeError (e.g. ReferenceMismatchError) when it cannot be interpreted.
     """
-    from .variant import SourceRecord
-
     kb = load_knowledge(options.knowledge)
     provider = reference_of(options)
     start = pos - 1 if ref else pos       # MAF insertion: POS is the base before the insertion
@@ -330,8 +328,6 @@ def interpret_protein(text: str, *, options: Options = Options(), source: str = 
                       record: int | None = None, sample: str | None = None) -> VariantResult:
     """A protein-level ERBB2 change in any accepted spelling (``p.A775_G776insYVMA``,
     ``p.771_771A>AYVMA`` ...) -> result with hgvs_p, protein_change and classification."""
-    from .variant import SourceRecord
-
     kb = load_knowledge(options.knowledge)
     acc, body = split_reference(text)
     change = parse_protein(acc, body).change

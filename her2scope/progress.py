@@ -61,6 +61,7 @@ class Feedback:
         if not self.live:
             yield lambda text: None
         else:
+            # lazy: start-up (rich loads only when progress is shown on a terminal)
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -78,6 +79,7 @@ class Feedback:
                     self.step(f"{description}: {label(item)}")
                 yield item
             return
+        # lazy: start-up (rich loads only when progress is shown on a terminal)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -91,7 +93,7 @@ class Feedback:
                 bar.advance(task)
 
     def _console(self):
-        from rich.console import Console
+        from rich.console import Console  # lazy: start-up (as above)
 
         return Console(file=self.stream())
 

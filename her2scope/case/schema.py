@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
@@ -301,10 +303,6 @@ def parse_case(data: dict, where: str = "case") -> Case:
 
 def load_case(path: str | Path) -> tuple[Case, Path]:
     """The case and the folder its relative file paths are resolved against."""
-    import json
-
-    import yaml
-
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -15,6 +15,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from ..genome.translate import ONE_LETTER
+
 # Gene symbols (and the aliases reports use) this module can interpret.
 _GENES = {"EGFR": "EGFR", "KRAS": "KRAS", "BRAF": "BRAF", "MET": "MET", "C-MET": "MET",
           "ALK": "ALK", "ROS1": "ROS1", "RET": "RET", "NTRK": "NTRK", "NTRK1": "NTRK1",
@@ -125,7 +127,5 @@ def _protein_or_event(text: str, gene: str, event: Kind | None) -> StatedAlterat
 
 
 def _short(change: str) -> str:
-    from ..genome.translate import ONE_LETTER
-
     three = re.compile("|".join(sorted(ONE_LETTER, key=len, reverse=True)))
     return "p." + three.sub(lambda m: ONE_LETTER[m.group(0)], change)

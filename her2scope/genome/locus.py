@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from .builds import Build
+from .transcript import erbb2
 
 LOCUS_FILE = "ERBB2_GRCh38_chr17_39688094-39728658.fa.gz"
 LOCUS_SHA256 = "91e365abe1f44375341d7f461803d435c8b17c294d9a6b0748fed64d259903ce"  # bare bases
@@ -58,8 +59,6 @@ def read_locus_bases() -> str:
 @functools.cache
 def erbb2_locus() -> Locus:
     """The locus, read and checked once per process."""
-    from .transcript import erbb2
-
     bases = read_locus_bases()
     digest = hashlib.sha256(bases.encode("ascii")).hexdigest()
     if digest != LOCUS_SHA256 or len(bases) != LOCUS_LENGTH:

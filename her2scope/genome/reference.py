@@ -71,7 +71,7 @@ class FastaReference:
     """An indexed (``.fai``) genome FASTA; its build is read off chromosome 17's length."""
 
     def __init__(self, path: str) -> None:
-        import pysam  # only when --reference is used: keeps CLI start-up light
+        import pysam  # lazy: start-up (pysam loads only when --reference is used)
 
         if not os.path.exists(path):
             raise UnsupportedReferenceError(f"reference FASTA not found: {path}")

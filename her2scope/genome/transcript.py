@@ -14,6 +14,7 @@ from importlib import resources
 
 from ..errors import MalformedRecordError
 from .builds import Build
+from .translate import translate
 
 _DATA = resources.files(__package__) / "data"
 _EXON_FILES = {
@@ -196,8 +197,6 @@ def _read_exons(name: str) -> tuple[Exon, ...]:
 @functools.cache
 def erbb2() -> Transcript:
     """NM_004448.4, loaded once from the bundled data (see genome/data/SOURCES.md)."""
-    from .translate import translate
-
     info = json.loads((_DATA / "NM_004448.4_tx_info.json").read_text())
     mrna = _read_fasta("NM_004448.4.fa")
     protein = _read_fasta("NP_004439.2.fa")

@@ -22,9 +22,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 from ..errors import KnowledgeBaseError
+from . import guidance, trials
 # One threshold for the report's freshness flag and this audit (defined with the next-steps knowledge).
 from .guidance import STALE_AFTER_DAYS
+from .loader import BUNDLED, DEFAULT_KB
+
 _DATE_KEYS = ("checked", "last_verified", "last_reviewed")
 _NAME_KEYS = ("id", "protein_change", "nct", "acronym", "drug")
 
@@ -52,9 +57,6 @@ class Finding:
 
 def default_files() -> list[Path]:
     """The knowledge files in use, in a stable order."""
-    from . import guidance, trials
-    from .loader import BUNDLED, DEFAULT_KB
-
     data = Path(str(resources.files(__package__) / "data"))
     # The v2 variant knowledge is audited in its curated fragments (their own sources and dates); the merged
     # erbb2_kb_v2.yaml built from them would list every finding twice.
@@ -127,8 +129,6 @@ def _age(date: dt.date | None, as_of: dt.date, stale_days: int) -> str | None:
 
 
 def audit_file(path: Path, as_of: dt.date, stale_days: int = STALE_AFTER_DAYS) -> list[Finding]:
-    import yaml
-
     try:
         raw = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as exc:

@@ -22,6 +22,7 @@ import hashlib
 import os
 import pickle
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -87,8 +88,6 @@ def _read(entry: Path, kind: type):
 
 
 def _write(entry: Path, value, inputs: Iterable[Path]) -> None:
-    import tempfile
-
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = pickle.dumps({"value": value, "inputs": {str(p): _sha256(p) for p in inputs}},

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Her2scopeError, KnowledgeBaseError
+from ..hgvs.parse import parse_protein, split_reference
 from ..vocabulary import EvidenceDirection, EvidenceStrength, EvidenceType, Oncogenicity, RuleKind, ViccCode
+from .cache import cached
 from .yaml_files import read_yaml
 
 if TYPE_CHECKING:    # pydantic and the file models load only when a file is validated
@@ -311,7 +313,7 @@ def _explain(exc: ValidationError, path: Path, raw: Any, limit: int = 8) -> Know
 
 
 def _validate(model: type[BaseModel], raw: Any, path: Path) -> Any:
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # lazy: start-up (a warm knowledge cache never loads pydantic)
 
     try:
         return model.model_validate(raw)
@@ -332,8 +334,6 @@ def _mapping(raw: Any, path: Path, what: str) -> dict:
 def _canonical(protein_change: str, hgvs_p: str | None, where: str) -> None:
     """The key must be what the engine writes (else it silently never matches) and its reference
     residues those of NP_004439.2 (else a typo or another isoform's numbering)."""
-    from ..hgvs.parse import parse_protein, split_reference
-
     try:
         acc, body = split_reference(protein_change)
         change = parse_protein(acc, body).change
@@ -384,8 +384,6 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
     validated form when there is one (see ``cache.py``)."""
     source = resolve(path)
     if source.name in BUNDLED.values() and source.resolve().parent == Path(str(_DATA)).resolve():
-        from .cache import cached
-
         return cached(source, KnowledgeBase, lambda: _load(source),
                       lambda kb: _inputs(source, cast(KnowledgeBase, kb)))
     return _load(source)
@@ -417,7 +415,7 @@ def _ev1(e: m.EvidenceV1) -> Evidence:
 
 
 def _load_v1(raw: dict, source: Path) -> KnowledgeBase:
-    from . import models as m
+    from . import models as m  # lazy: start-up (pydantic; a warm knowledge cache skips it)
 
     kb = _validate(m.KnowledgeV1, raw, source)
     sources = {k: s.model_dump() for k, s in kb.sources.items()}
@@ -532,7 +530,7 @@ class _MergedV2:
 
 
 def _load_v2(raw: dict, source: Path) -> KnowledgeBase:
-    from . import models as m  # lazy: pydantic loads only when a file is validated (the cache skips it)
+    from . import models as m  # lazy: start-up (pydantic; a warm knowledge cache skips it)
 
     main = _validate(m.KnowledgeV2, raw, source)
     merged = _start_v2(main, str(source))
@@ -559,7 +557,7 @@ def _start_v2(main: m.KnowledgeV2, where: str) -> _MergedV2:
 
 def _read_fragment(source: Path, name: str) -> tuple[m.Fragment, str]:
     """A fragment named in the main file, validated, with its path for messages."""
-    from . import models as m  # lazy: as in _load_v2
+    from . import models as m  # lazy: start-up (pydantic; a warm knowledge cache skips it)
 
     fpath = source.parent / name
     if not fpath.is_file():

@@ -15,7 +15,7 @@ Ident = Callable[[dict], str | None]
 def read_yaml(path: str | Path) -> Any:
     """The file's YAML; a file that cannot be read, or is not YAML, is a KnowledgeBaseError naming
     the file (and the line and column of a syntax error)."""
-    import yaml  # imported here: only commands that read knowledge pay for it
+    import yaml  # lazy: start-up (a warm knowledge cache means annotate never loads PyYAML)
 
     try:
         text = Path(path).read_text(encoding="utf-8")

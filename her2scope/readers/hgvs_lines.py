@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import Her2scopeError, MalformedRecordError
+from ..errors import BuildConflictError, Her2scopeError, MalformedRecordError
 from ..genome.builds import Build
 from ..hgvs.parse import parse_dna, parse_protein, split_reference
 from ..variant import Observation, SourceRecord
@@ -38,8 +38,6 @@ def parse_expression(text: str, name: str, record: int, build: Build | None) -> 
     if body.startswith(("c.", "g.")):
         expr = parse_dna(accession, body, chromosome_build=build)
         if expr.build is not None and build is not None and expr.build is not build:
-            from ..errors import BuildConflictError
-
             raise BuildConflictError(
                 f"{text}: {expr.accession} is {expr.build.value}, but --build {build.value} was given")
         return Observation(source, expr.build or build, dna=expr)

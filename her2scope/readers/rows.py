@@ -96,7 +96,7 @@ def _vcf(path: str) -> Table:
 
 
 def _bcf(path: str) -> Table:
-    import pysam
+    import pysam  # lazy: start-up (pysam loads only when a BCF is read)
 
     def open_bcf() -> pysam.VariantFile:
         try:

@@ -67,7 +67,7 @@ def _vcf_samples(path: str) -> tuple[str, ...]:
 
 
 def _bcf_samples(path: str) -> tuple[str, ...]:
-    import pysam
+    import pysam  # lazy: start-up (pysam loads only when a BCF is read)
 
     try:
         with pysam.VariantFile(path) as vf:

@@ -207,8 +207,8 @@ def write_table(items: Iterable, out: IO[str], *, columns: Sequence[str] = DEFAU
 
     ``names`` maps an input to the name to show (the demo shows its bundled files by file name);
     any other input is shown exactly as given."""
-    from rich.console import Console
-    from rich.text import Text
+    from rich.console import Console  # lazy: start-up (rich loads only when a table is printed)
+    from rich.text import Text  # lazy: as Console
 
     width = width or output_width(out)
     names = names or {}
@@ -266,7 +266,7 @@ def write_table(items: Iterable, out: IO[str], *, columns: Sequence[str] = DEFAU
 
 
 def _print_errors(console, errors: list[dict], names: dict[str, str], width: int) -> None:
-    from rich.text import Text
+    from rich.text import Text  # lazy: start-up (rich loads only when a table is printed)
 
     console.print()
     console.print(Text(f"Errors ({len(errors)})", style="bold"))

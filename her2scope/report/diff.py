@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from .calls_diff import diff_calls, is_variant_kb
 
 
 def _yaml(path: str) -> dict:
-    import yaml
-
     return yaml.safe_load(Path(path).read_text())
 
 

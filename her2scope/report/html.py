@@ -13,7 +13,7 @@ PAPERS = {"a4": "A4", "letter": "letter"}
 
 
 def render_html(report: Report, *, paper: str = "a4") -> str:
-    import jinja2
+    import jinja2  # lazy: start-up (a JSON or FHIR report never loads jinja2)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files(__package__) / "templates")),
@@ -30,7 +30,7 @@ def render_html(report: Report, *, paper: str = "a4") -> str:
 
 def render_pdf(report: Report, path: str | IO[bytes], *, paper: str = "a4") -> None:
     """PDF from the same HTML (WeasyPrint); A4 or US Letter. ``path``: a file name or a binary stream."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: optional heavy dependency, only for PDF
 
     def no_fetch(url, *args, **kwargs):  # the HTML is self-contained: refuse any fetch
         raise ValueError(f"her2scope reports never fetch resources ({url})")
