@@ -33,7 +33,7 @@ def doctor(
     import textwrap
     from dataclasses import asdict
 
-    from .doctor import State, run_checks
+    from .doctor import State, run_checks  # lazy: start-up (the checks import the pipeline and probe libraries)
 
     checks = run_checks()
     core_ok = all(c.state is State.ok for c in checks if c.name in ("core", "knowledge"))

@@ -49,6 +49,7 @@ def report_format(path: Path, fmt: str | None = None) -> str:
 def write_report(report, output: Path, paper: str = "a4", fmt: str | None = None) -> None:
     """Write ``report`` to ``output`` in the format its name (or ``fmt``) says; raises OutputError
     naming ``output`` when it cannot be written."""
+    # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .render.outputs import make_folder, open_output, write_output, writing
     from .report.fhir import render_fhir
     from .report.html import render_html, render_pdf
@@ -120,6 +121,7 @@ def report(
 ) -> None:
     """The HER2 report for one patient case: three HER2 dimensions, next steps, evidence."""
     from .errors import Her2scopeError, OutputError
+    # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .pipeline import Options
     from .report.model import make_report
 
@@ -142,7 +144,7 @@ def report(
     except Her2scopeError as exc:
         typer.echo(f"her2scope: {exc.message}", err=True)
         raise typer.Exit(1) from None
-    from .progress import feedback_of
+    from .progress import feedback_of  # lazy: start-up
 
     for out in feedback_of(ctx).track(output, len(output), "writing", str):   # a PDF takes seconds
         try:
@@ -152,7 +154,7 @@ def report(
             raise typer.Exit(2) from None
         typer.echo(f"wrote {out}", err=True)
     if previous is not None:
-        from .report.diff import diff_reports
+        from .report.diff import diff_reports  # lazy: start-up
 
         old = json.loads(previous.read_text())
         changes = diff_reports(old, rep.as_dict())
@@ -180,6 +182,7 @@ _OPTION_OF = {"case_id": "--case-id", "clinical.histology": "--histology", "clin
 def _report_from_options(options, *, case_id, histology, stage, region, prior_lines, brain_metastases,
                          ngs, sample_type, ihc, ihc_system, ish_ratio, ish_copies, copy_number):
     """A case given as options; validation messages name the option, not the case field."""
+    # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .case.schema import CaseError, parse_case
     from .report.model import report_for
 
@@ -210,9 +213,10 @@ def knowledge_diff(
     new: Annotated[Path, typer.Argument(help="Newer knowledge-base YAML (or v1 / v2: the bundled ones)")],
 ) -> None:
     """What changed between two knowledge bases (variants and every changed call, labels, trials)."""
-    import yaml
+    import yaml  # lazy: start-up
 
     from .errors import Her2scopeError
+    # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .knowledge.loader import resolve
     from .report.diff import diff_knowledge
 
