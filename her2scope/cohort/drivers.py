@@ -11,20 +11,11 @@ from __future__ import annotations
 
 from ..knowledge.drivers import (ALL, COMUTATION, DRIVERS, GENES, MET_EXON14, MET_FLANK, NON_SILENT,
                                  ONCOGENIC_DRIVERS, Clause, DriverKind, DriverRule, GenomicWindow)
+from .sql import in_list as _in
+from .sql import literal as _literal
 
 __all__ = ["ALL", "COMUTATION", "DRIVERS", "GENES", "MET_EXON14", "MET_FLANK", "NON_SILENT",
            "ONCOGENIC_DRIVERS", "condition_sql", "fusion_event_columns", "mutation_event_columns"]
-
-
-def _literal(value: str | int) -> str:
-    """A SQL literal for a value of the rules (package data, never user input)."""
-    if isinstance(value, int):
-        return str(int(value))
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _in(values) -> str:
-    return "(" + ", ".join(_literal(v) for v in values) + ")"
 
 
 def _window_sql(w: GenomicWindow) -> str:

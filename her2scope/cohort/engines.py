@@ -9,8 +9,10 @@ folder, or ``s3a://`` / ``abfss://`` / ``gs://`` on a cluster) and return plain 
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
+from .importer import connect
 from .queries import VIEWS, Query
 
 TABLES = ("mutations", "samples", "patients", "sv")
@@ -49,12 +51,12 @@ class DuckDBEngine(Engine):
     dialect = "duckdb"
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
-        from .importer import connect
-
         self.con = connect(threads, memory_limit)
 
     def _register_parquet(self, name: str, path: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+        # A view cannot take a bound parameter, so the path goes through DuckDB's relation API
+        # (a folder named "o'k" once ended the SQL string literal it was pasted into).
+        self.con.read_parquet(path).create_view(name, replace=True)
 
     def add_table(self, name, columns, rows) -> None:
         cols = ", ".join(f"{c} {t}" for c, t in columns)
@@ -129,8 +131,6 @@ class SparkEngine(Engine):
 
 def _plain(values: tuple) -> tuple:
     """Engine-neutral Python values (Decimal -> int/float)."""
-    from decimal import Decimal
-
     return tuple((int(v) if v == v.to_integral_value() else float(v)) if isinstance(v, Decimal) else v
                  for v in values)
 

@@ -16,15 +16,20 @@ Output folder (``her2scope_cohort.json`` marks it):
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import time
 from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
 
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
+from .attributes import ATTRIBUTES, HISTOLOGY, IDENTIFIERS, NA_TOKENS, Attribute, read_value
 from .drivers import GENES
 from .errors import StudyFileError
-from .attributes import ATTRIBUTES, HISTOLOGY, IDENTIFIERS, NA_TOKENS, read_value
+from .sql import Bind, identifier, in_list, literal
 from .studies import CNA_GENE_COLUMNS, WHOLE_EXOME_IDS, Study, TableFile, open_text
 
 MANIFEST = "her2scope_cohort.json"
@@ -33,25 +38,25 @@ SCHEMA_VERSION = 3        # 2: samples gained in_cna, p_cna_erbb2, erbb2_cna (da
 ERBB2_ENTREZ = "2064"
 CNA_VALUES = frozenset({-2.0, -1.5, -1.0, 0.0, 1.0, 2.0})   # cBioPortal discrete CNA (-1.5: hemizygous, some studies)
 CNA_MATRIX_COLUMNS = ("cna", "gistic", "cna_discrete")     # gene panel matrix column of the CNA profile
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
+_NA_LIST = in_list(sorted(NA_TOKENS))
+_q = identifier           # a column name read from a study file, always quoted
+Connection = duckdb.DuckDBPyConnection
+Chosen = dict[str, tuple[str, TableFile, str]]   # attribute key -> (alias p/s, clinical file, column)
 
 
 def _na(expr: str) -> str:
-    tokens = ", ".join(_lit(t) for t in sorted(NA_TOKENS))
-    return f"CASE WHEN lower(trim({expr})) IN ({tokens}) THEN NULL ELSE trim({expr}) END"
+    return f"CASE WHEN lower(trim({expr})) IN {_NA_LIST} THEN NULL ELSE trim({expr}) END"
 
 
-def _read(t: TableFile) -> str:
-    return (f"read_csv({_lit(str(t.path))}, delim='\\t', header=true, skip={t.skip}, all_varchar=true, "
-            "quote='', escape='', comment='', auto_detect=false, columns={"
-            + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in t.columns) + "})")
+def _read(t: TableFile, b: Bind) -> str:
+    """DuckDB's streaming reader over a study file: every field text, columns named as in its header."""
+    columns = ", ".join(f"{_q(c)} := 'VARCHAR'" for c in t.columns)
+    return (f"read_csv({b(str(t.path))}, delim='\\t', header=true, skip={b(t.skip)}, all_varchar=true, "
+            f"quote='', escape='', comment='', auto_detect=false, columns=struct_pack({columns}))")
+
+
+def _parquet(path: str, b: Bind) -> str:
+    return f"read_parquet({b(path)})"
 
 
 def _col(t: TableFile, *names: str) -> str:
@@ -64,7 +69,17 @@ def _int(expr: str) -> str:
     return f"CASE WHEN regexp_full_match(trim({expr}), '-?[0-9]{{1,18}}') THEN CAST(trim({expr}) AS BIGINT) END"
 
 
-def _mutation_select(t: TableFile) -> str:
+def _execute(con: Connection, t: TableFile | None, sql: str, b: Bind) -> duckdb.DuckDBPyConnection:
+    """Run a statement that reads study file ``t``; a reading error names the file, line and column."""
+    try:
+        return con.execute(sql, b.values)
+    except duckdb.Error as exc:
+        if t is None:
+            raise
+        raise _duckdb_error(t, exc) from exc
+
+
+def _mutation_select(t: TableFile, b: Bind) -> str:
     prot = [t.column(n) for n in ("HGVSp_Short", "Protein_Change", "Amino_Acid_Change", "HGVSp")]
     prot_expr = "coalesce(" + ", ".join([f"nullif(trim({_q(p)}), '')" for p in prot if p] + ["NULL"]) + ")"
     chrom = f"nullif(trim({_col(t, 'Chromosome')}), '')"
@@ -88,11 +103,11 @@ SELECT trim({_col(t, 'Tumor_Sample_Barcode')}) AS sample_id,
   CASE WHEN {build} IN ('37', 'GRCH37', 'HG19', 'GRCH37-LITE') THEN 'GRCh37'
        WHEN {build} IN ('38', 'GRCH38', 'HG38') THEN 'GRCh38' END AS build,
   (coalesce(trim({start}), '') <> '' AND {_int(start)} IS NULL) AS pos_invalid,
-  {_lit(t.path.name)} AS source_file
-FROM {_read(t)}"""
+  {b(t.path.name)} AS source_file
+FROM {_read(t, b)}"""
 
 
-def _find_bad_lines(t: TableFile, column: str, ok, limit: int = 5) -> list[tuple[int, str]]:
+def _find_bad_lines(t: TableFile, column: str, ok: Callable[[str], bool], limit: int = 5) -> list[tuple[int, str]]:
     """Slow path, only when the fast SQL check found a problem: the offending line numbers."""
     idx = t.columns.index(column)
     bad = []
@@ -125,8 +140,6 @@ def _duckdb_error(t: TableFile, exc: Exception) -> StudyFileError:
 
 def locate_problem(t: TableFile) -> StudyFileError | None:
     """The first data line that is not UTF-8 or has a field count other than the header's."""
-    import gzip
-
     n_cols = len(t.columns)
     opener = gzip.open if t.path.suffix == ".gz" else open
     with opener(t.path, "rb") as fh:
@@ -151,11 +164,9 @@ def locate_problem(t: TableFile) -> StudyFileError | None:
     return None
 
 
-def _import_cna(con, t: TableFile, warnings: list[str]) -> None:
+def _import_cna(con: Connection, t: TableFile, warnings: list[str]) -> None:
     """Fill the temp table ``cna(sample_id, value)`` from the ERBB2 row of a discrete copy-number
     matrix. DuckDB streams the file and keeps only that row; NA (or empty) = not profiled (NULL)."""
-    import duckdb
-
     hugo = t.column("Hugo_Symbol")
     entrez = t.column("Entrez_Gene_Id")
     gene_cols = {c for c in t.columns if c.lower() in {g.lower() for g in CNA_GENE_COLUMNS}}
@@ -168,21 +179,13 @@ def _import_cna(con, t: TableFile, warnings: list[str]) -> None:
     if hugo:
         is_erbb2.append(f"upper(trim({_q(hugo)})) = 'ERBB2'")
     if entrez:
-        is_erbb2.append(f"(trim({_q(entrez)}) = {_lit(ERBB2_ENTREZ)}"
+        is_erbb2.append(f"(trim({_q(entrez)}) = {literal(ERBB2_ENTREZ)}"
                         + (f" AND {_na(_q(hugo))} IS NULL" if hugo else "") + ")")
-    try:
-        rows = con.execute(f"SELECT {', '.join(_q(c) for c in samples)} FROM {_read(t)} "
-                           f"WHERE {' OR '.join(is_erbb2)}").fetchall()
-    except duckdb.Error as exc:
-        raise _duckdb_error(t, exc) from exc
-    def erbb2_lines(limit: int) -> list[tuple[int, str]]:        # slow path, error messages only
-        found = _find_bad_lines(t, hugo, lambda v: v.upper() != "ERBB2", limit) if hugo else []
-        if not found and entrez:
-            found = _find_bad_lines(t, entrez, lambda v: v != ERBB2_ENTREZ, limit)
-        return found
-
+    b = Bind()
+    rows = _execute(con, t, f"SELECT {', '.join(_q(c) for c in samples)} FROM {_read(t, b)} "
+                            f"WHERE {' OR '.join(is_erbb2)}", b).fetchall()
     if len(rows) > 1:
-        lines = erbb2_lines(len(rows))
+        lines = _erbb2_lines(t, len(rows))
         raise StudyFileError(t.path, f"ERBB2 appears in {len(rows)} rows (lines "
                              + ", ".join(str(n) for n, _ in lines) + "); expected one",
                              lines[1][0] if len(lines) > 1 else None)
@@ -191,47 +194,60 @@ def _import_cna(con, t: TableFile, warnings: list[str]) -> None:
                         "(amplification not assessed)")
         values: list[float | None] = [None] * len(samples)
     else:
-        values = []
-        for name, raw in zip(samples, rows[0]):
-            v = None if raw is None or raw.strip().lower() in NA_TOKENS else raw.strip()
-            if v is not None:
-                try:
-                    number = float(v)
-                except ValueError:
-                    number = None
-                if number is None or number not in CNA_VALUES:
-                    line = erbb2_lines(1)
-                    raise StudyFileError(t.path, f"ERBB2 copy number of sample {name!r} is {raw!r}; discrete "
-                                         "values are -2, -1, 0, 1, 2 (or NA)", line[0][0] if line else None)
-                v = number
-            values.append(v)
+        values = [_cna_value(t, name, raw) for name, raw in zip(samples, rows[0])]
     con.execute("INSERT INTO cna SELECT unnest(?::VARCHAR[]), unnest(?::DOUBLE[])", [samples, values])
 
 
-def connect(threads: int | None = None, memory_limit: str | None = None, temp: Path | None = None):
-    import duckdb
+def _erbb2_lines(t: TableFile, limit: int) -> list[tuple[int, str]]:
+    """The lines of the ERBB2 row(s) of a copy-number matrix (slow path, error messages only)."""
+    hugo, entrez = t.column("Hugo_Symbol"), t.column("Entrez_Gene_Id")
+    found = _find_bad_lines(t, hugo, lambda v: v.upper() != "ERBB2", limit) if hugo else []
+    if not found and entrez:
+        found = _find_bad_lines(t, entrez, lambda v: v != ERBB2_ENTREZ, limit)
+    return found
 
-    con = duckdb.connect(":memory:")
+
+def _cna_value(t: TableFile, sample: str, raw: str | None) -> float | None:
+    """A sample's discrete ERBB2 copy number; NA (or empty) = not profiled (None)."""
+    v = None if raw is None or raw.strip().lower() in NA_TOKENS else raw.strip()
+    if v is None:
+        return None
+    try:
+        number = float(v)
+    except ValueError:
+        number = None
+    if number is None or number not in CNA_VALUES:
+        line = _erbb2_lines(t, 1)
+        raise StudyFileError(t.path, f"ERBB2 copy number of sample {sample!r} is {raw!r}; discrete "
+                             "values are -2, -1, 0, 1, 2 (or NA)", line[0][0] if line else None)
+    return number
+
+
+def connect(threads: int | None = None, memory_limit: str | None = None,
+            temp: Path | None = None) -> Connection:
+    """An in-memory DuckDB; the settings are connection options, not SQL text."""
+    config: dict[str, Any] = {"preserve_insertion_order": False}
     if threads:
-        con.execute(f"SET threads = {int(threads)}")
+        config["threads"] = int(threads)
     if memory_limit:
-        con.execute(f"SET memory_limit = {_lit(memory_limit)}")
+        config["memory_limit"] = memory_limit
     if temp:
-        con.execute(f"SET temp_directory = {_lit(str(temp))}")
-    con.execute("SET preserve_insertion_order = false")
-    return con
+        config["temp_directory"] = str(temp)
+    return duckdb.connect(":memory:", config=config)
 
 
 def _attr(study: Study, synonyms: tuple[str, ...]) -> tuple[str, TableFile, str] | None:
     """(alias, table, column) holding a clinical attribute: patient file first, then sample file."""
     for alias, t in (("p", study.clinical_patient), ("s", study.clinical_sample)):
-        if t is not None and t.column(*synonyms):
-            return alias, t, t.column(*synonyms)
+        column = t.column(*synonyms) if t is not None else None
+        if t is not None and column:
+            return alias, t, column
     return None
 
 
-def _check_unique(con, t: TableFile, column: str, rel: str) -> None:
-    dup = con.execute(f"SELECT {_q(column)}, count(*) FROM {rel} GROUP BY 1 HAVING count(*) > 1 LIMIT 1").fetchone()
+def _check_unique(con: Connection, t: TableFile, column: str, rel: str, b: Bind) -> None:
+    dup = _execute(con, t, f"SELECT {_q(column)}, count(*) FROM {rel} GROUP BY 1 HAVING count(*) > 1 LIMIT 1",
+                   b).fetchone()
     if dup:
         lines = _find_bad_lines(t, column, lambda v: v != dup[0], limit=2)
         raise StudyFileError(t.path, f"{column} {dup[0]!r} appears {dup[1]} times (lines "
@@ -239,46 +255,25 @@ def _check_unique(con, t: TableFile, column: str, rel: str) -> None:
                              column=column)
 
 
-def _copy_mutations(con, study: Study, path: str, warnings: list[str]) -> int:
-    """1. mutations: one streaming COPY over the study's MAF."""
-    import duckdb
+_VARIANT_KEY = ("concat_ws('|', coalesce(build, ''), coalesce(chrom, ''), coalesce(CAST(start_pos AS VARCHAR), ''), "
+                "coalesce(ref, ''), coalesce(alt, ''), coalesce(protein_change, ''))")
 
+
+def _copy_mutations(con: Connection, study: Study, path: str, warnings: list[str]) -> int:
+    """1. mutations: one streaming COPY over the study's MAF."""
     for t in study.mutations:
         if t.column("Tumor_Sample_Barcode") is None or t.column("Hugo_Symbol") is None:
             raise StudyFileError(t.path, "a MAF needs Hugo_Symbol and Tumor_Sample_Barcode", t.header_line)
-    key = ("concat_ws('|', coalesce(build, ''), coalesce(chrom, ''), coalesce(CAST(start_pos AS VARCHAR), ''), "
-           "coalesce(ref, ''), coalesce(alt, ''), coalesce(protein_change, ''))")
-    union = "\nUNION ALL\n".join(_mutation_select(t) for t in study.mutations)
-    try:
-        con.execute(f"""COPY (
-SELECT sample_id, hugo, chrom, start_pos, end_pos, ref, alt, variant_class, variant_type, protein_change,
-  TRY_CAST(nullif(regexp_extract(protein_change, '^p\\.[^0-9]*([0-9]+)', 1), '') AS INTEGER) AS aa_pos,
-  build, CASE WHEN hugo = 'ERBB2' THEN {key} END AS variant_key, pos_invalid, source_file
-FROM ({union})) TO {_lit(path)} (FORMAT parquet, COMPRESSION zstd)""")
-    except duckdb.Error as exc:       # name the file, line and column (slow path, errors only)
-        for t in study.mutations:
-            located = locate_problem(t)
-            if located is not None:
-                raise located from exc
-        raise _duckdb_error(study.mutations[0], exc) from exc
-    mut = f"read_parquet({_lit(path)})"
-    n_rows, bad_pos, no_sample, erbb2_no_build = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE pos_invalid), count(*) FILTER (WHERE sample_id IS NULL "
-        f"OR sample_id = ''), count(*) FILTER (WHERE hugo = 'ERBB2' AND build IS NULL AND start_pos IS NOT NULL) "
-        f"FROM {mut}").fetchone()
+    _write_mutations(con, study, path)
+    b = Bind()
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE pos_invalid), count(*) FILTER (WHERE sample_id IS NULL "
+        "OR sample_id = ''), count(*) FILTER (WHERE hugo = 'ERBB2' AND build IS NULL AND start_pos IS NOT NULL) "
+        f"FROM {_parquet(path, b)}", b.values).fetchone()
+    assert row is not None        # an aggregate has one row
+    n_rows, bad_pos, no_sample, erbb2_no_build = row
     for t in study.mutations:
-        if bad_pos:
-            col = t.column("Start_Position", "Start_position")
-            bad = _find_bad_lines(t, col, _is_int_or_empty) if col else []
-            if bad:
-                raise StudyFileError(t.path, f"Start_Position is not an integer: {bad[0][1]!r} "
-                                     f"({bad_pos} such row(s))", bad[0][0], column=col)
-        if no_sample:
-            col = t.column("Tumor_Sample_Barcode")
-            bad = _find_bad_lines(t, col, lambda v: v != "")
-            if bad:
-                raise StudyFileError(t.path, f"empty Tumor_Sample_Barcode ({no_sample} row(s))", bad[0][0],
-                                     column=col)
+        _raise_bad_mutation_rows(t, bad_pos, no_sample)
     if n_rows == 0:
         raise StudyFileError(study.mutations[0].path, "no mutation rows")
     if erbb2_no_build:
@@ -287,62 +282,61 @@ FROM ({union})) TO {_lit(path)} (FORMAT parquet, COMPRESSION zstd)""")
     return n_rows
 
 
-def _clinical_samples(con, study: Study) -> None:
-    """2. clinical sample table (or the MAF's samples alone) -> temp table clin_s."""
-    import duckdb
+def _write_mutations(con: Connection, study: Study, path: str) -> None:
+    b = Bind()
+    union = "\nUNION ALL\n".join(_mutation_select(t, b) for t in study.mutations)
+    try:
+        con.execute(f"""COPY (
+SELECT sample_id, hugo, chrom, start_pos, end_pos, ref, alt, variant_class, variant_type, protein_change,
+  TRY_CAST(nullif(regexp_extract(protein_change, '^p\\.[^0-9]*([0-9]+)', 1), '') AS INTEGER) AS aa_pos,
+  build, CASE WHEN hugo = 'ERBB2' THEN {_VARIANT_KEY} END AS variant_key, pos_invalid, source_file
+FROM ({union})) TO {b(path)} (FORMAT parquet, COMPRESSION zstd)""", b.values)
+    except duckdb.Error as exc:       # name the file, line and column (slow path, errors only)
+        for t in study.mutations:
+            located = locate_problem(t)
+            if located is not None:
+                raise located from exc
+        raise _duckdb_error(study.mutations[0], exc) from exc
 
+
+def _raise_bad_mutation_rows(t: TableFile, bad_pos: int, no_sample: int) -> None:
+    """The first MAF line with a non-integer Start_Position or an empty sample (slow path)."""
+    if bad_pos:
+        col = t.column("Start_Position", "Start_position")
+        bad = _find_bad_lines(t, col, _is_int_or_empty) if col else []
+        if bad:
+            raise StudyFileError(t.path, f"Start_Position is not an integer: {bad[0][1]!r} "
+                                 f"({bad_pos} such row(s))", bad[0][0], column=col)
+    if no_sample:
+        col = t.column("Tumor_Sample_Barcode")
+        bad = _find_bad_lines(t, col, lambda v: v != "") if col else []
+        if bad:
+            raise StudyFileError(t.path, f"empty Tumor_Sample_Barcode ({no_sample} row(s))", bad[0][0],
+                                 column=col)
+
+
+def _clinical_samples(con: Connection, study: Study) -> None:
+    """2. clinical sample table (or the MAF's samples alone) -> temp table clin_s."""
     cs = study.clinical_sample
     if cs is None:
         con.execute("CREATE TEMP TABLE clin_s (sample_id VARCHAR, patient_id VARCHAR, histology VARCHAR)")
         return
     sid = cs.column("SAMPLE_ID", "Tumor_Sample_Barcode")
+    if sid is None:
+        raise StudyFileError(cs.path, "the clinical sample file has no SAMPLE_ID column", cs.header_line)
     pid = cs.column("PATIENT_ID")
     hist = cs.column(*HISTOLOGY)
-    try:
-        con.execute(f"""CREATE TEMP TABLE clin_s AS SELECT trim({_q(sid)}) AS sample_id,
-  {('trim(' + _q(pid) + ')') if pid else 'trim(' + _q(sid) + ')'} AS patient_id,
-  {_na(_q(hist)) if hist else 'NULL'} AS histology FROM {_read(cs)}""")
-    except duckdb.Error as exc:
-        raise _duckdb_error(cs, exc) from exc
-    _check_unique(con, cs, sid, f"(SELECT sample_id AS {_q(sid)} FROM clin_s)")
+    b = Bind()
+    _execute(con, cs, f"""CREATE TEMP TABLE clin_s AS SELECT trim({_q(sid)}) AS sample_id,
+  trim({_q(pid or sid)}) AS patient_id,
+  {_na(_q(hist)) if hist else 'NULL'} AS histology FROM {_read(cs, b)}""", b)
+    _check_unique(con, cs, sid, f"(SELECT sample_id AS {_q(sid)} FROM clin_s)", Bind())
 
 
-def _profiles(con, study: Study, warnings: list[str]) -> tuple[str | None, bool]:
+def _profiles(con: Connection, study: Study, warnings: list[str]) -> tuple[str | None, bool]:
     """3. panel / case-list / '#sequenced_samples' / copy-number temp tables. Returns the gene panel
     matrix's CNA column (or None) and whether a '#sequenced_samples:' line was read."""
-    import duckdb
-
-    panel_rows: list[tuple] = []
-    matrix = study.gene_panel_matrix
-    ccol = None
-    if matrix is not None:
-        mcol = matrix.column("mutations")
-        svcol = matrix.column("structural_variants", "fusion")
-        ccol = matrix.column(*CNA_MATRIX_COLUMNS)
-        if mcol is None:
-            raise StudyFileError(matrix.path, "gene panel matrix has no 'mutations' column", matrix.header_line)
-        try:
-            con.execute(f"""CREATE TEMP TABLE matrix AS SELECT trim({_q(matrix.column('SAMPLE_ID'))}) AS sample_id,
-  upper({_na(_q(mcol))}) AS panel_id, {(_na(_q(svcol)) + ' IS NOT NULL') if svcol else 'NULL'} AS sv_profiled,
-  upper({_na(_q(ccol)) if ccol else 'NULL'}) AS cna_panel_id
-  FROM {_read(matrix)}""")
-        except duckdb.Error as exc:
-            raise _duckdb_error(matrix, exc) from exc
-        for (pid_,) in con.execute("SELECT panel_id FROM matrix WHERE panel_id IS NOT NULL UNION "
-                                   "SELECT cna_panel_id FROM matrix WHERE cna_panel_id IS NOT NULL "
-                                   "ORDER BY 1").fetchall():
-            genes = study.gene_panels.get(pid_)
-            if genes is None and pid_ not in WHOLE_EXOME_IDS:
-                line = _find_bad_lines(matrix, mcol, lambda v: v.upper() != pid_, 1)
-                if not line and ccol:
-                    line = _find_bad_lines(matrix, ccol, lambda v: v.upper() != pid_, 1)
-                raise StudyFileError(matrix.path, f"gene panel {pid_!r} is used but no gene panel file "
-                                     "defines it (data_gene_panel_*.txt or gene_panels/*.txt)",
-                                     line[0][0] if line else None)
-            panel_rows.append((pid_, genes is None, *[genes is None or g in genes for g in GENES]))
-    else:
-        con.execute("CREATE TEMP TABLE matrix (sample_id VARCHAR, panel_id VARCHAR, sv_profiled BOOLEAN, "
-                    "cna_panel_id VARCHAR)")
+    ccol, panel_rows = _gene_panel_matrix(con, study)
     gcols = ", ".join(f"g_{g.lower()} BOOLEAN" for g in GENES)
     con.execute(f"CREATE TEMP TABLE panel_flags (panel_id VARCHAR, whole BOOLEAN, {gcols})")
     if panel_rows:
@@ -362,7 +356,45 @@ def _profiles(con, study: Study, warnings: list[str]) -> tuple[str | None, bool]
     return ccol, sequenced is not None
 
 
-def _copy_samples(con, study: Study, mut: str, path: str, ccol: str | None, has_seq: bool) -> None:
+def _gene_panel_matrix(con: Connection, study: Study) -> tuple[str | None, list[tuple]]:
+    """Temp table ``matrix`` (sample -> mutation / CNA panel, fusions profiled); returns the matrix's
+    CNA column (or None) and one row of gene flags per panel used."""
+    matrix = study.gene_panel_matrix
+    if matrix is None:
+        con.execute("CREATE TEMP TABLE matrix (sample_id VARCHAR, panel_id VARCHAR, sv_profiled BOOLEAN, "
+                    "cna_panel_id VARCHAR)")
+        return None, []
+    mcol = matrix.column("mutations")
+    svcol = matrix.column("structural_variants", "fusion")
+    ccol = matrix.column(*CNA_MATRIX_COLUMNS)
+    if mcol is None:
+        raise StudyFileError(matrix.path, "gene panel matrix has no 'mutations' column", matrix.header_line)
+    sid = matrix.column("SAMPLE_ID")
+    if sid is None:
+        raise StudyFileError(matrix.path, "gene panel matrix has no 'SAMPLE_ID' column", matrix.header_line)
+    b = Bind()
+    _execute(con, matrix, f"""CREATE TEMP TABLE matrix AS SELECT trim({_q(sid)}) AS sample_id,
+  upper({_na(_q(mcol))}) AS panel_id, {(_na(_q(svcol)) + ' IS NOT NULL') if svcol else 'NULL'} AS sv_profiled,
+  upper({_na(_q(ccol)) if ccol else 'NULL'}) AS cna_panel_id
+  FROM {_read(matrix, b)}""", b)
+    panel_rows: list[tuple] = []
+    for (pid_,) in con.execute("SELECT panel_id FROM matrix WHERE panel_id IS NOT NULL UNION "
+                               "SELECT cna_panel_id FROM matrix WHERE cna_panel_id IS NOT NULL "
+                               "ORDER BY 1").fetchall():
+        genes = study.gene_panels.get(pid_)
+        if genes is None and pid_ not in WHOLE_EXOME_IDS:
+            line = _find_bad_lines(matrix, mcol, lambda v: v.upper() != pid_, 1)
+            if not line and ccol:
+                line = _find_bad_lines(matrix, ccol, lambda v: v.upper() != pid_, 1)
+            raise StudyFileError(matrix.path, f"gene panel {pid_!r} is used but no gene panel file "
+                                 "defines it (data_gene_panel_*.txt or gene_panels/*.txt)",
+                                 line[0][0] if line else None)
+        panel_rows.append((pid_, genes is None, *[genes is None or g in genes for g in GENES]))
+    return ccol, panel_rows
+
+
+def _copy_samples(con: Connection, study: Study, mutations: str, path: str, ccol: str | None,
+                  has_seq: bool) -> None:
     has_matrix = str(study.gene_panel_matrix is not None).upper()
     has_cases = str(study.sequenced_case_list is not None).upper()
     has_seq_s = str(has_seq).upper()
@@ -381,8 +413,9 @@ def _copy_samples(con, study: Study, mut: str, path: str, ccol: str | None, has_
         f"ELSE {base_profiled} END AS p_{g.lower()}" for g in GENES)
     sv_profiled = (f"{str(study.sv is not None).upper()} AND CASE WHEN m.sv_profiled IS NOT NULL THEN m.sv_profiled "
                    f"ELSE {base_profiled} END")
+    b = Bind()
     con.execute(f"""COPY (
-WITH ms AS (SELECT DISTINCT sample_id FROM {mut}),
+WITH ms AS (SELECT DISTINCT sample_id FROM {_parquet(mutations, b)}),
 ids AS (SELECT sample_id FROM clin_s UNION SELECT sample_id FROM ms UNION SELECT sample_id FROM cna
         UNION SELECT sample_id FROM seq_line),
 alls AS (SELECT ids.sample_id, coalesce(c.patient_id, ids.sample_id) AS patient_id,
@@ -402,7 +435,7 @@ LEFT JOIN panel_flags pc ON pc.panel_id = m.cna_panel_id
 LEFT JOIN case_list cl ON cl.sample_id = s.sample_id
 LEFT JOIN seq_line sq ON sq.sample_id = s.sample_id
 LEFT JOIN cna cn ON cn.sample_id = s.sample_id
-) TO {_lit(path)} (FORMAT parquet)""")
+) TO {b(path)} (FORMAT parquet)""", b.values)
 
 
 _SQL_TYPES = {"sex": "VARCHAR", "age": "DOUBLE", "smoking": "VARCHAR", "stage": "VARCHAR", "os_months": "DOUBLE",
@@ -435,78 +468,132 @@ def _clinical_columns(study: Study, chosen: dict[str, tuple[str, TableFile, str]
     return {"not_understood": not_understood, "not_used": not_used}
 
 
-def _copy_patients(con, study: Study, samples_path: str, path: str, warnings: list[str]) -> dict:
+def _copy_patients(con: Connection, study: Study, samples_path: str, path: str, warnings: list[str]) -> dict:
     """4. patients: each attribute from the patient file, else the sample file; values read in Python
     (attributes.py) from the distinct raw values, so every value not understood is counted and listed."""
-    import duckdb
-
-    cs, cp = study.clinical_sample, study.clinical_patient
+    cp = study.clinical_patient
     if cp is not None:
-        pcol = cp.column("PATIENT_ID")
-        try:
-            _check_unique(con, cp, pcol, f"(SELECT trim({_q(pcol)}) AS {_q(pcol)} FROM {_read(cp)})")
-        except duckdb.Error as exc:
-            raise _duckdb_error(cp, exc) from exc
+        _check_patient_ids(con, cp)
     chosen = {a.key: w for a in ATTRIBUTES if (w := _attr(study, a.synonyms)) is not None}
+    _raw_patients(con, study, chosen, samples_path)
+    if cp is not None:
+        _warn_patients_without_row(con, cp, samples_path, warnings)
+    report: dict = {"attributes": {a.key: _attribute_map(con, a, chosen, warnings) for a in ATTRIBUTES}}
+    endpoint = _survival_endpoint(con, warnings)
+    _write_patients(con, endpoint, path)
+    report.update(_clinical_columns(study, chosen))
+    report["survival_endpoint"] = endpoint
+    if report["not_understood"]:
+        warnings.append(f"{len(report['not_understood'])} clinical column(s) not understood (not used): "
+                        + ", ".join(d["column"] for d in report["not_understood"][:12])
+                        + (" ..." if len(report["not_understood"]) > 12 else ""))
+    return report
+
+
+def _patient_id(t: TableFile) -> str:
+    pcol = t.column("PATIENT_ID")
+    if pcol is None:
+        raise StudyFileError(t.path, "the clinical patient file has no PATIENT_ID column", t.header_line)
+    return pcol
+
+
+def _check_patient_ids(con: Connection, cp: TableFile) -> None:
+    pcol = _patient_id(cp)
+    b = Bind()
+    _check_unique(con, cp, pcol, f"(SELECT trim({_q(pcol)}) AS {_q(pcol)} FROM {_read(cp, b)})", b)
+
+
+def _patients_of(cp: TableFile | None, b: Bind) -> str:
+    """The patient file as relation ``p`` keyed by ``her2scope_pid``."""
+    if cp is None:
+        return "(SELECT NULL AS her2scope_pid) p"
+    return f"(SELECT trim({_q(_patient_id(cp))}) AS her2scope_pid, * FROM {_read(cp, b)}) p"
+
+
+def _samples_of(cs: TableFile | None, b: Bind) -> str:
+    """The sample file as relation ``s`` keyed by its patient (or, without PATIENT_ID, sample) id."""
+    if cs is None:
+        return "(SELECT NULL AS her2scope_pid) s"
+    key = cs.column("PATIENT_ID") or cs.column("SAMPLE_ID", "Tumor_Sample_Barcode")
+    if key is None:
+        raise StudyFileError(cs.path, "the clinical sample file has no SAMPLE_ID column", cs.header_line)
+    return f"(SELECT trim({_q(key)}) AS her2scope_pid, * FROM {_read(cs, b)}) s"
+
+
+def _raw_patients(con: Connection, study: Study, chosen: Chosen, samples_path: str) -> None:
+    """Temp table ``praw``: per patient, the raw text of each attribute (``raw_<key>``)."""
     raw_cols = ",\n  ".join(f"min({_na(f'{chosen[a.key][0]}.{_q(chosen[a.key][2])}')}) AS raw_{a.key}"
                             if a.key in chosen else f"NULL::VARCHAR AS raw_{a.key}" for a in ATTRIBUTES)
-    srel = (f"(SELECT trim({_q(cs.column('PATIENT_ID') or cs.column('SAMPLE_ID', 'Tumor_Sample_Barcode'))}) AS "
-            f"her2scope_pid, * FROM {_read(cs)}) s") if cs is not None else "(SELECT NULL AS her2scope_pid) s"
-    prel = (f"(SELECT trim({_q(cp.column('PATIENT_ID'))}) AS her2scope_pid, * FROM {_read(cp)}) p"
-            if cp is not None else "(SELECT NULL AS her2scope_pid) p")
-    try:
-        con.execute(f"""CREATE TEMP TABLE praw AS
+    b = Bind()
+    patients_sql = _patients_of(study.clinical_patient, b)
+    samples_sql = _samples_of(study.clinical_sample, b)
+    _execute(con, study.clinical_patient or study.clinical_sample, f"""CREATE TEMP TABLE praw AS
 SELECT ids.patient_id,
   {raw_cols}
-FROM (SELECT DISTINCT patient_id FROM read_parquet({_lit(samples_path)})) ids
-LEFT JOIN {prel} ON p.her2scope_pid = ids.patient_id LEFT JOIN {srel} ON s.her2scope_pid = ids.patient_id
-GROUP BY ids.patient_id""")
-    except duckdb.Error as exc:
-        raise _duckdb_error(cp or cs, exc) from exc
-    if cp is not None:
-        # A patient absent from the patient file has every patient attribute unknown: said, not silent.
-        (orphans,) = con.execute(f"""SELECT count(*) FROM (SELECT DISTINCT patient_id
-FROM read_parquet({_lit(samples_path)})) ids ANTI JOIN {prel} ON p.her2scope_pid = ids.patient_id""").fetchone()
-        if orphans:
-            warnings.append(f"{orphans} patient(s) of the samples have no row in {cp.path.name}: their patient "
-                            "attributes (stage, smoking, survival ...) are unknown")
-    report: dict = {"attributes": {}}
-    for a in ATTRIBUTES:
-        con.execute(f"CREATE TEMP TABLE map_{a.key} (raw VARCHAR, val {_SQL_TYPES[a.key]})")
-        if a.key not in chosen:
-            report["attributes"][a.key] = None
-            continue
-        rows, unknown = [], {}
-        counts = con.execute(f"SELECT raw_{a.key}, count(*) FROM praw WHERE raw_{a.key} IS NOT NULL "
-                             "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
-        for raw, n in counts:
-            value, ok = read_value(a, raw)
-            if ok:
-                rows.append((raw, value))
-            else:
-                unknown[raw] = n
-        if rows:
-            con.executemany(f"INSERT INTO map_{a.key} VALUES (?, ?)", rows)
-        _, t, c = chosen[a.key]
-        report["attributes"][a.key] = {"file": t.path.name, "column": c,
-                                       "patients_with_value": sum(n for raw, n in counts if raw not in unknown),
-                                       "unrecognised_values": unknown}
-        if unknown:
-            shown = ", ".join(f"{k!r} ({v})" for k, v in list(unknown.items())[:8])
-            warnings.append(f"{t.path.name} {c}: {sum(unknown.values())} patient(s) with a {a.key} value not "
-                            f"understood, read as unknown: {shown}")
-    os_n, pfs_n = con.execute(
+FROM (SELECT DISTINCT patient_id FROM {_parquet(samples_path, b)}) ids
+LEFT JOIN {patients_sql} ON p.her2scope_pid = ids.patient_id LEFT JOIN {samples_sql} ON s.her2scope_pid = ids.patient_id
+GROUP BY ids.patient_id""", b)
+
+
+def _warn_patients_without_row(con: Connection, cp: TableFile, samples_path: str, warnings: list[str]) -> None:
+    """A patient absent from the patient file has every patient attribute unknown: said, not silent."""
+    b = Bind()
+    row = _execute(con, cp, f"""SELECT count(*) FROM (SELECT DISTINCT patient_id
+FROM {_parquet(samples_path, b)}) ids ANTI JOIN {_patients_of(cp, b)} ON p.her2scope_pid = ids.patient_id""",
+                   b).fetchone()
+    if row and row[0]:
+        warnings.append(f"{row[0]} patient(s) of the samples have no row in {cp.path.name}: their patient "
+                        "attributes (stage, smoking, survival ...) are unknown")
+
+
+def _attribute_map(con: Connection, a: Attribute, chosen: Chosen, warnings: list[str]) -> dict | None:
+    """Temp table ``map_<key>`` (raw text -> value) for one attribute, read in Python from its
+    distinct raw values; returns where it was read from and the values not understood."""
+    con.execute(f"CREATE TEMP TABLE map_{a.key} (raw VARCHAR, val {_SQL_TYPES[a.key]})")
+    if a.key not in chosen:
+        return None
+    rows, unknown = [], {}
+    counts = con.execute(f"SELECT raw_{a.key}, count(*) FROM praw WHERE raw_{a.key} IS NOT NULL "
+                         "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    for raw, n in counts:
+        value, ok = read_value(a, raw)
+        if ok:
+            rows.append((raw, value))
+        else:
+            unknown[raw] = n
+    if rows:
+        con.executemany(f"INSERT INTO map_{a.key} VALUES (?, ?)", rows)
+    _, t, c = chosen[a.key]
+    if unknown:
+        shown = ", ".join(f"{k!r} ({v})" for k, v in list(unknown.items())[:8])
+        warnings.append(f"{t.path.name} {c}: {sum(unknown.values())} patient(s) with a {a.key} value not "
+                        f"understood, read as unknown: {shown}")
+    return {"file": t.path.name, "column": c,
+            "patients_with_value": sum(n for raw, n in counts if raw not in unknown),
+            "unrecognised_values": unknown}
+
+
+def _survival_endpoint(con: Connection, warnings: list[str]) -> str | None:
+    """OS when any patient has it, else PFS (said in a warning), else None."""
+    row = con.execute(
         "SELECT count(*) FILTER (WHERE o.val IS NOT NULL AND os.val IS NOT NULL), "
         "count(*) FILTER (WHERE f.val IS NOT NULL AND fs.val IS NOT NULL) FROM praw "
         "LEFT JOIN map_os_months o ON o.raw = raw_os_months LEFT JOIN map_os_status os ON os.raw = raw_os_status "
         "LEFT JOIN map_pfs_months f ON f.raw = raw_pfs_months LEFT JOIN map_pfs_status fs ON fs.raw = raw_pfs_status"
     ).fetchone()
+    assert row is not None        # an aggregate has one row
+    os_n, pfs_n = row
     endpoint = "OS" if os_n else "PFS" if pfs_n else None
     if endpoint == "PFS":
         warnings.append(f"no overall survival (OS_MONTHS + OS_STATUS) in the study: survival analyses use "
                         f"progression-free survival (PFS, {pfs_n} patient(s))")
-    surv = {"OS": ("m_os_months", "m_os_status"), "PFS": ("m_pfs_months", "m_pfs_status")}.get(endpoint)
+    return endpoint
+
+
+def _write_patients(con: Connection, endpoint: str | None, path: str) -> None:
+    surv = {"OS": ("m_os_months", "m_os_status"), "PFS": ("m_pfs_months", "m_pfs_status")}.get(endpoint or "")
     joins = "\n".join(f"LEFT JOIN map_{a.key} m_{a.key} ON m_{a.key}.raw = praw.raw_{a.key}" for a in ATTRIBUTES)
+    b = Bind()
     con.execute(f"""COPY (
 SELECT praw.patient_id, m_sex.val AS sex, m_age.val AS age, m_smoking.val AS smoking_group,
   raw_smoking AS smoking_raw, m_stage.val AS stage_group, raw_stage AS stage_raw,
@@ -516,14 +603,41 @@ SELECT praw.patient_id, m_sex.val AS sex, m_age.val AS age, m_smoking.val AS smo
   {f'{surv[1]}.val' if surv else 'NULL::INTEGER'} AS surv_event,
   m_brain.val AS brain_met
 FROM praw
-{joins}) TO {_lit(path)} (FORMAT parquet)""")
-    report.update(_clinical_columns(study, chosen))
-    report["survival_endpoint"] = endpoint
-    if report["not_understood"]:
-        warnings.append(f"{len(report['not_understood'])} clinical column(s) not understood (not used): "
-                        + ", ".join(d["column"] for d in report["not_understood"][:12])
-                        + (" ..." if len(report["not_understood"]) > 12 else ""))
-    return report
+{joins}) TO {b(path)} (FORMAT parquet)""", b.values)
+
+
+def _copy_sv(con: Connection, study: Study, path: str) -> None:
+    """5. structural variants (fusions); an empty table without an SV file."""
+    t = study.sv
+    b = Bind()
+    if t is None:
+        con.execute("COPY (SELECT NULL::VARCHAR AS sample_id, NULL::VARCHAR AS gene1, NULL::VARCHAR AS gene2 "
+                    f"WHERE false) TO {b(path)} (FORMAT parquet)", b.values)
+        return
+    _execute(con, t, f"""COPY (SELECT trim({_col(t, 'Sample_Id')}) AS sample_id,
+  upper(trim({_col(t, 'Site1_Hugo_Symbol')})) AS gene1, upper(trim({_col(t, 'Site2_Hugo_Symbol')})) AS gene2
+  FROM {_read(t, b)}) TO {b(path)} (FORMAT parquet)""", b)
+
+
+_SAMPLE_COUNTS = {
+    "samples": "count(*)", "in_maf": "count(*) FILTER (WHERE in_maf)",
+    "in_clinical": "count(*) FILTER (WHERE in_clinical)", "profiled_erbb2": "count(*) FILTER (WHERE p_erbb2)",
+    "maf_samples_unprofiled": "count(*) FILTER (WHERE in_maf AND NOT p_erbb2)",
+    "clinical_only": "count(*) FILTER (WHERE in_clinical AND NOT in_maf)",
+    "in_cna": "count(*) FILTER (WHERE in_cna)", "profiled_cna_erbb2": "count(*) FILTER (WHERE p_cna_erbb2)",
+    "maf_without_clinical": "count(*) FILTER (WHERE in_maf AND NOT in_clinical)",
+    "cna_only": "count(*) FILTER (WHERE in_cna AND NOT in_maf AND NOT in_clinical)",
+    "sequenced_without_calls": "count(*) FILTER (WHERE profile_source = 'sequenced_samples' AND p_erbb2 "
+                               "AND NOT in_maf)",
+}
+
+
+def _sample_counts(con: Connection, samples_path: str) -> dict[str, int]:
+    b = Bind()
+    row = con.execute(f"SELECT {', '.join(_SAMPLE_COUNTS.values())} FROM {_parquet(samples_path, b)}",
+                      b.values).fetchone()
+    assert row is not None        # an aggregate has one row
+    return dict(zip(_SAMPLE_COUNTS, row))
 
 
 def import_study(study: Study, out: Path, *, threads: int | None = None,
@@ -537,51 +651,37 @@ def import_study(study: Study, out: Path, *, threads: int | None = None,
     p = {name: str(out / f"{name}.parquet") for name in ("mutations", "samples", "patients", "sv")}
 
     n_rows = _copy_mutations(con, study, p["mutations"], warnings)
-    mut = f"read_parquet({_lit(p['mutations'])})"
     _clinical_samples(con, study)
     ccol, has_seq = _profiles(con, study, warnings)
-    _copy_samples(con, study, mut, p["samples"], ccol, has_seq)
+    _copy_samples(con, study, p["mutations"], p["samples"], ccol, has_seq)
     clinical = _copy_patients(con, study, p["samples"], p["patients"], warnings)
-
-    # 5. structural variants (fusions).
-    if study.sv is not None:
-        import duckdb
-
-        t = study.sv
-        try:
-            con.execute(f"""COPY (SELECT trim({_col(t, 'Sample_Id')}) AS sample_id,
-  upper(trim({_col(t, 'Site1_Hugo_Symbol')})) AS gene1, upper(trim({_col(t, 'Site2_Hugo_Symbol')})) AS gene2
-  FROM {_read(t)}) TO {_lit(p['sv'])} (FORMAT parquet)""")
-        except duckdb.Error as exc:
-            raise _duckdb_error(t, exc) from exc
-    else:
-        con.execute(f"COPY (SELECT NULL::VARCHAR AS sample_id, NULL::VARCHAR AS gene1, NULL::VARCHAR AS gene2 "
-                    f"WHERE false) TO {_lit(p['sv'])} (FORMAT parquet)")
-
-    counts = dict(zip(("samples", "in_maf", "in_clinical", "profiled_erbb2", "maf_samples_unprofiled",
-                       "clinical_only", "in_cna", "profiled_cna_erbb2", "maf_without_clinical",
-                       "cna_only", "sequenced_without_calls"), con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE in_maf), count(*) FILTER (WHERE in_clinical), "
-        f"count(*) FILTER (WHERE p_erbb2), count(*) FILTER (WHERE in_maf AND NOT p_erbb2), "
-        f"count(*) FILTER (WHERE in_clinical AND NOT in_maf), count(*) FILTER (WHERE in_cna), "
-        f"count(*) FILTER (WHERE p_cna_erbb2), count(*) FILTER (WHERE in_maf AND NOT in_clinical), "
-        f"count(*) FILTER (WHERE in_cna AND NOT in_maf AND NOT in_clinical), "
-        f"count(*) FILTER (WHERE profile_source = 'sequenced_samples' AND p_erbb2 AND NOT in_maf) "
-        f"FROM read_parquet({_lit(p['samples'])})").fetchone()))
+    _copy_sv(con, study, p["sv"])
+    counts = _sample_counts(con, p["samples"])
     counts["mutation_rows"] = n_rows
     _count_warnings(study, counts, has_seq, warnings)
     con.close()
     shutil.rmtree(tmp, ignore_errors=True)
-    manifest = {
+    manifest = _manifest(study, counts, warnings, clinical, has_seq)
+    manifest["import_seconds"] = round(time.perf_counter() - t0, 3)
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest
+
+
+def _file_name(t: TableFile | None) -> str | None:
+    return t.path.name if t is not None else None
+
+
+def _manifest(study: Study, counts: dict, warnings: list[str], clinical: dict, has_seq: bool) -> dict:
+    return {
         "schema_version": SCHEMA_VERSION, "study": study.name, "kind": study.kind, "root": str(study.root),
         "files": {"mutations": [t.path.name for t in study.mutations],
-                  "clinical_sample": study.clinical_sample.path.name if study.clinical_sample else None,
-                  "clinical_patient": study.clinical_patient.path.name if study.clinical_patient else None,
-                  "gene_panel_matrix": study.gene_panel_matrix.path.name if study.gene_panel_matrix else None,
+                  "clinical_sample": _file_name(study.clinical_sample),
+                  "clinical_patient": _file_name(study.clinical_patient),
+                  "gene_panel_matrix": _file_name(study.gene_panel_matrix),
                   "sequenced_case_list": study.sequenced_case_list is not None,
                   "sequenced_samples_line": has_seq,
-                  "sv": study.sv.path.name if study.sv else None,
-                  "cna": study.cna.path.name if study.cna else None},
+                  "sv": _file_name(study.sv),
+                  "cna": _file_name(study.cna)},
         "files_used": [{"role": f.role, "file": f.name, "found_by": f.found_by} for f in study.files],
         "files_not_read": [{"file": name, "why": why} for name, why in study.ignored],
         "meta": study.meta, "counts": counts, "warnings": warnings,
@@ -590,10 +690,7 @@ def import_study(study: Study, out: Path, *, threads: int | None = None,
                        for k, v in clinical["attributes"].items()},
         "definitions": {"activating": ACTIVATING_DEFINITION, "profiled": PROFILED_DEFINITION,
                         "amplification": AMPLIFICATION_DEFINITION, "cna_profiled": CNA_PROFILED_DEFINITION},
-        "import_seconds": round(time.perf_counter() - t0, 3),
     }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return manifest
 
 
 def _count_warnings(study: Study, counts: dict, has_seq: bool, warnings: list[str]) -> None:

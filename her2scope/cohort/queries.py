@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .drivers import ALL, COMUTATION, DRIVERS, ONCOGENIC_DRIVERS, fusion_event_columns, mutation_event_columns
+from .sql import in_list, literal
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Query:
 _mut = [d for d in ALL if d.kind == "mutation"]
 _fus = [d for d in ALL if d.kind == "fusion"]
 _genes = sorted({g for d in ALL for g in d.genes} | {"ERBB2"})
-_in_genes = "(" + ", ".join(f"'{g}'" for g in _genes) + ")"
+_in_genes = in_list(_genes)
 
 
 def _flag(d) -> str:
@@ -117,7 +118,7 @@ FROM sample_flags WHERE her2 IS NOT NULL""")
 
 _DIMS = ("histology", "sex", "smoking", "stage", "age_band")
 PREVALENCE_BY = Query("prevalence_by", "\nUNION ALL\n".join(
-    f"SELECT '{d}' AS dimension, {d} AS level, count(*) AS profiled, sum(her2) AS mutant "
+    f"SELECT {literal(d)} AS dimension, {d} AS level, count(*) AS profiled, sum(her2) AS mutant "
     f"FROM sample_flags WHERE her2 IS NOT NULL GROUP BY {d}" for d in _DIMS)
     + "\nORDER BY dimension, level")
 
@@ -135,7 +136,7 @@ SELECT count(*) AS cna_profiled,
 FROM sample_flags WHERE her2_amp IS NOT NULL""")
 
 AMPLIFICATION_BY = Query("amplification_by", "\nUNION ALL\n".join(
-    f"SELECT '{d}' AS dimension, {d} AS level, count(*) AS profiled, sum(her2_amp) AS amplified "
+    f"SELECT {literal(d)} AS dimension, {d} AS level, count(*) AS profiled, sum(her2_amp) AS amplified "
     f"FROM sample_flags WHERE her2_amp IS NOT NULL GROUP BY {d}" for d in _DIMS)
     + "\nORDER BY dimension, level")
 
@@ -177,7 +178,7 @@ WHERE m.hugo = 'ERBB2'
 ORDER BY 1, 5, 6, 7, 9""")
 
 COMUT = Query("comutation", "\nUNION ALL\n".join(
-    f"SELECT '{d.label}' AS gene, '{d.key}' AS key, "
+    f"SELECT {literal(d.label)} AS gene, {literal(d.key)} AS key, "
     f"sum(CASE WHEN her2 = 1 AND {d.key} = 1 THEN 1 ELSE 0 END) AS both_altered, "
     f"sum(CASE WHEN her2 = 1 AND {d.key} = 0 THEN 1 ELSE 0 END) AS her2_only, "
     f"sum(CASE WHEN her2 = 0 AND {d.key} = 1 THEN 1 ELSE 0 END) AS other_only, "
