@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import CorruptFileError
@@ -97,32 +97,36 @@ def is_bgzf(head: bytes) -> bool:
     return False
 
 
+Searched = tuple[bytes, object]   # an inflated block's text and what ``search`` found in it
+
+
 def _inflate_batch(path: str, raw: Sequence[tuple[int, bytes | memoryview, bool]],
-                   error: BaseException | None,
-                   ) -> tuple[list[bytes], BaseException | None]:
-    """Inflate one batch of compressed blocks ``(file offset, bytes, complete)`` in order.  A
-    damaged block ends the batch with its error (the blocks before it are kept), as does the
-    error met while reading the batch (``error``)."""
+                   error: BaseException | None, search: Callable[[bytes], object] | None,
+                   ) -> tuple[list[Searched], BaseException | None]:
+    """Inflate one batch of compressed blocks ``(file offset, bytes, complete)`` in order and run
+    ``search`` on each text (None: not searched).  A damaged block ends the batch with its error
+    (the blocks before it are kept), as does the error met while reading the batch (``error``).
+
+    Searching here, right after inflating, reads the text while it is still in the CPU cache,
+    and spares the caller's thread, which would otherwise do all the searching alone."""
     from isal import isal_zlib
 
-    out: list[bytes] = []
+    out: list[Searched] = []
     for offset, data, complete in raw:
         if not complete:
             # A cut-off last block: keep what inflates before the cut (the caller uses whole
             # lines only); ``error`` reports the truncation.
             try:
-                partial = isal_zlib.decompressobj(31).decompress(data)
+                text = isal_zlib.decompressobj(31).decompress(data)
             except isal_zlib.error:  # type: ignore[misc]  # isal's stub: an instance
-                partial = b""
-            if partial:
-                out.append(partial)
-            continue
-        try:
-            text = isal_zlib.decompress(data, 31)
-        except isal_zlib.error as exc:  # type: ignore[misc]  # isal's stub: an instance
-            return out, CorruptFileError(f"{path}: damaged BGZF block at byte {offset}: {exc}")
+                text = b""
+        else:
+            try:
+                text = isal_zlib.decompress(data, 31)
+            except isal_zlib.error as exc:  # type: ignore[misc]  # isal's stub: an instance
+                return out, CorruptFileError(f"{path}: damaged BGZF block at byte {offset}: {exc}")
         if text:
-            out.append(text)
+            out.append((text, None if search is None else search(text)))
     return out, error
 
 
@@ -133,8 +137,8 @@ class BgzfReader:
     before it are handed over first, then the error is raised (a generic gzip reader
     decompresses ahead and loses what precedes the damage).  Blocks are independent: the
     caller's thread reads the compressed batches (cheap, in file order) and ``workers`` threads
-    inflate them (ISA-L releases the GIL while inflating) while the caller scans the batches
-    already done; batches are handed over in file order.  ``read1()`` returns one block's text.
+    inflate them (ISA-L releases the GIL while inflating) and, once ``blocks(search)`` is called,
+    search them too; batches are handed over in file order.  ``read1()`` returns one block's text.
     """
 
     _BATCH = 16          # blocks per worker task at most (~1 MB of text); the first are small
@@ -148,14 +152,15 @@ class BgzfReader:
         self._fh = open(path, "rb")
         self._offset = 0
         self._raw, self._pos = memoryview(b""), 0   # compressed bytes read ahead, next one
-        # One core is left to the caller's thread (it scans what is inflated), the others inflate.
-        self._workers = workers or max(1, min(4, (os.cpu_count() or 1) - 1))
+        # Every core inflates: the caller's thread mostly waits (the workers search the blocks).
+        self._workers = workers or max(1, min(4, os.cpu_count() or 1))
         self._pool = ThreadPoolExecutor(max_workers=self._workers)
         self._batch = 1   # a caller that only reads the header should not wait for megabytes
-        self._inflight: deque[Future[tuple[list[bytes], BaseException | None]]] = deque()
+        self._inflight: deque[Future[tuple[list[Searched], BaseException | None]]] = deque()
+        self._search: Callable[[bytes], object] | None = None
         self._eof = False
         self._ended_with_eof_marker = False
-        self._ready: list[bytes] = []
+        self._ready: list[Searched] = []   # handed-over batch, reversed (next block last)
         self._error: BaseException | None = None
         self._done = False
         self._fill()
@@ -166,7 +171,7 @@ class BgzfReader:
         while not self._eof and len(self._inflight) <= self._workers:
             raw, error, eof = self._read_raw(self._batch)
             self._eof = eof
-            self._inflight.append(self._pool.submit(_inflate_batch, self._path, raw, error))
+            self._inflight.append(self._pool.submit(_inflate_batch, self._path, raw, error, self._search))
             self._batch = min(self._batch * 4, self._BATCH)
 
     def _read_raw(self, blocks: int) -> tuple[list[tuple[int, memoryview, bool]],
@@ -211,13 +216,14 @@ class BgzfReader:
             self._pos = 0
         return min(size, len(self._raw) - self._pos)
 
-    def read1(self, size: int = -1) -> bytes:
+    def _next(self) -> Searched | None:
+        """The next block's text and search result (None: not searched); None at the end."""
         while not self._ready:
             if self._error is not None:
                 raise self._error
             if self._done or not self._inflight:
                 self._done = True
-                return b""
+                return None
             blocks, error = self._inflight.popleft().result()
             self._ready, self._error = blocks[::-1], error
             if error is not None:
@@ -227,11 +233,24 @@ class BgzfReader:
                 self._inflight.clear()
             else:
                 self._fill()
-        block = self._ready.pop()
-        if 0 <= size < len(block):
-            self._ready.append(block[size:])
-            block = block[:size]
-        return block
+        return self._ready.pop()
+
+    def read1(self, size: int = -1) -> bytes:
+        block = self._next()
+        if block is None:
+            return b""
+        text = block[0]
+        if 0 <= size < len(text):
+            self._ready.append((text[size:], None))
+            text = text[:size]
+        return text
+
+    def blocks(self, search: Callable[[bytes], object]) -> Iterator[Searched]:
+        """The rest of the text block by block, each with ``search(text)`` computed on a worker
+        thread (None for the blocks inflated before this call, and a block's unread rest)."""
+        self._search = search
+        while (block := self._next()) is not None:
+            yield block
 
     def read(self, size: int = -1) -> bytes:
         parts, total = [], 0

@@ -115,32 +115,63 @@ def candidate_regex(chrom_names: set[str], low: int, hi: int,
     return re.compile(b"\n(?:" + names + b")(?: |\t(?:" + far + near + b"(?![1-9][0-9]*\t)))")
 
 
+@dataclass(frozen=True, slots=True)
+class BlockHits:
+    """The ERBB2 candidates among one piece's whole lines: those after its first line end up to
+    its last (the line spanning two pieces is the caller's).  Found on a worker thread for BGZF."""
+    first: int                             # the piece's first "\n" (-1: none)
+    last: int                              # its last "\n"
+    lines: int                             # line ends after ``first`` up to ``last``
+    hits: tuple[tuple[int, str], ...]      # (line ends from ``first`` to its start, line)
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """``BlockHits`` of a piece (a picklable, thread-safe callable: a compiled regex and ints)."""
+    candidates: re.Pattern[bytes]
+    low: int
+    lo: int
+    hi: int
+
+    def __call__(self, piece: bytes) -> BlockHits:
+        first = piece.find(b"\n")
+        if first < 0:
+            return BlockHits(-1, -1, 0, ())
+        last = piece.rfind(b"\n")
+        if last == first:
+            return BlockHits(first, last, 0, ())
+        hits = tuple(_hits(piece, first, last + 1, self.candidates, self.low, self.lo, self.hi))
+        return BlockHits(first, last, piece.count(b"\n", first + 1, last + 1), hits)
+
+
 def scan(stream: ByteStream, rest: bytes, chrom_names: set[str], lo: int, hi: int, state: ScanState,
          errors: tuple[type[BaseException], ...]) -> Iterator[tuple[int, str]]:
     """Yield (data record number, line) for records on ``chrom_names`` with POS in
     [lo - MAX_REF_SPAN, hi]; ``lo``/``hi`` are 1-based.  A stream that fails mid-way stops
     the scan with ``state.truncated`` set; everything before the damage has been yielded.
 
-    Each piece the stream hands over (a BGZF block) is searched where it lies, never copied:
-    only the line that spans two pieces is joined (with the carry-over)."""
+    Each piece the stream hands over (a BGZF block) is searched where it lies, never copied
+    (for BGZF on the thread that inflated it): only the line that spans two pieces is joined
+    (with the carry-over) and searched here."""
     low = lo - MAX_REF_SPAN
     candidates = candidate_regex(chrom_names, low, hi, lo - MAX_SYMBOLIC_SPAN)
     low = lo - MAX_SYMBOLIC_SPAN   # what the regex lets through from further up is symbolic
+    search = _Search(candidates, low, lo, hi)
     carry = rest      # the unfinished last line of the data read so far
-    for piece in _pieces(stream, state, errors):
-        first = piece.find(b"\n")
-        if first < 0:
+    for piece, found in _pieces(stream, state, errors, search):
+        block = found if isinstance(found, BlockHits) else search(piece)
+        if block.first < 0:
             carry += piece
             continue
         # The line spanning the boundary (with any whole lines left in the carry), prefixed
         # with "\n" so its first line matches like the others.
-        head = b"".join((b"\n", carry, memoryview(piece)[:first + 1]))
+        head = b"".join((b"\n", carry, memoryview(piece)[:block.first + 1]))
         yield from _matches(head, 0, len(head), candidates, low, lo, hi, state)
-        last = piece.rfind(b"\n")
-        if last > first:
-            # The piece's own whole lines: the "\n" at ``first`` ends the line just searched.
-            yield from _matches(piece, first, last + 1, candidates, low, lo, hi, state)
-        carry = piece[last + 1:]
+        # The piece's own whole lines: the "\n" at ``first`` ends the line just searched.
+        for ends, line in block.hits:
+            yield state.data_records + ends, line
+        state.data_records += block.lines
+        carry = piece[block.last + 1:]
     if state.truncated is not None:
         cut = carry.rfind(b"\n") + 1
         state.partial_line = cut < len(carry)
@@ -148,33 +179,46 @@ def scan(stream: ByteStream, rest: bytes, chrom_names: set[str], lo: int, hi: in
     elif carry and not carry.endswith(b"\n"):
         carry += b"\n"
     if carry:
-        block = b"\n" + carry
-        yield from _matches(block, 0, len(block), candidates, low, lo, hi, state)
+        tail = b"\n" + carry
+        yield from _matches(tail, 0, len(tail), candidates, low, lo, hi, state)
 
 
-def _pieces(stream: ByteStream, state: ScanState, errors: tuple[type[BaseException], ...]) -> Iterator[bytes]:
-    """The stream's data as it comes (``read1``: what one decompression step produced, so the
-    data before a failure is handed over); a failure ends it with ``state.truncated`` set."""
-    read1 = getattr(stream, "read1", None)
+def _pieces(stream: ByteStream, state: ScanState, errors: tuple[type[BaseException], ...],
+            search: _Search) -> Iterator[tuple[bytes, object]]:
+    """The stream's data as it comes, with what ``search`` found in it when a worker searched it
+    (a BGZF block); otherwise ``read1``: what one decompression step produced, so the data
+    before a failure is handed over.  A failure ends it with ``state.truncated`` set."""
+    blocks = getattr(stream, "blocks", None)
+    if blocks is not None:
+        source: Iterator[tuple[bytes, object]] = blocks(search)
+    else:
+        source = _unsearched(stream)
     while True:
         try:
-            piece = read1(1 << 16) if read1 is not None else stream.read(CHUNK)
+            piece = next(source, None)
         except errors as exc:
             state.truncated = exc
             return
-        if not piece:
+        if piece is None:
             return
         yield piece
 
 
-def _matches(text: bytes, start: int, end: int, candidates: re.Pattern[bytes], low: int, lo: int,
-             hi: int, state: ScanState) -> Iterator[tuple[int, str]]:
-    """Candidate lines in ``text[start:end]``: whole lines, the "\n" at ``start`` ending the line
-    before them (already counted).  Records are numbered by counting line ends in bulk."""
-    counted_to, line_no = start, state.data_records
+def _unsearched(stream: ByteStream) -> Iterator[tuple[bytes, object]]:
+    read1 = getattr(stream, "read1", None)
+    while piece := (read1(1 << 16) if read1 is not None else stream.read(CHUNK)):
+        yield piece, None
+
+
+def _hits(text: bytes, start: int, end: int, candidates: re.Pattern[bytes], low: int, lo: int,
+          hi: int) -> Iterator[tuple[int, str]]:
+    """Candidate lines in ``text[start:end]`` (whole lines, the "\n" at ``start`` ending the line
+    before them), each with the number of line ends from ``start`` to its start: counted in
+    bulk between hits, never line by line."""
+    counted_to, ends = start, 0
     for match in candidates.finditer(text, start, end):
         h = match.start()
-        line_no += text.count(b"\n", counted_to, h + 1)
+        ends += text.count(b"\n", counted_to, h + 1)
         counted_to = h + 1
         nl = text.find(b"\n", h + 1)
         tab1 = text.find(b"\t", h + 1, nl)
@@ -184,5 +228,13 @@ def _matches(text: bytes, start: int, end: int, candidates: re.Pattern[bytes], l
         # handed to the record parser, which reports it.
         pos = int(field) if field.isdigit() and len(field) <= 18 else lo
         if low <= pos <= hi:
-            yield line_no, text[h + 1:nl].decode("utf-8", "replace")
+            yield ends, text[h + 1:nl].decode("utf-8", "replace")
+
+
+def _matches(text: bytes, start: int, end: int, candidates: re.Pattern[bytes], low: int, lo: int,
+             hi: int, state: ScanState) -> Iterator[tuple[int, str]]:
+    """Candidate lines in ``text[start:end]`` numbered from ``state.data_records``, which then
+    counts the lines."""
+    for ends, line in _hits(text, start, end, candidates, low, lo, hi):
+        yield state.data_records + ends, line
     state.data_records += text.count(b"\n", start + 1, end)
