@@ -20,6 +20,8 @@ from typing import Annotated, Literal
 
 import typer
 
+from .errors import Her2scopeError
+
 EXTRA_HINT = "pip install 'her2scope[web,registry]'"
 
 
@@ -42,7 +44,7 @@ def _secret(secret_key_file: Path | None) -> str | None:
 
 def _load_demo(registry) -> None:
     """The registry's demo data and demo users (``her2scope registry demo``), by its library call."""
-    from .registry.demo import build_demo
+    from .registry.demo import build_demo   # lazy: start-up (SQLAlchemy), only for ``--demo``
 
     summary = build_demo(registry)
     imp = summary["import"]
@@ -118,15 +120,16 @@ def serve(
 ) -> None:
     """Start the web app and REST API (pages at http://HOST:PORT/, API under /api/v1)."""
     try:
-        import fastapi  # noqa: F401
+        import fastapi  # noqa: F401  # lazy: optional extra, probed
         import uvicorn
     except ImportError:
         _fail(f"the web app needs FastAPI and uvicorn: {EXTRA_HINT}")
     try:
-        from .registry import Registry
+        from .registry import Registry   # lazy: optional extra, probed
     except ImportError:
         _fail(f"the web app needs the registry: {EXTRA_HINT}")
-    from .errors import Her2scopeError
+    # lazy: start-up (the whole CLI imports this module; the web package needs the web/registry
+    # extras and loads only when the command runs)
     from .web.app import create_app
     from .web.config import MB, WebSettings
     from .web.logs import log_config

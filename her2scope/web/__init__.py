@@ -15,6 +15,6 @@ __all__ = ["WebSettings", "create_app"]
 
 def create_app(settings: WebSettings | None = None, registry=None):
     """The FastAPI application (see ``her2scope.web.app.create_app``)."""
-    from .app import create_app as _create_app
+    from .app import create_app as _create_app   # lazy: FastAPI loads only when the app is made
 
     return _create_app(settings, registry)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .app import render
+from ..errors import Her2scopeError
+from ..registry import Role
 from .auth import csrf_protect, page_user, session_of, state
+from .templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,8 +51,6 @@ def account(request: Request, user=Depends(page_user)):
 @router.post("/account/token", dependencies=[Depends(csrf_protect)])
 def account_token(request: Request, user=Depends(page_user), name: str = Form("", max_length=100),
                   expires_days: int = Form(90)):
-    from ..errors import Her2scopeError
-
     st = state(request)
     try:
         token = st.registry.issue_api_token(user.username, actor=user, name=name, expires_days=expires_days)
@@ -65,8 +65,6 @@ def account_token(request: Request, user=Depends(page_user), name: str = Form(""
 @router.post("/account/password", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 def account_password(request: Request, user=Depends(page_user), current: str = Form(..., max_length=1024),
                      new: str = Form(..., max_length=1024), confirm: str = Form(..., max_length=1024)):
-    from ..errors import Her2scopeError
-
     if new != confirm:
         return _account_page(request, user, error="the new password and its confirmation differ", status=422)
     try:
@@ -89,8 +87,6 @@ def account_revoke(request: Request, token_id: int, user=Depends(page_user)):
 # ---- administrators ------------------------------------------------------------------------------
 
 def _users_page(request: Request, user, *, error: str | None = None, status: int = 200):
-    from ..registry import Role
-
     reg = state(request).registry
     return render(request, "admin_users.html", status=status, users=reg.list_users(user),
                   tokens=reg.list_api_tokens(user, everyone=True), roles=[r.value for r in Role], error=error,
@@ -103,8 +99,6 @@ def users(request: Request, user=Depends(page_user)):
 
 
 def _admin_call(request: Request, user, call, done: str):
-    from ..errors import Her2scopeError
-
     st = state(request)
     try:
         call(st.registry)
@@ -119,8 +113,6 @@ def _admin_call(request: Request, user, call, done: str):
 @router.post("/admin/users", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 def user_create(request: Request, user=Depends(page_user), username: str = Form(..., max_length=64),
                 role: str = Form(...), password: str = Form(..., max_length=1024)):
-    from ..registry import Role
-
     if role not in [r.value for r in Role]:
         return _users_page(request, user, error="role: choose viewer, clinician, data_manager or admin", status=422)
     return _admin_call(request, user, lambda reg: reg.create_user(username, password, Role(role), actor=user),

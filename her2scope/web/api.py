@@ -15,12 +15,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field, StringConstraints
+from starlette.concurrency import run_in_threadpool
 
 from ..case.schema import Case
+from ..knowledge import load_knowledge
 from ..registry import DECISION_KINDS, WORKLISTS
 from ..registry.patient_ops import MAX_PER_PAGE, PATIENT_SORTS, STATUSES
 from .auth import api_user, optional_page_user, state
+from .security import document_csp
 from .schemas import (
     AnnotationResponse,
     DecisionRecorded,
@@ -96,8 +100,6 @@ async def annotate_hgvs(body: HgvsRequest, user=Depends(api_user)):
     """Name and classify HGVS expressions (c., p., g.; NM_004448.4 / NP_004439.2 / NC_000017)."""
     if len(body.expressions) <= INLINE_BATCH:
         return _annotation(annotate_expressions(list(body.expressions), body.build))
-    from starlette.concurrency import run_in_threadpool
-
     return _annotation(await run_in_threadpool(annotate_expressions, list(body.expressions), body.build))
 
 
@@ -113,8 +115,6 @@ def report(case: Case, user=Depends(api_user),
 
 def _report_response(built, format: str):
     if format == "html":
-        from .security import document_csp
-
         return HTMLResponse(built.html, headers={"content-security-policy": document_csp(built.html)})
     return JSONResponse(built.fhir if format == "fhir" else built.data)
 
@@ -255,8 +255,6 @@ def her2_yield(request: Request, user=Depends(api_user)):
 @router.get("/knowledge/variants", tags=["knowledge"], response_model=KnowledgeVariantsResponse, **EXACT)
 def knowledge_variants(user=Depends(api_user)):
     """The curated ERBB2 variants with their evidence and the sources they cite."""
-    from ..knowledge import load_knowledge
-
     kb = load_knowledge()
     used = {c for v in kb.variants.values() for e in v.evidence for c in e.citations}
     return {"knowledge_version": kb.version, "released": kb.released,
@@ -299,7 +297,5 @@ async def openapi(request: Request):
 
 
 def _bearer_of(request: Request):
-    from fastapi.security import HTTPAuthorizationCredentials
-
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     return HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip()) if token else None

@@ -7,6 +7,8 @@ state-changing form carries the session's CSRF token (checked before anything ru
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import threading
 import time
 from collections import defaultdict, deque
@@ -14,6 +16,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from .security import CSRF_FIELD, Session, csrf_ok
 
@@ -76,8 +79,6 @@ class TokenCache:
 
     @staticmethod
     def _key(token: str) -> str:
-        import hashlib
-
         return hashlib.sha256(token.encode()).hexdigest()
 
     def get(self, token: str):
@@ -116,10 +117,6 @@ async def api_user(request: Request, creds: HTTPAuthorizationCredentials | None 
 async def _lookup_once(st, key: str, token: str):
     """One registry lookup per token at a time: when the cache entry expires under load, the
     concurrent requests with that token wait for the same lookup instead of each hitting the DB."""
-    import asyncio
-
-    from starlette.concurrency import run_in_threadpool
-
     pending = st.tokens.inflight.get(key)
     if pending is not None:
         return await asyncio.shield(pending)

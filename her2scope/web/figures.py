@@ -8,6 +8,7 @@ figures are aggregate public data, no patient of this hospital is in them.
 
 from __future__ import annotations
 
+import gc
 import logging
 import tempfile
 import threading
@@ -62,20 +63,22 @@ class FigureCache:
             log.warning("about page: %s", e)
         self._value = out
         self._done.set()
-        _freeze_heap()
+        freeze_heap()
 
 
-def _freeze_heap() -> None:
+def freeze_heap() -> None:
     """Move what start-up loaded (knowledge base, numpy, matplotlib, DuckDB ...) out of the
     garbage collector's reach: full collections then scan only per-request objects, which keeps
     the API's tail latency flat (a full scan of the start-up heap takes tens of milliseconds)."""
-    import gc
-
     gc.collect()
     gc.freeze()
 
 
+# The burden and cohort modules are imported only here, in the figures thread: they need the
+# optional ``cohort`` extra (DuckDB, pandas, matplotlib), and a server without it still runs
+# (the page says which figures are missing and why).
 def _burden(out: AboutFigures) -> None:
+    # lazy: optional extra (see the comment above)
     from ..burden.assumptions import load_assumptions
     from ..burden.chart import render_chart
     from ..burden.incidence import load_incidence
@@ -90,6 +93,7 @@ def _burden(out: AboutFigures) -> None:
 
 
 def _cohort(out: AboutFigures) -> None:
+    # lazy: optional extra (DuckDB)
     from ..cohort.analysis import analyse
     from ..cohort.engines import make_engine
     from ..cohort.report import build

@@ -3,39 +3,28 @@ HER2 report, case form -> report, the reports themselves, knowledge base, about,
 
 from __future__ import annotations
 
-import datetime as dt
+import tempfile
 import time
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from .app import render
-from .auth import csrf_protect, page_user, safe_next, state
+from ..errors import Her2scopeError
+from ..knowledge import load_knowledge
+from ..knowledge.guidance import load_guidance
+from ..knowledge.trials import load_trials
+from ..report.html import render_pdf
+from .auth import csrf_protect, page_user, safe_next, session_of, state
+from .deps import CHOICES, invalid_choices, pdf_available, stored_report
+from .reports import MAX_KEPT_UPLOAD, StoredReport
 from .security import cookie_header, document_csp, new_session
+from .services import CaseRejected, annotate_upload, report_from_case_data, report_from_upload
+from .templating import render
+from .uploads import UploadRejected, private_folder, save_upload, scrubbed
 
 router = APIRouter(include_in_schema=False)
-
-HISTOLOGIES = ("adenocarcinoma", "squamous", "adenosquamous", "large_cell", "nsclc_nos", "other")
-STAGES = ("I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB")
-REGIONS = ("US", "EU", "JP", "CN")
-BUILDS = ("", "GRCh37", "GRCh38")
-SAMPLE_TYPES = ("tissue", "plasma")
-CHOICES = {"histologies": HISTOLOGIES, "stages": STAGES, "regions": REGIONS, "builds": BUILDS,
-           "ihc_scores": ("", "0", "1+", "2+", "3+"), "sample_types": SAMPLE_TYPES,
-           "brain": ("unknown", "yes", "no"), "lab_calls": ("", "amplified", "not_amplified", "failed")}
-# Form fields that reach the engine before the case schema checks them: a value outside the
-# choices (a crafted or stale form) is refused here with a message, never a 500 further down.
-# The values are not echoed (they may be anything).
-FIELD_CHOICES = {"build": (BUILDS, "GRCh37, GRCh38, or empty (the build is read from the file)"),
-                 "sample_type": (SAMPLE_TYPES, "tissue or plasma")}
-
-
-def invalid_choices(**fields: str) -> str | None:
-    """A message naming each field whose value is not one of its choices, or None."""
-    bad = [f"{name}: unknown value; choose {FIELD_CHOICES[name][1]}"
-           for name, value in fields.items() if value not in FIELD_CHOICES[name][0]]
-    return "; ".join(bad) or None
-
 
 def _set_session(response: Response, request: Request, session) -> None:
     st = state(request)
@@ -82,8 +71,6 @@ def login(request: Request, username: str = Form(..., max_length=128), password:
 
 @router.post("/logout", dependencies=[Depends(csrf_protect)])
 def logout(request: Request):
-    from .auth import session_of
-
     st = state(request)
     session = session_of(request)
     if session is not None and session.sid:
@@ -114,14 +101,6 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
            prior_lines: int = Form(0, ge=0, le=15), sample_type: str = Form("tissue"),
            build: str = Form(""), sample: str = Form("", max_length=128), assay: str = Form("", max_length=200),
            case_id: str = Form("", max_length=64)):
-    from .reports import StoredReport
-    from .services import annotate_upload, report_from_upload
-    from .uploads import private_folder, save_upload
-
-    from ..errors import Her2scopeError
-    from .services import CaseRejected
-    from .uploads import UploadRejected, scrubbed
-
     st = state(request)
     form = {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines,
             "sample_type": sample_type, "build": build, "sample": sample, "assay": assay, "case_id": case_id}
@@ -133,8 +112,6 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
     if invalid:
         return again(422, invalid)
     with private_folder() as tmp:
-        from pathlib import Path
-
         folder = Path(tmp)
         try:
             with scrubbed(folder):
@@ -145,8 +122,6 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
                     saved, {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines},
                     case_id=case_id or "UPLOAD", sample_type=sample_type, assay=assay or None,
                     sample=sample or None, build=build or None)
-                from .reports import MAX_KEPT_UPLOAD
-
                 kept = saved.path.read_bytes() if saved.size <= MAX_KEPT_UPLOAD else None
         except UploadRejected as exc:
             return again(exc.status, exc.message)
@@ -198,12 +173,6 @@ def case_page(request: Request, user=Depends(page_user)):
 
 @router.post("/case", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 async def case_submit(request: Request, user=Depends(page_user)):
-    from starlette.concurrency import run_in_threadpool
-
-    from ..errors import Her2scopeError
-    from .reports import StoredReport
-    from .services import CaseRejected, report_from_case_data
-
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str) and k != "csrf_token"}
     try:
@@ -217,61 +186,44 @@ async def case_submit(request: Request, user=Depends(page_user)):
 
 # ---- reports (owner only) ---------------------------------------------------------------------
 
-def _stored(request: Request, key: str, user):
-    item = state(request).reports.get(key, user.username)
-    if item is None:
-        raise HTTPException(404, "no such report (reports from uploads are kept for one hour, "
-                                 "for the user who made them)")
-    return item
-
-
 @router.get("/reports/{key}/view", response_class=HTMLResponse)
 def report_view(request: Request, key: str, user=Depends(page_user)):
-    item = _stored(request, key, user)
-    try:
-        import weasyprint  # noqa: F401
-        pdf = True
-    except ImportError:
-        pdf = False
-    return render(request, "report.html", key=key, item=item, d=item.built.data, ann=item.annotation, pdf=pdf,
+    item = stored_report(request, key, user)
+    return render(request, "report.html", key=key, item=item, d=item.built.data, ann=item.annotation,
+                  pdf=pdf_available(),
                   base=f"/reports/{key}", error=None)
 
 
 @router.get("/reports/{key}/document")
 def report_document(request: Request, key: str, user=Depends(page_user)):
     """The library's self-contained report, shown in a sandboxed frame of the view page."""
-    html = _stored(request, key, user).built.html
+    html = stored_report(request, key, user).built.html
     return HTMLResponse(html, headers={"content-security-policy": document_csp(html, framable=True),
                                        "x-frame-options": "SAMEORIGIN"})
 
 
 @router.get("/reports/{key}/report.html")
 def report_download_html(request: Request, key: str, user=Depends(page_user)):
-    html = _stored(request, key, user).built.html
+    html = stored_report(request, key, user).built.html
     return HTMLResponse(html, headers={"content-security-policy": document_csp(html),
                                        "content-disposition": 'attachment; filename="her2scope-report.html"'})
 
 
 @router.get("/reports/{key}/report.json")
 def report_download_json(request: Request, key: str, user=Depends(page_user)):
-    return JSONResponse(_stored(request, key, user).built.data,
+    return JSONResponse(stored_report(request, key, user).built.data,
                         headers={"content-disposition": 'attachment; filename="her2scope-report.json"'})
 
 
 @router.get("/reports/{key}/report.fhir.json")
 def report_download_fhir(request: Request, key: str, user=Depends(page_user)):
-    return JSONResponse(_stored(request, key, user).built.fhir, media_type="application/fhir+json",
+    return JSONResponse(stored_report(request, key, user).built.fhir, media_type="application/fhir+json",
                         headers={"content-disposition": 'attachment; filename="her2scope-report.fhir.json"'})
 
 
 @router.get("/reports/{key}/report.pdf")
 def report_download_pdf(request: Request, key: str, user=Depends(page_user)):
-    import tempfile
-    from pathlib import Path
-
-    from ..report.html import render_pdf
-
-    item = _stored(request, key, user)
+    item = stored_report(request, key, user)
     with tempfile.TemporaryDirectory(prefix="her2scope-pdf-") as tmp:
         path = Path(tmp) / "report.pdf"
         render_pdf(item.built.report, str(path))
@@ -284,10 +236,6 @@ def report_download_pdf(request: Request, key: str, user=Depends(page_user)):
 
 @router.get("/knowledge", response_class=HTMLResponse)
 def knowledge(request: Request, user=Depends(page_user)):
-    from .. import load_knowledge
-    from ..knowledge.guidance import load_guidance
-    from ..knowledge.trials import load_trials
-
     kb, guidance, trials = load_knowledge(), load_guidance(), load_trials()
     return render(request, "knowledge.html", kb=kb, guidance=guidance, trials=trials,
                   sources={**kb.sources, **guidance.sources, **trials.sources})
@@ -316,7 +264,3 @@ def about_cohort_report(request: Request, user=Depends(page_user)):
     if figs is None or not figs.cohort_html:
         raise HTTPException(404, "the cohort report is being prepared (or its extra is not installed)")
     return HTMLResponse(figs.cohort_html, headers={"content-security-policy": document_csp(figs.cohort_html)})
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -13,15 +13,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from .app import render
+from ..errors import Her2scopeError
+from ..registry import DECISION_KINDS, WORKLISTS
+from ..registry import worklists as worklist_definitions
+from ..registry.clinical import BRAIN, HISTOLOGIES, REGIONS, STAGES, THERAPIES, check_update
+from ..registry.patient_ops import PATIENT_SORTS, STATUSES, WORKLIST_SORTS
+from ..report.html import render_pdf
 from .auth import csrf_protect, page_user, state
-from .uploads import private_folder, save_import, save_upload, scrubbed
+from .deps import invalid_choices, pdf_available, stored_report
+from .security import document_csp
+from .services import report_for_patient
+from .templating import render
+from .uploads import UploadRejected, private_folder, save_import, save_upload, scrubbed
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,12 +40,9 @@ OVERVIEW_ROWS = 10
 
 
 def worklist_descriptions() -> dict[str, str]:
-    from ..registry import WORKLISTS
-    from ..registry import worklists as module
-
     out = {}
     for name in WORKLISTS:
-        doc = (getattr(getattr(module, name, None), "__doc__", None) or "").strip()
+        doc = (getattr(getattr(worklist_definitions, name, None), "__doc__", None) or "").strip()
         out[name] = " ".join(doc.split("\n\n")[0].split())
     return out
 
@@ -70,8 +77,6 @@ def _paging(page: int, per_page: int) -> tuple[int, int]:
 @router.get("/patients", response_class=HTMLResponse)
 def patients(request: Request, user=Depends(page_user), q: str = "", status: str = "", advanced: str = "",
              sort: str = "patient", dir: str = "asc", page: int = 1, per_page: int = 50):
-    from ..registry.patient_ops import PATIENT_SORTS, STATUSES
-
     reg = state(request).registry
     import_id = request.query_params.get("import")
     page, per_page = _paging(page, per_page)
@@ -93,8 +98,6 @@ def patients(request: Request, user=Depends(page_user), q: str = "", status: str
 
 @router.post("/patients/import", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 def patients_import(request: Request, user=Depends(page_user), file: UploadFile = File(...)):
-    from ..errors import Her2scopeError
-
     reg = state(request).registry
     with private_folder() as tmp:
         folder = Path(tmp)
@@ -102,8 +105,6 @@ def patients_import(request: Request, user=Depends(page_user), file: UploadFile 
             with scrubbed(folder):
                 saved = save_import(file.file, file.filename, state(request).settings.max_upload_bytes, folder)
                 if saved.kind == "FHIR":
-                    import json
-
                     report = reg.import_fhir(json.loads(saved.path.read_text("utf-8")), user,
                                              source=saved.display_name)
                 else:
@@ -145,17 +146,13 @@ def _flash(request: Request, detail) -> str | None:
 
 
 def _patient_page(request: Request, patient_id: str, user, *, error: str | None = None, status: int = 200):
-    from ..registry import DECISION_KINDS
-    from ..registry.clinical import BRAIN, HISTOLOGIES, REGIONS, STAGES, THERAPIES
-    from .services import report_for_patient
-
     reg = state(request).registry
     pc = reg.patient_case(patient_id, user)
     built = report_for_patient(pc.case, reg.options) if pc.case is not None else None
     return render(request, "patient.html", status=status, p=pc.detail, pc=pc, c=pc.detail.clinical,
                   d=built.data if built else None, base=f"{_patient_url(pc.detail.patient_id)}/report",
                   kinds=DECISION_KINDS, message=None if error else _flash(request, pc.detail), error=error,
-                  pdf=_pdf_available(), choices={"histologies": HISTOLOGIES, "stages": STAGES, "regions": REGIONS,
+                  pdf=pdf_available(), choices={"histologies": HISTOLOGIES, "stages": STAGES, "regions": REGIONS,
                                                  "therapies": THERAPIES, "brain": BRAIN})
 
 
@@ -167,22 +164,12 @@ def _refused(request: Request, patient_id: str, user, exc):
     return _patient_page(request, patient_id, user, error=exc.message, status=422)
 
 
-def _pdf_available() -> bool:
-    try:
-        import weasyprint  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
 def patient(request: Request, patient_id: str, user=Depends(page_user)):
     return _patient_page(request, patient_id, user)
 
 
 def _built(request: Request, patient_id: str, user):
-    from .services import report_for_patient
-
     reg = state(request).registry
     pc = reg.patient_case(patient_id, user)
     if pc.case is None:
@@ -193,8 +180,6 @@ def _built(request: Request, patient_id: str, user):
 
 @router.get("/patients/{patient_id}/report/document")
 def patient_report_document(request: Request, patient_id: str, user=Depends(page_user)):
-    from .security import document_csp
-
     html = _built(request, patient_id, user)[0].html
     return HTMLResponse(html, headers={"content-security-policy": document_csp(html, framable=True),
                                        "x-frame-options": "SAMEORIGIN"})
@@ -207,8 +192,6 @@ def _attachment(pid: str, ext: str) -> dict:
 
 @router.get("/patients/{patient_id}/report/report.html")
 def patient_report_html(request: Request, patient_id: str, user=Depends(page_user)):
-    from .security import document_csp
-
     built, pid = _built(request, patient_id, user)
     return HTMLResponse(built.html, headers={"content-security-policy": document_csp(built.html),
                                              **_attachment(pid, "html")})
@@ -228,8 +211,6 @@ def patient_report_fhir(request: Request, patient_id: str, user=Depends(page_use
 
 @router.get("/patients/{patient_id}/report/report.pdf")
 def patient_report_pdf(request: Request, patient_id: str, user=Depends(page_user)):
-    from ..report.html import render_pdf
-
     built, pid = _built(request, patient_id, user)
     buf = io.BytesIO()
     render_pdf(built.report, buf)
@@ -240,9 +221,6 @@ def patient_report_pdf(request: Request, patient_id: str, user=Depends(page_user
 def clinical(request: Request, patient_id: str, user=Depends(page_user), histology: str = Form(""),
              stage: str = Form(""), diagnosis_date: str = Form(""), region: str = Form(""),
              prior_therapies: list[str] = Form([]), prior_none: str = Form(""), brain_metastases: str = Form("")):
-    from ..errors import Her2scopeError
-    from ..registry.clinical import check_update
-
     try:
         if prior_none and prior_therapies:
             raise _FormError("prior therapy: 'none (first line)' and a regimen cannot both be ticked")
@@ -268,10 +246,6 @@ class _FormError(Exception):
 def attach_result(request: Request, patient_id: str, user=Depends(page_user), file: UploadFile = File(...),
                   sample_type: str = Form("tissue"), assay: str = Form("", max_length=200),
                   build: str = Form(""), resulted: str = Form(""), sample: str = Form("", max_length=128)):
-    from ..errors import Her2scopeError
-    from .pages import invalid_choices
-    from .uploads import UploadRejected
-
     st = state(request)
     # Checked before the file is read: each bad field gets its own message (a 422, never a 500).
     invalid = invalid_choices(build=build, sample_type=sample_type)
@@ -301,8 +275,6 @@ def attach_result(request: Request, patient_id: str, user=Depends(page_user), fi
              dependencies=[Depends(csrf_protect)])
 def retract(request: Request, patient_id: str, test_id: int, user=Depends(page_user),
             reason: str = Form("", max_length=2000)):
-    from ..errors import Her2scopeError
-
     try:
         state(request).registry.retract_test(patient_id, test_id, reason, user)
     except Her2scopeError as exc:
@@ -319,8 +291,6 @@ def reinterpret(request: Request, patient_id: str, user=Depends(page_user)):
 @router.post("/patients/{patient_id}/decisions", dependencies=[Depends(csrf_protect)])
 def decision(request: Request, patient_id: str, user=Depends(page_user), kind: str = Form(...),
              detail: str = Form("", max_length=4000)):
-    from ..errors import Her2scopeError
-
     try:
         state(request).registry.record_decision(patient_id, kind, detail, user)
     except Her2scopeError as exc:
@@ -335,16 +305,13 @@ def attach_upload(request: Request, key: str, user=Depends(page_user), patient_i
                   create: str = Form("")):
     """Attach the file behind an Upload report to a registry patient (an existing one, or a new
     pseudonymous one made with the upload form's histology, stage and region)."""
-    from ..errors import Her2scopeError
-    from .pages import _stored
-
     st = state(request)
-    item = _stored(request, key, user)
+    item = stored_report(request, key, user)
     pid = patient_id.strip()
 
     def again(message: str, status: int = 422):
         return render(request, "report.html", status=status, key=key, item=item, d=item.built.data,
-                      ann=item.annotation, pdf=_pdf_available(), base=f"/reports/{key}", error=message)
+                      ann=item.annotation, pdf=pdf_available(), base=f"/reports/{key}", error=message)
 
     if item.upload is None:
         return again("this upload is too large to be kept for attaching: attach the file on the patient's page")
@@ -384,8 +351,6 @@ def worklists(request: Request, user=Depends(page_user)):
 
 
 def _worklist_name(name: str) -> str:
-    from ..registry import WORKLISTS
-
     if name not in WORKLISTS:
         raise HTTPException(404, f"no worklist {name!r}")
     return name
@@ -394,8 +359,6 @@ def _worklist_name(name: str) -> str:
 @router.get("/worklists/{name}.csv")
 def worklist_csv(request: Request, name: str, user=Depends(page_user), q: str = "", sort: str = "patient",
                  dir: str = "asc"):
-    from ..registry.patient_ops import WORKLIST_SORTS
-
     st = state(request)
     rows = st.registry.export_worklist(_worklist_name(name), user, q=q[:64],
                                        sort=sort if sort in WORKLIST_SORTS else "patient",
@@ -418,8 +381,6 @@ def _csv_safe(text: str) -> str:
 @router.get("/worklists/{name}", response_class=HTMLResponse)
 def worklist(request: Request, name: str, user=Depends(page_user), q: str = "", sort: str = "patient",
              dir: str = "asc", page: int = 1, per_page: int = 50):
-    from ..registry.patient_ops import WORKLIST_SORTS
-
     st = state(request)
     page, per_page = _paging(page, per_page)
     sort = sort if sort in WORKLIST_SORTS else "patient"

@@ -15,6 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..case.schema import parse_case
+from ..genome.builds import Build
+from ..knowledge import load_knowledge
+from ..pipeline import Options, annotate_inputs
+from ..readers.base import FileSummary, RecordError
+from ..readers.dispatch import looks_like_hgvs
+from ..report.fhir import render_fhir
+from ..report.html import render_html
+from ..report.model import report_for
 from .uploads import SavedUpload, private_folder
 
 MAX_EXPRESSION_CHARS = 300
@@ -52,9 +61,6 @@ def _scrub(obj: Any, folder: Path) -> Any:
 
 
 def _options(build: str | None):
-    from ..genome.builds import Build
-    from ..pipeline import Options
-
     try:
         return Options(build=Build(build) if build else None)
     except ValueError:
@@ -63,10 +69,6 @@ def _options(build: str | None):
 
 def annotate_paths(paths: list, folder: Path | None, build: str | None = None, *,
                    expressions: Sequence[str] = ()) -> Annotation:
-    from ..knowledge import load_knowledge
-    from ..pipeline import annotate_inputs
-    from ..readers.base import FileSummary, RecordError
-
     summaries: list[FileSummary] = []
     items, failed = [], 0
     for item in annotate_inputs([str(p) for p in paths], _options(build), summaries, expressions=expressions):
@@ -87,8 +89,6 @@ def annotate_upload(saved: SavedUpload, build: str | None = None) -> Annotation:
 def check_expression(text: str) -> str:
     """An HGVS expression the engine may take inline, or CaseRejected: refused when it contains
     a path separator or control character or does not look like HGVS (the engine's own test)."""
-    from ..readers.dispatch import looks_like_hgvs
-
     text = text.strip()
     if not text or len(text) > MAX_EXPRESSION_CHARS or any(c in text for c in "/\\\0\r\n") \
             or not looks_like_hgvs(text):
@@ -132,11 +132,6 @@ class BuiltReport:
 def build_report(case, base: Path, options=None) -> BuiltReport:
     """The library's report (``report_for``, the function behind ``her2scope report``) in its
     HTML, JSON and FHIR forms."""
-    from ..pipeline import Options
-    from ..report.fhir import render_fhir
-    from ..report.html import render_html
-    from ..report.model import report_for
-
     rep = report_for(case, base, options or Options())
     html = render_html(rep).replace(str(base) + "/", "")
     data = _scrub(rep.as_dict(), base)
@@ -145,8 +140,6 @@ def build_report(case, base: Path, options=None) -> BuiltReport:
 
 
 def report_from_case_data(data: dict) -> BuiltReport:
-    from ..case.schema import parse_case
-
     case = parse_case(check_case_data(data))
     with private_folder() as tmp:
         return build_report(case, Path(tmp))
@@ -154,8 +147,6 @@ def report_from_case_data(data: dict) -> BuiltReport:
 
 def report_from_upload(saved: SavedUpload, clinical: dict, *, case_id: str, sample_type: str,
                        assay: str | None, sample: str | None, build: str | None) -> BuiltReport:
-    from ..case.schema import parse_case
-
     ngs: dict[str, Any] = {"sample_type": sample_type, "files": [saved.path.name]}
     if assay:
         ngs["assay"] = assay
