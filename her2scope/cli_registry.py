@@ -17,53 +17,9 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-registry_app = typer.Typer(help="Registry of advanced NSCLC patients: imports, results, worklists, statistics "
-                                "(needs the 'registry' extra).", no_args_is_help=True)
-
-DbOpt = Annotated[Optional[str], typer.Option("--db", envvar="HER2SCOPE_DB",
-                                              help="The registry database: a file path, sqlite:///FILE or "
-                                                   "postgresql+psycopg://USER@HOST/DB (default ./her2scope-registry.db).")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", envvar="HER2SCOPE_USER", help="Who acts (the password from "
-                                                   "HER2SCOPE_PASSWORD, else a prompt).")]
-TokenOpt = Annotated[Optional[str], typer.Option("--token", envvar="HER2SCOPE_TOKEN", help="API token of the acting user.")]
-
-
-def _open(db: str | None):
-    try:
-        from .registry import Registry
-    except ImportError as exc:   # the extra is not installed
-        typer.echo(f"her2scope: the registry needs the 'registry' extra (pip install 'her2scope[registry]'): {exc}",
-                   err=True)
-        raise typer.Exit(2) from None
-    return Registry.open(db)
-
-
-def _fail(exc: Exception) -> None:
-    from .errors import Her2scopeError
-
-    if isinstance(exc, Her2scopeError):
-        typer.echo(f"her2scope: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(1) from None
-    raise exc
-
-
-def _actor(reg, user: str | None, token: str | None):
-    if token:
-        info = reg.user_for_token(token)
-        if info is None:
-            typer.echo("her2scope: the token is not valid", err=True)
-            raise typer.Exit(2) from None
-        return info
-    if not user:
-        typer.echo("her2scope: say who acts: --user NAME (password from HER2SCOPE_PASSWORD or a prompt) or --token",
-                   err=True)
-        raise typer.Exit(2) from None
-    password = os.environ.get("HER2SCOPE_PASSWORD") or typer.prompt(f"password for {user}", hide_input=True)
-    info = reg.authenticate(user, password)
-    if info is None:
-        typer.echo("her2scope: wrong user name or password", err=True)
-        raise typer.Exit(2) from None
-    return info
+from .cli_registry_people import register as register_people_commands
+from .cli_registry_shared import DbOpt, TokenOpt, UserOpt, _actor, _fail, _open, registry_app
+from .progress import feedback_of
 
 
 @registry_app.command("init")
@@ -125,8 +81,6 @@ def token_cmd(username: str, db: DbOpt = None, user: UserOpt = None, token: Toke
 def import_cmd(ctx: typer.Context, file: Path, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
                as_json: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False) -> None:
     """Import a CSV (docs/registry-import.md) or a FHIR bundle (.json): one transaction, idempotent."""
-    from .progress import feedback_of
-
     reg = _open(db)
     try:
         actor = _actor(reg, user, token)
@@ -271,5 +225,5 @@ def demo(db: DbOpt = None,
     sys.stdout.flush()
 
 
-# People, tokens and a patient's report: registered on registry_app by importing the module.
-from . import cli_registry_people  # noqa: E402,F401
+# People, tokens and a patient's report, listed after the commands above.
+register_people_commands(registry_app)

@@ -1,17 +1,19 @@
 """``her2scope registry`` commands for people, tokens and a patient's report (registered on
-``cli_registry.registry_app``): list users, deactivate / reactivate, reset a password, list and
+``registry_app`` by ``register``): list users, deactivate / reactivate, reset a password, list and
 revoke API tokens, and write a registry patient's HER2 report (the same report as
 ``her2scope report``, made from the stored tests and the patient's clinical data)."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .cli_registry import DbOpt, TokenOpt, UserOpt, _actor, _fail, _open, registry_app
+from .cli_registry_shared import DbOpt, TokenOpt, UserOpt, _actor, _fail, _open
+from .cli_report import report_format, write_report
 
 
 def _run(db, user, token, fn):
@@ -26,7 +28,6 @@ def _run(db, user, token, fn):
         reg.close()
 
 
-@registry_app.command("users")
 def users(db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """List users: role, active or not, last login, open web sessions, active API tokens (admins)."""
     rows = _run(db, user, token, lambda reg, actor: reg.list_users(actor))
@@ -36,21 +37,18 @@ def users(db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> Non
                    f"last login {last:<17} sessions {u.open_sessions:<3} tokens {u.active_tokens}")
 
 
-@registry_app.command("user-deactivate")
 def user_deactivate(username: str, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """Deactivate USERNAME: their web sessions end at once and their API tokens stop working."""
     _run(db, user, token, lambda reg, actor: reg.set_user_active(username, False, actor=actor))
     typer.echo(f"user {username} deactivated")
 
 
-@registry_app.command("user-activate")
 def user_activate(username: str, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """Reactivate USERNAME."""
     _run(db, user, token, lambda reg, actor: reg.set_user_active(username, True, actor=actor))
     typer.echo(f"user {username} reactivated")
 
 
-@registry_app.command("user-password")
 def user_password(username: str, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """Reset USERNAME's password (from HER2SCOPE_NEW_PASSWORD, else prompted); their sessions end."""
     def reset(reg, actor):
@@ -62,7 +60,6 @@ def user_password(username: str, db: DbOpt = None, user: UserOpt = None, token: 
     typer.echo(f"password of {username} reset; their sessions have ended")
 
 
-@registry_app.command("tokens")
 def tokens(db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
            of: Annotated[Optional[str], typer.Option("--of", help="Another user's tokens (admins).")] = None,
            everyone: Annotated[bool, typer.Option("--all", help="Every user's tokens (admins).")] = False) -> None:
@@ -75,24 +72,19 @@ def tokens(db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None,
                    f"{t.state}")
 
 
-@registry_app.command("token-revoke")
 def token_revoke(token_id: int, db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """Revoke the API token TOKEN_ID (yours, or anyone's for an admin; ids: `registry tokens`)."""
     t = _run(db, user, token, lambda reg, actor: reg.revoke_api_token(token_id, actor))
     typer.echo(f"token {t.id} ({t.name or 'unnamed'}) of {t.username} revoked")
 
 
-@registry_app.command("report")
 def patient_report(patient: str,
                    output: Annotated[list[Path], typer.Option(
                        "-o", "--output", help="report.html | report.pdf | report.json | report.fhir.json "
                                               "(repeatable)")],
                    db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """Write PATIENT's HER2 report from the stored tests and the clinical data in the registry."""
-    import tempfile
-
-    from .cli_report import report_format, write_report
-    from .report.model import report_for
+    from .report.model import report_for      # lazily: the case and knowledge models load only here
 
     for out in output:
         report_format(out)
@@ -107,3 +99,15 @@ def patient_report(patient: str,
     for out in output:
         write_report(rep, out)
         typer.echo(f"wrote {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to ``app`` (``cli_registry`` calls it after its own commands, so that
+    ``her2scope registry --help`` lists them after the registry's)."""
+    app.command("users")(users)
+    app.command("user-deactivate")(user_deactivate)
+    app.command("user-activate")(user_activate)
+    app.command("user-password")(user_password)
+    app.command("tokens")(tokens)
+    app.command("token-revoke")(token_revoke)
+    app.command("report")(patient_report)
