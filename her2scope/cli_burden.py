@@ -14,6 +14,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .errors import OutputError
+
 EXTRA_HINT = "pip install 'her2scope[cohort]'"
 
 
@@ -50,8 +52,8 @@ def burden(
 ) -> None:
     """Estimate new HER2 (ERBB2)-mutant NSCLC cases per year: world, UN M49 regions and countries,
     with Monte Carlo intervals and the derivation step by step."""
-    from .burden.assumptions import BurdenOptionError, load_assumptions, with_overrides
-    from .burden.incidence import load_incidence
+    from .burden.assumptions import BurdenOptionError, load_assumptions, with_overrides  # lazy: start-up
+    from .burden.incidence import load_incidence  # lazy: start-up
 
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         _fail(f"invalid --chart: {chart} must end in .png or .svg")
@@ -62,16 +64,15 @@ def burden(
     try:
         a = with_overrides(load_assumptions(assumptions), nsclc_share=nsclc_share, prevalence=prevalence,
                            advanced_share=advanced_share, draws=draws, seed=seed)
-        from .burden.model import compute_burden
+        from .burden.model import compute_burden  # lazy: start-up
 
         result = compute_burden(load_incidence(), a, country)
     except BurdenOptionError as exc:
         _fail(exc.message)
         return
 
-    from .burden.render import write_json, write_table
-    from .errors import OutputError
-    from .render.outputs import open_output, writing
+    from .burden.render import write_json, write_table  # lazy: start-up
+    from .render.outputs import open_output, writing  # lazy: start-up
 
     writer = write_json if fmt is BurdenFormat.json else write_table
     try:
@@ -81,7 +82,7 @@ def burden(
         _fail(exc.message)
     if chart is not None:
         try:
-            from .burden.chart import render_chart
+            from .burden.chart import render_chart  # lazy: start-up
             import matplotlib  # noqa: F401
         except ImportError:
             _fail(f"--chart needs matplotlib: {EXTRA_HINT}")

@@ -1,6 +1,7 @@
 """``her2scope cohort ...``: cohort analytics (DuckDB by default, PySpark with --engine spark).
 
-Heavy libraries are imported inside the commands only; ``import her2scope`` stays light.
+The whole command line imports this module, so the cohort package (DuckDB, matplotlib ...) is
+imported inside the commands only (``# lazy: start-up``); ``import her2scope`` stays light.
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ import enum
 import json
 import math
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from .errors import Her2scopeError, OutputError
+from .progress import feedback_of
 
 cohort_app = typer.Typer(help="Cohort analytics on cBioPortal studies or MAF + clinical tables "
                               "(STUDY_DIR 'demo' = the bundled TCGA LUAD + LUSC study).",
@@ -38,8 +43,6 @@ EngineOpt = Annotated[EngineName, typer.Option("--engine", help="Query engine.")
 
 
 def _fail(exc: Exception) -> None:
-    from .errors import Her2scopeError
-
     if isinstance(exc, Her2scopeError):
         typer.echo(f"her2scope: {exc.message}", err=True)
         raise typer.Exit(2)
@@ -57,9 +60,9 @@ def _clean(o):
 
 
 def _run(study: str, engine: EngineName, clinical: Path | None, queries=None, statistics: bool = True):
-    from .cohort import queries as Q
-    from .cohort.analysis import analyse
-    from .cohort.engines import make_engine
+    from .cohort import queries as Q  # lazy: start-up
+    from .cohort.analysis import analyse  # lazy: start-up
+    from .cohort.engines import make_engine  # lazy: start-up
 
     eng = make_engine(engine.value)
     try:
@@ -72,14 +75,14 @@ def _run(study: str, engine: EngineName, clinical: Path | None, queries=None, st
 def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical: ClinicalOpt = None,
                fmt: Annotated[Fmt, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Fmt.table) -> None:
     """Prevalence of activating HER2 mutations among samples profiled for ERBB2 (Wilson 95% CI)."""
-    from .cohort import queries as Q
+    from .cohort import queries as Q  # lazy: start-up
 
     try:
         res = _run(study, engine, clinical, (Q.COUNTS, Q.PREVALENCE, Q.PREVALENCE_BY, Q.AMPLIFICATION,
                                              Q.AMPLIFICATION_BY), statistics=False)
     except Exception as exc:  # noqa: BLE001 - usage errors exit 2, the rest propagates
         _fail(exc)
-    from .cohort.analysis import statistics as stats
+    from .cohort.analysis import statistics as stats  # lazy: start-up
 
     out = dict(res["summary"])
     st = stats({**res["raw"], "comutation": [], "survival_counts": [], "survival_patients": []})
@@ -124,17 +127,14 @@ def report(ctx: typer.Context, study: StudyArg, output: Annotated[Path, typer.Op
            json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the results as JSON.")]
            = None) -> None:
     """The full analysis as one self-contained HTML file (figures embedded, no external URLs)."""
-    from .progress import feedback_of
-
     feedback = feedback_of(ctx)      # a spinner on a terminal (issue 15); --verbose prints the steps
     try:
         with feedback.working(f"analysing {study} ({engine.value})"):
             res = _run(study, engine, clinical)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
-    from .cohort.report import write_report
-    from .errors import OutputError
-    from .render.outputs import write_output, writing
+    from .cohort.report import write_report  # lazy: start-up
+    from .render.outputs import write_output, writing  # lazy: start-up
 
     try:
         with feedback.working(f"writing {output}"):
@@ -158,10 +158,8 @@ def import_(ctx: typer.Context, study: StudyArg, output: Annotated[Path, typer.O
             clinical: ClinicalOpt = None,
             memory_limit: Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB.")] = None) -> None:
     """Stream a study into Parquet (for speed, or to ship to a Spark cluster's object storage)."""
-    from .cohort.importer import import_study
-    from .cohort.studies import open_study
-
-    from .progress import feedback_of
+    from .cohort.importer import import_study  # lazy: start-up
+    from .cohort.studies import open_study  # lazy: start-up
 
     try:
         with feedback_of(ctx).working(f"importing {study} into {output}"):
@@ -177,10 +175,8 @@ def check(study: StudyArg, clinical: ClinicalOpt = None) -> None:
     """Check a study before running: which files are read (and which not, and why), which clinical
     column is read as what, the values and columns not understood, the survival endpoint, the
     sample counts and every warning. Reads the whole study (a trial import to a temporary folder)."""
-    import tempfile
-
-    from .cohort.importer import import_study
-    from .cohort.studies import open_study
+    from .cohort.importer import import_study  # lazy: start-up
+    from .cohort.studies import open_study  # lazy: start-up
 
     try:
         with tempfile.TemporaryDirectory(prefix="her2scope-check-") as tmp:
@@ -194,7 +190,7 @@ def check(study: StudyArg, clinical: ClinicalOpt = None) -> None:
 @cohort_app.command("demo-path")
 def demo_path_cmd() -> None:
     """Print the folder of the bundled TCGA LUAD + LUSC demo study."""
-    from .cohort.studies import demo_path
+    from .cohort.studies import demo_path  # lazy: start-up
 
     typer.echo(str(demo_path()))
 

@@ -13,5 +13,6 @@ One concept per module, in the order they are used:
     render       JSON and terminal table
     chart        PNG/SVG chart (matplotlib, imported only when a chart is asked for)
 
-Nothing here imports numpy or matplotlib at import time; ``her2scope burden`` pulls them in.
+``import her2scope.burden`` imports none of them; ``her2scope burden`` imports the modules it
+needs when it runs (montecarlo and model: numpy; chart: matplotlib, only for ``--chart``).
 """

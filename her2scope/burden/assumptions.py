@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..errors import Her2scopeError
 
 ASSUMPTIONS_FILE = "assumptions_v1.yaml"
@@ -148,8 +150,6 @@ def _parameter_from_yaml(name: str, entry: Any, option: str, source: str) -> Par
 
 def load_assumptions(path: str | Path | None = None) -> Assumptions:
     """Read and validate an assumptions file (the bundled v1 file by default)."""
-    import yaml
-
     option = "--assumptions" if path else "bundled assumptions"
     p = Path(path) if path else default_path()
     try:

@@ -1,25 +1,26 @@
 """A chart of the burden: HER2-mutant NSCLC new cases by UN M49 sub-region and for the
-countries with the most cases, with Monte Carlo intervals. matplotlib (Agg) is imported here
-only, when a chart is asked for. The format follows the file suffix (.png or .svg)."""
+countries with the most cases, with Monte Carlo intervals. matplotlib (Agg) is imported with this
+module, which ``her2scope burden`` imports only when a chart is asked for. The format follows the
+file suffix (.png or .svg)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+
+matplotlib.use("Agg")   # before pyplot: the chart is a file; no display, no GUI toolkit
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+from ..render.outputs import open_output
+
 CHART_SUFFIXES = (".png", ".svg")
 TOP_COUNTRIES = 15
 
 
 def render_chart(result: dict[str, Any], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
-
-    from ..render.outputs import open_output
-
     adv = "her2_mutant_advanced_cases" in result["world"]
     key, rkey = (("her2_mutant_advanced_cases", "her2_mutant_advanced_range") if adv
                  else ("her2_mutant_cases", "her2_mutant_range"))

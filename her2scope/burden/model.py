@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from .assumptions import Assumptions, BurdenOptionError
 from .incidence import SOURCE_LABEL, CountryIncidence, Incidence
+from .montecarlo import factor_quantiles
 
 # The seed's arithmetic (her2-facts 1.4): NSCLC 0.80-0.85 of lung cancer, HER2 3 % (2-4 %).
 SEED_NSCLC = (0.80, 0.85)
@@ -49,8 +50,6 @@ class _Figures:
     """Point factors and Monte Carlo quantiles, applied to any lung-case count."""
 
     def __init__(self, a: Assumptions) -> None:
-        from .montecarlo import factor_quantiles
-
         self.a = a
         self.f_nsclc = a.nsclc_share.point
         self.f_her2 = self.f_nsclc * a.her2_prevalence.point

@@ -14,8 +14,10 @@ Shape (one concern per module)::
     plots     matplotlib (Agg) figures;  report: the self-contained HTML report
     tcga      converter of the TCGA Firehose tables to the cBioPortal layout
 
-Nothing here is imported by ``import her2scope``; heavy libraries (duckdb, pyspark, pandas,
-lifelines, matplotlib) are imported inside the functions that need them.
+Nothing here is imported by ``import her2scope``, and the command line imports these modules only
+when a cohort command runs: so duckdb, numpy and matplotlib are imported at the top of the modules
+that use them. Inside functions stay only pyspark (optional, the ``spark`` extra), sqlglot (the
+Spark dialect only) and scipy, lifelines and pandas (the survival statistics, seconds to import).
 
 Definitions used everywhere in this package:
 

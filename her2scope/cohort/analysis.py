@@ -14,6 +14,7 @@ from .calls import CALL_COLUMNS, Erbb2Variant, call_all
 from .engines import Engine
 from .errors import StudyFileError
 from .importer import SCHEMA_VERSION, import_study, is_imported, read_manifest
+from .stats import benjamini_hochberg, cox, fisher, kaplan_meier, logrank, wilson
 from .studies import open_study
 
 
@@ -65,8 +66,6 @@ def run_queries(engine: Engine, queries=Q.RESULTS) -> dict[str, list[dict]]:
 
 
 def prevalence_summary(raw: dict, engine_name: str, manifest: dict, calls: list[tuple]) -> dict:
-    from .stats import wilson
-
     p = raw["prevalence"][0]
     n, k = int(p["profiled"] or 0), int(p["mutant"] or 0)
     low, high = wilson(k, n)
@@ -94,8 +93,6 @@ def prevalence_summary(raw: dict, engine_name: str, manifest: dict, calls: list[
 def amplification_summary(raw: dict, manifest: dict) -> dict:
     """ERBB2 amplification, apart from activating mutations. Without data_CNA.txt (or without any
     sample profiled for ERBB2 copy number) every number is null: not assessed, never 0."""
-    from .stats import wilson
-
     has_cna = bool(manifest.get("files", {}).get("cna"))
     a = (raw.get("amplification") or [None])[0]
     n = int(a["cna_profiled"] or 0) if (has_cna and a) else None
@@ -118,8 +115,6 @@ def amplification_summary(raw: dict, manifest: dict) -> dict:
 
 def statistics(raw: dict) -> dict:
     """Everything computed in Python from the engines' integer results."""
-    from .stats import benjamini_hochberg, cox, fisher, kaplan_meier, logrank, wilson
-
     by = []
     for r in raw["prevalence_by"]:
         lo, hi = wilson(int(r["mutant"]), int(r["profiled"]))

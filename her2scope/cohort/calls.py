@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import Her2scopeError
+from ..genome.builds import Build
+from ..pipeline import interpret_allele, interpret_protein
 from . import ACTIVATING
 
 CALL_COLUMNS = (("variant_key", "VARCHAR"), ("call_protein_change", "VARCHAR"), ("hgvs_c", "VARCHAR"),
@@ -49,8 +52,6 @@ def call_variant(v: Erbb2Variant) -> tuple:
     """One row of CALL_COLUMNS (cached per unique variant)."""
     if v in _cache:
         return _cache[v]
-    from .. import Build, Her2scopeError, interpret_allele, interpret_protein
-
     errors: list[str] = []
     row = None
     if v.build and v.start_pos is not None and (v.ref or v.alt):

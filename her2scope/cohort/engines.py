@@ -79,7 +79,7 @@ class DuckDBEngine(Engine):
 def spark_session(master: str | None = None, app_name: str = "her2scope-cohort"):
     """A SparkSession: local[2] bound to 127.0.0.1 with the UI off unless a master is given
     (spark-submit sets one; then the cluster's own settings apply)."""
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # lazy: pyspark is optional (the spark extra)
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.appName(app_name)

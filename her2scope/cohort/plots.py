@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import io
 
+import matplotlib
+
+matplotlib.use("Agg")   # before pyplot: figures are files; no display, no GUI toolkit (server, batch)
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..knowledge import load_knowledge
 from ..vocabulary import is_activating
 
 CLASS_COLOURS = {
@@ -17,11 +24,7 @@ DOMAIN_COLOURS = ("#fde0dd", "#c6dbef", "#fee391", "#d9f0d3", "#fcbba1", "#e7e1e
 
 
 def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    """pyplot with the report's style (set again for each figure: another caller may change it)."""
     plt.rcParams.update({"svg.hashsalt": "her2scope", "font.size": 9})
     return plt
 
@@ -39,8 +42,6 @@ def _save(fig) -> tuple[bytes, bytes]:
 def lollipop(rows: list[dict], profiled: int) -> tuple[bytes, bytes]:
     """ERBB2 protein (NP_004439.2, 1,255 aa) with the knowledge base's domains and one stick per
     protein change (engine naming); height = samples."""
-    from .. import load_knowledge
-
     plt = _plt()
     domains = load_knowledge().domains
     fig, ax = plt.subplots(figsize=(10, 3.4))
@@ -97,8 +98,6 @@ def spectrum_bars(spectrum: list[dict]) -> tuple[bytes, bytes]:
 def oncoprint(rows: list[dict], keys: list[tuple[str, str]], profiled: int) -> tuple[bytes, bytes]:
     """Altered samples (columns) x genes (rows); grey = not altered, white hatched = not assessed."""
     plt = _plt()
-    import numpy as np
-
     n = len(rows)
     fig, ax = plt.subplots(figsize=(min(14, 2 + n * 0.02 + 4), 0.32 * len(keys) + 1.3))
     mat = np.array([[r[k] for r in rows] for k, _ in keys], dtype=float) if n else np.zeros((len(keys), 1))

@@ -35,7 +35,7 @@ class Query:
     def text(self, dialect: str) -> str:
         if dialect == "duckdb":
             return self.sql
-        import sqlglot
+        import sqlglot   # lazy: only the Spark engine transpiles; the DuckDB path need not import it
 
         return sqlglot.transpile(self.sql, read="duckdb", write=dialect, pretty=False)[0]
 

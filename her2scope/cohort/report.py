@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..render.outputs import make_folder, write_output, writing
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
+from . import plots
 from .drivers import ALL, DRIVERS
 
 CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
@@ -58,105 +59,134 @@ ENDPOINTS = {"OS": "overall survival", "PFS": "progression-free survival"}
 
 
 def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
-    from . import plots
-
+    """The report's HTML and its figures ({name: (png, svg)})."""
     m, raw, s, st = res["manifest"], res["raw"], res["summary"], res["stats"]
     n = s["profiled_samples"]
     figs: dict[str, tuple[bytes, bytes]] = {}
-    parts = [f"<h1>HER2 (ERBB2)-mutant NSCLC: cohort report — {_e(m['meta'].get('name', m['study']))}</h1>",
-             f"<p class='note'>Study <b>{_e(m['study'])}</b> ({_e(m['kind'])}); engine <b>{_e(s['engine'])}</b>; "
-             f"generated {_e(_dt.date.today().isoformat())} by her2scope. All data processed locally.</p>",
-             "<h2>Definitions</h2>",
-             f"<p><b>{_e(ACTIVATING_DEFINITION)}</b> ERBB2 calls come from the her2scope interpretation engine "
-             "(the same code as patient reports), from coordinates when present, else from the protein change.</p>",
-             f"<p>{_e(PROFILED_DEFINITION)}</p>",
-             f"<p>{_e(AMPLIFICATION_DEFINITION)} {_e(CNA_PROFILED_DEFINITION)}</p>",
-             "<p>Other drivers: coarse hotspot rules (her2scope/knowledge/drivers.py, cited there): "
-             + "; ".join(f"<b>{_e(d.label)}</b>: {_e(d.rule)}" for d in ALL) + ".</p>"]
-    # Denominators and data quality
-    c = raw["counts"][0]
-    parts += ["<h2>Samples and denominators</h2>",
-              _table(["samples", "patients", "profiled for ERBB2", "not profiled for ERBB2", "profiled for fusions",
-                      "profiled for ERBB2 copy number", "MAF rows"],
-                     [[c["samples"], c["patients"], c["profiled_erbb2"], c["not_profiled_erbb2"],
-                       c["profiled_fusions"],
-                       c["profiled_cna_erbb2"] if s["cna_profiled_samples"] is not None else "not assessed",
-                       m["counts"]["mutation_rows"]]], set(range(7)))]
-    for w in m.get("warnings", []):
-        parts.append(f"<p class='warn'>{_e(w)}</p>")
-    if not c["profiled_fusions"]:
-        parts.append("<p class='note'>No structural-variant data: ALK, ROS1, RET and NTRK fusions are "
-                     "<b>not assessed</b> (shown as such, never as absent).</p>")
-    # Prevalence
-    lo, hi = s["ci95"]
-    parts += ["<h2>Prevalence of activating HER2 mutations</h2>",
-              f"<p><b>{s['her2_mutant_samples']} / {n}</b> profiled samples = <b>{_pct(s['prevalence'])}</b> "
-              f"(Wilson 95% CI {_ci([lo, hi])}). Any ERBB2 mutation (incl. VUS): "
-              f"{s['any_erbb2_mutation_samples']} / {n}.</p>",
-              _table(["dimension", "level", "activating HER2", "profiled (n)", "prevalence", "95% CI (Wilson)"],
-                     [[r["dimension"], r["level"], r["mutant"], r["profiled"], _pct(r["prevalence"]),
-                       _ci(r["ci95"])] for r in st["prevalence_by"]], {2, 3})]
+    parts = _title_and_definitions(m, s)
+    parts += _denominators_section(m, raw, s)
+    parts += _prevalence_section(s, st, n)
     parts += _amplification_section(s, st)
-    # Spectrum
-    figs["spectrum"] = plots.spectrum_bars(raw["spectrum"])
-    figs["lollipop"] = plots.lollipop(raw["lollipop"], n)
-    parts += ["<h2>Mutation spectrum</h2>",
-              _figure(figs["lollipop"][0], f"ERBB2 lollipop, engine protein changes on NP_004439.2 with the knowledge "
-                      f"base's domains; n = {n} profiled samples."),
-              _figure(figs["spectrum"][0], "Spectrum by alteration class (n in the title)."),
-              _table(["alteration class", "oncogenicity", "domain", "exon", "mutations", "samples"],
-                     [[r["alteration_class"], r["oncogenicity"], r["domain"], r["exon"], r["mutations"], r["samples"]]
-                      for r in raw["spectrum"]], {4, 5})]
-    rows = raw["erbb2_rows"]
-    parts += [f"<h3>Every ERBB2 row in the MAF (n = {len(rows)})</h3>",
-              _table(["sample", "histology", "profiled", "position", "MAF protein change", "engine protein change",
-                      "HGVS c.", "class", "oncogenicity", "called from", "error"],
-                     [[r["sample_id"], r["histology"], "yes" if r["profiled"] else "NO (excluded)",
-                       f"{r['chrom']}:{r['start_pos']} {r['ref'] or '-'}>{r['alt'] or '-'}", r["maf_protein_change"],
-                       r["protein_change"], r["hgvs_c"], r["alteration_class"], r["oncogenicity"],
-                       r["call_source"], r["error"]] for r in rows[:2000]])]
-    if len(rows) > 2000:
-        parts.append(f"<p class='note'>First 2,000 of {len(rows)} rows shown; use --json for all.</p>")
-    # Co-mutation
-    parts += ["<h2>Co-mutation and mutual exclusivity (samples profiled for both genes)</h2>",
-              "<p class='note'>Two-sided Fisher exact test, Benjamini-Hochberg correction across the genes tested.</p>",
-              _table(["gene", "HER2+ & gene+", "HER2+ only", "gene+ only", "neither", "n", "odds ratio", "p", "q (BH)"],
-                     [[r["gene"], r["both_altered"], r["her2_only"], r["other_only"], r["neither"], r["n"],
-                       _num(r["odds_ratio"]), _num(r["p"]), _num(r["q_bh"])] if r["assessed"] else
-                      [r["gene"], "not assessed", "", "", "", 0, "", "", ""] for r in st["comutation"]],
-                     {1, 2, 3, 4, 5})]
-    keys = [("her2", "HER2 activating")] + [(d.key, d.label) for d in ALL]
-    figs["oncoprint"] = plots.oncoprint(raw["oncoprint"], keys, n)
-    parts.append(_figure(figs["oncoprint"][0], f"Oncoprint-style matrix: {len(raw['oncoprint'])} altered samples "
-                         f"of {n} profiled."))
+    parts += _spectrum_section(raw, n, figs)
+    parts += _erbb2_rows_section(raw["erbb2_rows"])
+    parts += _comutation_section(raw, st, n, figs)
     parts += _survival_section(m, raw, st, figs)
     parts += _clinical_section(m)
-    # Brain metastases
-    b = raw["brain_metastases"]
-    parts.append("<h2>Brain metastases</h2>")
-    if sum(r["known"] for r in b):
-        parts.append(_table(["driver group", "patients", "brain status known", "brain metastases", "rate"],
-                            [[r["driver_group"], r["patients"], r["known"], r["brain"],
-                              _pct(r["brain"] / r["known"]) if r["known"] else "-"] for r in b], {1, 2, 3}))
-    else:
-        parts.append("<p>This study has no brain-metastasis attribute (e.g. BRAIN_METASTASIS); not reported.</p>")
-    parts.append("<h2>Provenance</h2>")
-    used = m.get("files_used") or []
-    parts.append(_table(["file read", "as", "found by"], [[f["file"], f["role"], f["found_by"]] for f in used]))
-    if m.get("files_not_read"):
-        parts.append(_table(["file not read", "why"], [[f["file"], f["why"]] for f in m["files_not_read"]]))
-    parts.append("<p class='note'>Import "
-                 f"{m.get('import_seconds', '-')} s. Knowledge base and engine: her2scope.</p>")
+    parts += _brain_section(raw["brain_metastases"])
+    parts += _provenance_section(m)
     doc = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>her2scope cohort report — "
            f"{_e(m['study'])}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
     return doc, figs
 
 
+def _title_and_definitions(m: dict, s: dict) -> list[str]:
+    return [f"<h1>HER2 (ERBB2)-mutant NSCLC: cohort report — {_e(m['meta'].get('name', m['study']))}</h1>",
+            f"<p class='note'>Study <b>{_e(m['study'])}</b> ({_e(m['kind'])}); engine <b>{_e(s['engine'])}</b>; "
+            f"generated {_e(_dt.date.today().isoformat())} by her2scope. All data processed locally.</p>",
+            "<h2>Definitions</h2>",
+            f"<p><b>{_e(ACTIVATING_DEFINITION)}</b> ERBB2 calls come from the her2scope interpretation engine "
+            "(the same code as patient reports), from coordinates when present, else from the protein change.</p>",
+            f"<p>{_e(PROFILED_DEFINITION)}</p>",
+            f"<p>{_e(AMPLIFICATION_DEFINITION)} {_e(CNA_PROFILED_DEFINITION)}</p>",
+            "<p>Other drivers: coarse hotspot rules (her2scope/knowledge/drivers.py, cited there): "
+            + "; ".join(f"<b>{_e(d.label)}</b>: {_e(d.rule)}" for d in ALL) + ".</p>"]
+
+
+def _denominators_section(m: dict, raw: dict, s: dict) -> list[str]:
+    """Denominators and data quality: every warning of the import, fusions not assessed said so."""
+    c = raw["counts"][0]
+    out = ["<h2>Samples and denominators</h2>",
+           _table(["samples", "patients", "profiled for ERBB2", "not profiled for ERBB2", "profiled for fusions",
+                   "profiled for ERBB2 copy number", "MAF rows"],
+                  [[c["samples"], c["patients"], c["profiled_erbb2"], c["not_profiled_erbb2"],
+                    c["profiled_fusions"],
+                    c["profiled_cna_erbb2"] if s["cna_profiled_samples"] is not None else "not assessed",
+                    m["counts"]["mutation_rows"]]], set(range(7)))]
+    for w in m.get("warnings", []):
+        out.append(f"<p class='warn'>{_e(w)}</p>")
+    if not c["profiled_fusions"]:
+        out.append("<p class='note'>No structural-variant data: ALK, ROS1, RET and NTRK fusions are "
+                   "<b>not assessed</b> (shown as such, never as absent).</p>")
+    return out
+
+
+def _prevalence_section(s: dict, st: dict, n: int) -> list[str]:
+    lo, hi = s["ci95"]
+    return ["<h2>Prevalence of activating HER2 mutations</h2>",
+            f"<p><b>{s['her2_mutant_samples']} / {n}</b> profiled samples = <b>{_pct(s['prevalence'])}</b> "
+            f"(Wilson 95% CI {_ci([lo, hi])}). Any ERBB2 mutation (incl. VUS): "
+            f"{s['any_erbb2_mutation_samples']} / {n}.</p>",
+            _table(["dimension", "level", "activating HER2", "profiled (n)", "prevalence", "95% CI (Wilson)"],
+                   [[r["dimension"], r["level"], r["mutant"], r["profiled"], _pct(r["prevalence"]),
+                     _ci(r["ci95"])] for r in st["prevalence_by"]], {2, 3})]
+
+
+def _spectrum_section(raw: dict, n: int, figs: dict) -> list[str]:
+    figs["spectrum"] = plots.spectrum_bars(raw["spectrum"])
+    figs["lollipop"] = plots.lollipop(raw["lollipop"], n)
+    return ["<h2>Mutation spectrum</h2>",
+            _figure(figs["lollipop"][0], f"ERBB2 lollipop, engine protein changes on NP_004439.2 with the knowledge "
+                    f"base's domains; n = {n} profiled samples."),
+            _figure(figs["spectrum"][0], "Spectrum by alteration class (n in the title)."),
+            _table(["alteration class", "oncogenicity", "domain", "exon", "mutations", "samples"],
+                   [[r["alteration_class"], r["oncogenicity"], r["domain"], r["exon"], r["mutations"], r["samples"]]
+                    for r in raw["spectrum"]], {4, 5})]
+
+
+def _erbb2_rows_section(rows: list[dict]) -> list[str]:
+    """Every ERBB2 row of the MAF (the first 2,000), profiled or not, with its engine call."""
+    out = [f"<h3>Every ERBB2 row in the MAF (n = {len(rows)})</h3>",
+           _table(["sample", "histology", "profiled", "position", "MAF protein change", "engine protein change",
+                   "HGVS c.", "class", "oncogenicity", "called from", "error"],
+                  [[r["sample_id"], r["histology"], "yes" if r["profiled"] else "NO (excluded)",
+                    f"{r['chrom']}:{r['start_pos']} {r['ref'] or '-'}>{r['alt'] or '-'}", r["maf_protein_change"],
+                    r["protein_change"], r["hgvs_c"], r["alteration_class"], r["oncogenicity"],
+                    r["call_source"], r["error"]] for r in rows[:2000]])]
+    if len(rows) > 2000:
+        out.append(f"<p class='note'>First 2,000 of {len(rows)} rows shown; use --json for all.</p>")
+    return out
+
+
+def _comutation_section(raw: dict, st: dict, n: int, figs: dict) -> list[str]:
+    out = ["<h2>Co-mutation and mutual exclusivity (samples profiled for both genes)</h2>",
+           "<p class='note'>Two-sided Fisher exact test, Benjamini-Hochberg correction across the genes tested.</p>",
+           _table(["gene", "HER2+ & gene+", "HER2+ only", "gene+ only", "neither", "n", "odds ratio", "p", "q (BH)"],
+                  [[r["gene"], r["both_altered"], r["her2_only"], r["other_only"], r["neither"], r["n"],
+                    _num(r["odds_ratio"]), _num(r["p"]), _num(r["q_bh"])] if r["assessed"] else
+                   [r["gene"], "not assessed", "", "", "", 0, "", "", ""] for r in st["comutation"]],
+                  {1, 2, 3, 4, 5})]
+    keys = [("her2", "HER2 activating")] + [(d.key, d.label) for d in ALL]
+    figs["oncoprint"] = plots.oncoprint(raw["oncoprint"], keys, n)
+    out.append(_figure(figs["oncoprint"][0], f"Oncoprint-style matrix: {len(raw['oncoprint'])} altered samples "
+                       f"of {n} profiled."))
+    return out
+
+
+def _brain_section(b: list[dict]) -> list[str]:
+    out = ["<h2>Brain metastases</h2>"]
+    if sum(r["known"] for r in b):
+        out.append(_table(["driver group", "patients", "brain status known", "brain metastases", "rate"],
+                          [[r["driver_group"], r["patients"], r["known"], r["brain"],
+                            _pct(r["brain"] / r["known"]) if r["known"] else "-"] for r in b], {1, 2, 3}))
+    else:
+        out.append("<p>This study has no brain-metastasis attribute (e.g. BRAIN_METASTASIS); not reported.</p>")
+    return out
+
+
+def _provenance_section(m: dict) -> list[str]:
+    out = ["<h2>Provenance</h2>"]
+    used = m.get("files_used") or []
+    out.append(_table(["file read", "as", "found by"], [[f["file"], f["role"], f["found_by"]] for f in used]))
+    if m.get("files_not_read"):
+        out.append(_table(["file not read", "why"], [[f["file"], f["why"]] for f in m["files_not_read"]]))
+    out.append("<p class='note'>Import "
+               f"{m.get('import_seconds', '-')} s. Knowledge base and engine: her2scope.</p>")
+    return out
+
+
 def _survival_section(m: dict, raw: dict, st: dict, figs: dict) -> list[str]:
     """Kaplan-Meier, log-rank and Cox on the study's endpoint (OS, else PFS); always a section,
     saying why when there is nothing to show."""
-    from . import plots
-
     endpoint = m.get("survival_endpoint")
     name = ENDPOINTS.get(endpoint, "survival")  # type: ignore[arg-type]  # None: the default
     short = endpoint or "survival"

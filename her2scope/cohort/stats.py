@@ -10,6 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
+from .attributes import stage_covariate
+
+# scipy, lifelines and pandas (2-4 s to import) stay inside the functions that need them: a prevalence
+# (Wilson only) or a query run must not pay for the survival models.
+
 Z95 = 1.959963984540054
 
 
@@ -26,7 +33,7 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 
 def fisher(a: int, b: int, c: int, d: int) -> tuple[float, float]:
     """Two-sided Fisher exact test on [[a, b], [c, d]] -> (odds ratio, p)."""
-    from scipy.stats import fisher_exact
+    from scipy.stats import fisher_exact  # lazy: seconds to import (see the top)
 
     res = fisher_exact([[a, b], [c, d]], alternative="two-sided")
     return float(res.statistic), float(res.pvalue)
@@ -81,8 +88,7 @@ def product_limit(rows: list[tuple[float, int, int]]) -> tuple[list[float], list
 
 def kaplan_meier(counts: list[dict]) -> list[KMCurve]:
     """counts rows: driver_group, months, events, n (from the SURVIVAL_COUNTS query)."""
-    import numpy as np
-    from lifelines import KaplanMeierFitter
+    from lifelines import KaplanMeierFitter  # lazy: seconds to import (see the top)
     from lifelines.utils import median_survival_times
 
     curves = []
@@ -114,8 +120,7 @@ REST = "all other profiled patients"
 def logrank(counts: list[dict], group_a: str | None = None) -> dict:
     """Multivariate log-rank across all groups; with group_a, group_a vs everyone else
     (the second group is named REST)."""
-    import numpy as np
-    from lifelines.statistics import multivariate_logrank_test
+    from lifelines.statistics import multivariate_logrank_test  # lazy: seconds to import (see the top)
 
     t, e, w, g = [], [], [], []
     for r in counts:
@@ -134,8 +139,6 @@ def logrank(counts: list[dict], group_a: str | None = None) -> dict:
 
 def _cox_columns(patients: list[dict]) -> dict[str, list]:
     """Each covariate per patient (None = unknown for that patient)."""
-    from .attributes import stage_covariate
-
     stage_name, stage_of = stage_covariate({r["stage_group"] for r in patients})
     sex = {"Male": 1, "Female": 0}
     smoking = {"ever": 1, "never": 0}
@@ -154,7 +157,7 @@ def cox(patients: list[dict]) -> dict:
     ever-smoker. A covariate the study does not have (no patient with a value) or that does not
     vary among the complete cases is dropped and listed with the reason; complete cases only
     (n stated). rows: patient_id, her2, months, event, age, sex, stage_group, smoking_group."""
-    import pandas as pd
+    import pandas as pd  # lazy: seconds to import (see the top)
     from lifelines import CoxPHFitter
 
     columns = _cox_columns(patients)

@@ -27,6 +27,8 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,29 +117,14 @@ def convert(cohorts: list[FirehoseCohort], out: Path, study_id: str = "tcga_lung
     counts: dict[str, dict[str, int]] = {}
     sample_rows: list[list[str]] = []
     patient_rows: list[list[str]] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}           # sample -> the cohort whose MAF holds it
     raw = io.BytesIO()
     with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as gz:
         text = io.TextIOWrapper(gz, encoding="utf-8", newline="\n")
         text.write("\t".join(MAF_COLUMNS) + "\n")
         for c in cohorts:
-            samples: list[str] = []
-            n_rows = 0
-            for _, r in _rows(c.maf, MAF_COLUMNS):
-                text.write("\t".join("" if r[k] == '""' else r[k] for k in MAF_COLUMNS) + "\n")
-                n_rows += 1
-                s = r["Tumor_Sample_Barcode"]
-                if s not in seen:
-                    seen[s] = c.code
-                    samples.append(s)
-                elif seen[s] != c.code:
-                    raise StudyFileError(c.maf, f"sample {s} is also in the {seen[s]} MAF")
-            clinical = {}
-            for n, r in _rows(c.clinical, ("Tumor_Sample_Barcode",)):
-                pid = r["Tumor_Sample_Barcode"].strip()
-                if pid in clinical:
-                    raise StudyFileError(c.clinical, f"duplicate barcode {pid}", n)
-                clinical[pid] = r
+            samples, n_rows = _copy_maf(c, text, seen)
+            clinical = _read_clinical(c)
             cancer, detailed = CANCER[c.code]
             for s in samples:
                 r = clinical.get(s)
@@ -151,6 +138,40 @@ def convert(cohorts: list[FirehoseCohort], out: Path, study_id: str = "tcga_lung
         text.flush()
         text.detach()
     (out / "data_mutations.txt.gz").write_bytes(raw.getvalue())
+    _write_clinical_files(out, sample_rows, patient_rows)
+    _write_meta_files(out, study_id, sample_rows)
+    return counts
+
+
+def _copy_maf(c: FirehoseCohort, text: io.TextIOWrapper, seen: dict[str, str]) -> tuple[list[str], int]:
+    """Copy a cohort's MAF rows (the columns used) into ``text``; its new samples and its row count.
+    A sample in two cohorts' MAFs is an error."""
+    samples: list[str] = []
+    n_rows = 0
+    for _, r in _rows(c.maf, MAF_COLUMNS):
+        text.write("\t".join("" if r[k] == '""' else r[k] for k in MAF_COLUMNS) + "\n")
+        n_rows += 1
+        s = r["Tumor_Sample_Barcode"]
+        if s not in seen:
+            seen[s] = c.code
+            samples.append(s)
+        elif seen[s] != c.code:
+            raise StudyFileError(c.maf, f"sample {s} is also in the {seen[s]} MAF")
+    return samples, n_rows
+
+
+def _read_clinical(c: FirehoseCohort) -> dict[str, dict[str, str]]:
+    """The clinical table by patient barcode; a barcode twice is an error."""
+    clinical: dict[str, dict[str, str]] = {}
+    for n, r in _rows(c.clinical, ("Tumor_Sample_Barcode",)):
+        pid = r["Tumor_Sample_Barcode"].strip()
+        if pid in clinical:
+            raise StudyFileError(c.clinical, f"duplicate barcode {pid}", n)
+        clinical[pid] = r
+    return clinical
+
+
+def _write_clinical_files(out: Path, sample_rows: list[list[str]], patient_rows: list[list[str]]) -> None:
     _write_clinical(out / "data_clinical_sample.txt",
                     ["Patient Identifier", "Sample Identifier", "Cancer Type", "Cancer Type Detailed",
                      "Oncotree Code", "Histological Type"],
@@ -168,6 +189,10 @@ def convert(cohorts: list[FirehoseCohort], out: Path, study_id: str = "tcga_lung
                     ["STRING", "STRING", "NUMBER", "STRING", "STRING", "STRING", "NUMBER"],
                     ["PATIENT_ID", "SEX", "AGE", "SMOKING_HISTORY", "AJCC_PATHOLOGIC_TUMOR_STAGE",
                      "OS_STATUS", "OS_MONTHS"], patient_rows)
+
+
+def _write_meta_files(out: Path, study_id: str, sample_rows: list[list[str]]) -> None:
+    """meta_*.txt and case_lists/cases_sequenced.txt (every sample with a MAF row)."""
     meta = {
         "meta_study.txt": [("type_of_cancer", "nsclc"), ("cancer_study_identifier", study_id),
                            ("name", "Lung adenocarcinoma and squamous cell carcinoma (TCGA, Firehose)"),
@@ -201,14 +226,10 @@ def convert(cohorts: list[FirehoseCohort], out: Path, study_id: str = "tcga_lung
         "case_list_description: Every sample with a row in the Firehose non-silent MAF "
         "(whole-exome sequencing).\n"
         "case_list_ids: " + "\t".join(r[1] for r in sample_rows) + "\n", encoding="utf-8")
-    return counts
 
 
 def main(argv: list[str] | None = None) -> None:
     """python -m her2scope.cohort.tcga SRC_DIR OUT_DIR (SRC_DIR holds tcga_{luad,lusc}_firehose_*)."""
-    import json
-    import sys
-
     args = argv if argv is not None else sys.argv[1:]
     src, out = Path(args[0]), Path(args[1])
     cohorts = [FirehoseCohort(code, src / f"tcga_{code.lower()}_firehose_nonsilent.maf.tsv.gz",
