@@ -13,6 +13,10 @@ from typing import NoReturn
 
 import pytest
 
+# The shared helper modules (not test modules, so no test imports another test module) hold asserts
+# and fixtures: pytest rewrites their asserts as it does a test module's.
+pytest.register_assert_rewrite("web_helpers", "registry_helpers", "browser_helpers", "synthetic_study")
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(str(resources.files("her2scope") / "demo_data"))
 

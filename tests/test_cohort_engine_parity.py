@@ -40,7 +40,7 @@ def test_identical_results_duckdb_vs_spark(spark, parquet):
 def test_identical_amplification_results_on_a_cna_study(spark, tmp_path):
     """The TCGA demo has no data_CNA.txt; a synthetic study with one (NA samples, a CNA-only sample,
     a sample with both an activating mutation and amplification) runs through both engines too."""
-    from test_cohort_synthetic import make_cna_study
+    from synthetic_study import make_cna_study
 
     folder, _, _ = import_if_needed(make_cna_study(tmp_path / "study"), parquet=tmp_path / "pq")
     duck = analyse(folder, DuckDBEngine(), with_statistics=False)

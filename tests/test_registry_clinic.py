@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import test_registry_support as support
+import registry_helpers as support
 from sqlalchemy import text
-from test_registry_support import DEMO, EXAMPLE_CSV, PASSWORD, TODAY
+from registry_helpers import DEMO, EXAMPLE_CSV, PASSWORD, TODAY
 
 from her2scope.registry import NotFound, PermissionDenied, RegistryError
 from her2scope.registry.clinical import check_update

@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-import test_registry_support as support
-from test_registry_support import PASSWORD, TODAY
+import registry_helpers as support
+from registry_helpers import PASSWORD, TODAY
 
 from her2scope.registry.demo import write_synthetic_csv
 from her2scope.registry.importing import PAUSE_ENV

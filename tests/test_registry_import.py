@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-import test_registry_support as support
-from test_registry_support import DEMO, EXAMPLE_CSV, TODAY, write_csv
+import registry_helpers as support
+from registry_helpers import EXAMPLE_CSV, TODAY, fhir_bundle, write_csv
 
 from her2scope.registry import InvalidImport
 
@@ -98,25 +98,8 @@ def test_unusable_file_is_refused_whole(registry, users, tmp_path):
     assert "patient_id" in err.value.message
 
 
-def _fhir_bundle():
-    from her2scope.report.fhir import render_fhir
-    from her2scope.report.model import make_report
-
-    bundle = render_fhir(make_report(DEMO / "cases" / "case01_yvma_after_one_line.yaml", today=TODAY))
-    patient = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
-    bundle["entry"].append({"fullUrl": "urn:uuid:cond-1", "resource": {
-        "resourceType": "Condition", "id": "cond-1", "subject": {"reference": patient["fullUrl"]},
-        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "35917007", "display": "Adenocarcinoma"}],
-                 "text": "Lung adenocarcinoma"},
-        "stage": [{"summary": {"text": "IVB"}}], "onsetDateTime": "2026-09-01"}})
-    bundle["entry"].append({"fullUrl": "urn:uuid:named", "resource": {
-        "resourceType": "Patient", "id": "named", "name": [{"family": "Doe"}],
-        "identifier": [{"value": "NAMED-1"}]}})
-    return bundle
-
-
 def test_fhir_bundle_import(registry, users):
-    bundle = _fhir_bundle()
+    bundle = fhir_bundle()
     rep = registry.import_fhir(bundle, users["data_manager"], today=TODAY)
     assert [r.reason for r in rep.rejected if "identifying" in r.reason], rep.rejected
     assert len(rep.rejected) == 1

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
-import test_registry_support as support
-from test_registry_support import PASSWORD, TODAY, write_csv
+import registry_helpers as support
+from registry_helpers import PASSWORD, TODAY, write_csv
 
 from her2scope.registry import Registry, Role
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-import test_registry_support as support
+import registry_helpers as support
 from sqlalchemy import inspect as sa_inspect
-from test_registry_support import DEMO, EXAMPLE_CSV, TODAY, write_csv
+from registry_helpers import DEMO, EXAMPLE_CSV, TODAY, write_csv
 from typer.testing import CliRunner
 
 from her2scope.cli import app

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-import test_registry_support as support
+import registry_helpers as support
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from test_registry_support import DEMO, EXAMPLE_CSV, PASSWORD, TODAY
+from registry_helpers import DEMO, EXAMPLE_CSV, PASSWORD, TODAY
 
 from her2scope.registry import PermissionDenied, RegistryError, Role, UserInfo
 

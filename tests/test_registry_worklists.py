@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import test_registry_support as support
-from test_registry_support import DEMO, TODAY, write_csv
+import registry_helpers as support
+from registry_helpers import DEMO, TODAY, write_csv
 
 from her2scope.registry import Registry
 from her2scope.registry.stats import wilson

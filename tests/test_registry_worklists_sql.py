@@ -12,8 +12,8 @@ import random
 
 import pytest
 import registry_worklist_oracle as oracle
-import test_registry_support as support
-from test_registry_support import TODAY
+import registry_helpers as support
+from registry_helpers import TODAY
 
 from her2scope.registry import snapshot
 from her2scope.registry.demo import synthetic_rows, write_rows

@@ -2,7 +2,7 @@
 accessibility audits, runs in Debian chromium on each main page of the web app (logged out
 and logged in, at desktop and phone width) and finds no violation of serious or critical
 impact. axe-core is vendored under tests/tools/axe-core (MPL-2.0, see SOURCES.md): nothing is
-downloaded at test time. The server and browser are test_web_browser.py's fixtures."""
+downloaded at test time. The server and browser are tests/browser_helpers.py's fixtures."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from test_web_browser import ARTIFACTS, _login, browser, server  # noqa: F401  (fixtures)
-from test_web_support import YVMA_VCF
+from browser_helpers import ARTIFACTS, browser, browser_login, server  # noqa: F401  (fixtures)
+from web_helpers import YVMA_VCF
 
 AXE = Path(__file__).parent / "tools" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
@@ -49,7 +49,7 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, server, ax
     try:
         page.goto("/login")
         found["/login"] = _violations(page, axe_source)
-        _login(page, "admin")
+        browser_login(page, "admin")
         for url in PAGES:
             page.goto(url)
             found[url] = _violations(page, axe_source)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_web_support import EXAMPLE_CSV, YVMA_VCF, bearer, client, web  # noqa: F401  (fixture)
+from web_helpers import EXAMPLE_CSV, YVMA_VCF, bearer, client, web  # noqa: F401  (fixture)
 
 
 def all_routes():
@@ -63,7 +63,7 @@ def test_invalid_token_is_401(web):
 
 
 def test_cookie_session_does_not_authorize_the_api(web):
-    from test_web_support import login
+    from web_helpers import login
 
     app, _reg, _users = web
     c = login(app, "admin")

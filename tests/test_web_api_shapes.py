@@ -9,7 +9,7 @@ import datetime as dt
 import json
 
 import pytest
-from test_web_support import YVMA_VCF, bearer, client, login, web  # noqa: F401  (fixture)
+from web_helpers import YVMA_VCF, bearer, client, login, web  # noqa: F401  (fixture)
 
 
 def _plain(obj):
@@ -79,7 +79,7 @@ def test_report_json_of_every_demo_case_matches_its_model():
     from her2scope.report.fhir import render_fhir
     from her2scope.report.model import make_report
     from her2scope.web.schemas import FhirBundle, ReportDocument, ReportJson
-    from test_web_support import DEMO
+    from web_helpers import DEMO
 
     cases = sorted((DEMO / "cases").glob("*.yaml"))
     assert len(cases) >= 3

@@ -1,4 +1,4 @@
-"""Issue 13 in a real browser (Debian chromium, as tests/test_web_browser.py launches it): no
+"""Issue 13 in a real browser (Debian chromium, as tests/browser_helpers.py launches it): no
 horizontal overflow at a phone's 390 px, the skip link is the first tab stop and moves focus to
 the content, and the walk a clinic does: attach a VCF on the patient page, read the report with
 its on-label options, record a decision, retract the result, revoke a token (the API answers
@@ -10,8 +10,8 @@ import json
 import urllib.error
 import urllib.request
 
-from test_web_browser import ARTIFACTS, _login, browser, server  # noqa: F401  (fixtures)
-from test_web_support import PASSWORD, YVMA_VCF
+from browser_helpers import ARTIFACTS, browser, browser_login, server  # noqa: F401  (fixtures)
+from web_helpers import PASSWORD, YVMA_VCF
 
 PHONE = {"width": 390, "height": 844}
 
@@ -28,7 +28,7 @@ def _context(browser, server, viewport):
 def test_no_horizontal_overflow_at_390px_and_skip_link(browser, server):
     ctx, page = _context(browser, server, PHONE)
     try:
-        _login(page, "admin")
+        browser_login(page, "admin")
         for url in ("/patients", "/worklists", "/worklists/advanced_without_ngs", "/patients/EX-001", "/account",
                     "/admin/users", "/upload"):
             page.goto(url)
@@ -57,7 +57,7 @@ def test_clinic_walk(browser, server):
     ctx, page = _context(browser, server, {"width": 1280, "height": 900})
     leaver_ctx, leaver = _context(browser, server, {"width": 1280, "height": 900})
     try:
-        _login(page, "admin")
+        browser_login(page, "admin")
         # a user who will leave, logged in in another browser
         page.goto("/admin/users")
         page.fill("#new-username", "walk-leaver")
@@ -65,7 +65,7 @@ def test_clinic_walk(browser, server):
         page.select_option("#role", "clinician")
         page.click("form[action='/admin/users'] button[type=submit]")
         page.wait_for_selector("text=user created")
-        _login(leaver, "walk-leaver")
+        browser_login(leaver, "walk-leaver")
         # the patient: clinical data, then a VCF attached on the patient page
         page.goto("/patients/EX-005")
         page.select_option("#c-region", "US")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from test_web_support import YVMA_VCF, client, csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import YVMA_VCF, client, csrf_of, login, web  # noqa: F401  (fixture)
 
 
 def _post(c, url, page_url, **data):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from test_web_support import YVMA_VCF, client, csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import YVMA_VCF, client, csrf_of, login, web  # noqa: F401  (fixture)
 
 UPLOAD_FORM = {"histology": "adenocarcinoma", "stage": "IVB", "region": "US", "prior_lines": "1"}
 
@@ -67,7 +67,7 @@ def test_upload_with_a_missing_field_says_which(web):
 
 
 def test_upload_maf_and_hgvs_text(web, tmp_path):
-    from test_web_support import DEMO
+    from web_helpers import DEMO
 
     app, _reg, _users = web
     c = login(app, "viewer")

@@ -16,7 +16,7 @@ pytest.importorskip("schemathesis")
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from test_web_support import make_app, make_registry
+from web_helpers import make_app, make_registry
 
 MAX_EXAMPLES = 6
 

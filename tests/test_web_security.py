@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from test_web_support import (BASE, PASSWORD, YVMA_VCF, bearer, client, csrf_of, login, make_app,  # noqa: I001
+from web_helpers import (BASE, PASSWORD, YVMA_VCF, bearer, client, csrf_of, login, make_app,  # noqa: I001
                               make_registry, web)  # noqa: F401  (web: fixture)
 
 UPLOAD_FORM = {"histology": "adenocarcinoma", "stage": "IVB", "region": "US"}

@@ -11,7 +11,7 @@ is still accepted; its bad lines are reported one by one.
 from __future__ import annotations
 
 import pytest
-from test_web_support import bearer, client, csrf_of, login, stored_reports, web  # noqa: F401  (fixture)
+from web_helpers import bearer, client, csrf_of, login, stored_reports, web  # noqa: F401  (fixture)
 
 LETTER = """Dear Dr Smith,
 Re: patient 12345, seen in clinic today

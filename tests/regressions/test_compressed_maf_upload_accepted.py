@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from test_web_support import bearer, client, web  # noqa: F401  (fixture)
+from web_helpers import bearer, client, web  # noqa: F401  (fixture)
 
 MAF = Path(__file__).parent.parent / "data" / "callers" / "gdc_masked_somatic_yvma_grch38.maf"
 # NM_004448.4:c.929C>T: c.929 is the second base of codon 310 (TCC>TTC, Ser>Phe): p.S310F.

@@ -4,7 +4,7 @@ and the user's API tokens stop working."""
 
 from __future__ import annotations
 
-from test_web_support import client, csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import client, csrf_of, login, web  # noqa: F401  (fixture)
 
 
 def test_deactivation_ends_session_login_and_tokens(web):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import rec, vcf_text
-from test_web_support import bearer, client, web  # noqa: F401  (fixture)
+from web_helpers import bearer, client, web  # noqa: F401  (fixture)
 
 # GRCh38 chr17:39724730 is C (the base before c.2313, as in demo file patient01); REF T there is a
 # ref_mismatch, so the file's only ERBB2 record cannot be interpreted and ERBB2 is not assessed.

@@ -8,15 +8,14 @@ imported on their own as a test holding part of the report."""
 from __future__ import annotations
 
 import pytest
-from test_registry_import import _fhir_bundle
-from test_registry_support import TODAY
+from registry_helpers import TODAY, fhir_bundle
 
 from her2scope.registry import Registry, Role
 from her2scope.registry.fhir_import import GENOMIC_REPORT
 
 
 def _import(tmp_path, status: str):
-    bundle = _fhir_bundle()
+    bundle = fhir_bundle()
     report = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DiagnosticReport"
                   and GENOMIC_REPORT in str(e["resource"].get("code")))
     report["status"] = status

@@ -5,15 +5,14 @@ absence: the report is now rejected, naming the missing reference, and nothing i
 
 from __future__ import annotations
 
-from test_registry_import import _fhir_bundle
-from test_registry_support import TODAY
+from registry_helpers import TODAY, fhir_bundle
 
 from her2scope.registry import Registry, Role
 from her2scope.registry.fhir_import import VARIANT
 
 
 def test_report_with_a_result_outside_the_bundle_is_rejected(tmp_path):
-    bundle = _fhir_bundle()
+    bundle = fhir_bundle()
     variant_urls = [e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
                     and VARIANT in str(e["resource"].get("code"))]
     assert len(variant_urls) == 1

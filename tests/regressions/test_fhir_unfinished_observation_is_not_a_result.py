@@ -6,8 +6,7 @@ are rejected with the status named."""
 from __future__ import annotations
 
 import pytest
-from test_registry_import import _fhir_bundle
-from test_registry_support import TODAY
+from registry_helpers import TODAY, fhir_bundle
 
 from her2scope.registry import Registry, Role
 from her2scope.registry.fhir_import import IHC_LOINC
@@ -15,7 +14,7 @@ from her2scope.registry.fhir_import import IHC_LOINC
 
 @pytest.mark.parametrize("status", ["preliminary", "registered", "entered-in-error", "cancelled", "unknown"])
 def test_unfinished_ihc_observation_is_rejected(tmp_path, status):
-    bundle = _fhir_bundle()
+    bundle = fhir_bundle()
     ihc = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
                and IHC_LOINC in str(e["resource"].get("code")))
     ihc["status"] = status

@@ -10,7 +10,7 @@ pytest.importorskip("fastapi")
 
 
 def test_success_does_not_clear_the_address_count(tmp_path):
-    from test_web_support import PASSWORD, client, csrf_of, make_app, make_registry
+    from web_helpers import PASSWORD, client, csrf_of, make_app, make_registry
 
     reg, _users = make_registry(tmp_path / "r.db", import_example=False)
     app = make_app(reg)

@@ -4,7 +4,7 @@ at once."""
 
 from __future__ import annotations
 
-from test_web_support import client, csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import client, csrf_of, login, web  # noqa: F401  (fixture)
 
 
 def test_copied_cookie_refused_after_logout(web):

@@ -7,7 +7,7 @@ is on label (US label: activating HER2 mutation after a prior systemic therapy).
 
 from __future__ import annotations
 
-from test_web_support import csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import csrf_of, login, web  # noqa: F401  (fixture)
 
 
 def test_patient_page_shows_therapy_options_and_report_downloads(web):

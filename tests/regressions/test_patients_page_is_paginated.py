@@ -10,7 +10,7 @@ pytest.importorskip("fastapi")
 
 
 def test_120_patients_make_three_pages(tmp_path):
-    from test_web_support import login, make_app, make_registry
+    from web_helpers import login, make_app, make_registry
 
     reg, users = make_registry(tmp_path / "r.db", import_example=False)
     csv = tmp_path / "many.csv"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from test_web_support import client, csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import client, csrf_of, login, web  # noqa: F401  (fixture)
 
 
 def test_admin_revokes_a_users_token(web):

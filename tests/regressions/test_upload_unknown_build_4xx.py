@@ -9,7 +9,7 @@ server errors, so a 500 is seen as the status a user would get).
 from __future__ import annotations
 
 import pytest
-from test_web_support import YVMA_VCF, bearer, client, csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import YVMA_VCF, bearer, client, csrf_of, login, web  # noqa: F401  (fixture)
 
 UPLOAD_FORM = {"histology": "adenocarcinoma", "stage": "IVB", "region": "US", "prior_lines": "1"}
 VCF = YVMA_VCF.read_bytes()

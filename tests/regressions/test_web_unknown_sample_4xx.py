@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import rec, vcf_text
-from test_web_support import bearer, client, csrf_of, login, stored_reports, web  # noqa: F401  (fixture)
+from web_helpers import bearer, client, csrf_of, login, stored_reports, web  # noqa: F401  (fixture)
 
 # A Mutect2-style tumour/normal pair: the tumour carries the duplication, the normal does not.
 YVMA = rec("chr17", 39724730, ".", "C", "CATACGTGATGGC", 60, "PASS", "DP=420", "GT:AD:DP:AF",

@@ -5,8 +5,8 @@ still report the list's true size, not 0."""
 
 from __future__ import annotations
 
-import test_registry_support as support
-from test_registry_support import TODAY
+import registry_helpers as support
+from registry_helpers import TODAY
 
 from her2scope.registry.demo import synthetic_rows, write_rows
 

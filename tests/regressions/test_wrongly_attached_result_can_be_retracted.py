@@ -4,7 +4,7 @@ patient's status or the worklists."""
 
 from __future__ import annotations
 
-from test_web_support import YVMA_VCF, csrf_of, login, web  # noqa: F401  (fixture)
+from web_helpers import YVMA_VCF, csrf_of, login, web  # noqa: F401  (fixture)
 
 
 def test_retract_keeps_the_result_and_stops_counting_it(web):

@@ -90,3 +90,22 @@ def users(registry):
 def write_csv(path: Path, *rows: str) -> Path:
     path.write_text("\n".join((HEADER,) + rows) + "\n", encoding="utf-8")
     return path
+
+
+def fhir_bundle():
+    """The FHIR bundle of demo case 1's report plus a Condition (histology, stage) and a second
+    Patient that carries a name."""
+    from her2scope.report.fhir import render_fhir
+    from her2scope.report.model import make_report
+
+    bundle = render_fhir(make_report(DEMO / "cases" / "case01_yvma_after_one_line.yaml", today=TODAY))
+    patient = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    bundle["entry"].append({"fullUrl": "urn:uuid:cond-1", "resource": {
+        "resourceType": "Condition", "id": "cond-1", "subject": {"reference": patient["fullUrl"]},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "35917007", "display": "Adenocarcinoma"}],
+                 "text": "Lung adenocarcinoma"},
+        "stage": [{"summary": {"text": "IVB"}}], "onsetDateTime": "2026-09-01"}})
+    bundle["entry"].append({"fullUrl": "urn:uuid:named", "resource": {
+        "resourceType": "Patient", "id": "named", "name": [{"family": "Doe"}],
+        "identifier": [{"value": "NAMED-1"}]}})
+    return bundle
