@@ -18,8 +18,12 @@ def test_exports():
 
 
 def test_every_error_is_a_her2scope_error_with_a_code():
+    checked = set()
     for name in EXPECTED:
         obj = getattr(her2scope, name)
         if isinstance(obj, type) and issubclass(obj, Exception):
             assert issubclass(obj, her2scope.Her2scopeError)
             assert obj.code
+            checked.add(name)
+    # Every exported exception was checked (RecordError is a result row for a bad record, not an exception).
+    assert checked == {n for n in EXPECTED if n.endswith("Error")} - {"RecordError"}
