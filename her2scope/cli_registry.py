@@ -27,8 +27,8 @@ def init(db: DbOpt = None,
          admin: Annotated[Optional[str], typer.Option("--admin", help="Create this admin user (password from "
                                                       "HER2SCOPE_PASSWORD or a prompt).")] = None) -> None:
     """Create or upgrade the registry schema (Alembic), optionally with a first admin user."""
-    from .registry import Role
-    from .registry.db import current_revision
+    from .registry import Role                      # lazily, as every registry import here: SQLAlchemy
+    from .registry.db import current_revision       # and Alembic load only when a registry command runs
 
     reg = _open(db)
     try:
@@ -205,7 +205,7 @@ def demo(db: DbOpt = None,
          today: Annotated[Optional[str], typer.Option(
              "--today", metavar="YYYY-MM-DD", help="Date the demo data as if today were this day.")] = None) -> None:
     """Load a demo registry: ~30 pseudonymous advanced NSCLC patients and the bundled demo VCFs."""
-    from .registry.demo import build_demo
+    from .registry.demo import build_demo           # lazily (SQLAlchemy)
 
     reg = _open(db)
     try:

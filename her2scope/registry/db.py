@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 
 DEFAULT_URL = "sqlite:///her2scope-registry.db"
@@ -26,8 +30,6 @@ def _private_sqlite_file(url: str) -> None:
     """A new SQLite registry file is created readable and writable by its owner only (0600):
     it holds pseudonymous patient data and password hashes. SQLite gives its -wal and -shm
     files the database file's permissions. An existing file is left as its owner set it."""
-    import os
-
     path = url.split("///", 1)[1] if "///" in url else ""
     if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
         return
@@ -70,8 +72,6 @@ def make_engine(url: str | None) -> Engine:
 
 
 def alembic_config(url: str):
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -80,8 +80,6 @@ def alembic_config(url: str):
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (``head``): safe to run on every start."""
-    from alembic import command
-
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -89,7 +87,5 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

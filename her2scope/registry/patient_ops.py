@@ -15,15 +15,16 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..case.schema import Case, parse_case
 from ..errors import Her2scopeError
+from ..knowledge import load_knowledge
 from .audit import append_audit
 from .base import RegistryBase
-from .clinical import ClinicalUpdate, case_data, clinical_of, latest_diagnosis
+from .clinical import _ASSESSED, ClinicalUpdate, _variant_text, case_data, check_update, clinical_of, latest_diagnosis
 from . import worklists as _worklists
 from .dto import Page, PatientDetail, PatientSummary, WorklistRow
-from .importing import diagnosis_key, store_result
+from .importing import _report_from, diagnosis_key, store_result
 from .interpret import NGS_TYPES, interpret_test
 from .listing import MAX_PER_PAGE, contains, page_args
-from .models import Diagnosis, Patient, Result, Test, utcnow
+from .models import Diagnosis, ImportBatch, Patient, Result, Test, utcnow
 from .roles import Action, NotFound, RegistryError
 from .rows import DiagnosisSpec, RowRejected, check_pseudonym, is_advanced
 from .views import patient_detail
@@ -101,8 +102,6 @@ class PatientOpsMixin(RegistryBase):
                        diagnosis_date: dt.date | None = None, region: str | None = None) -> str:
         """A new pseudonymous patient (letters, digits, '_', '.', '-'; no names), optionally with
         a diagnosis and region. Clinicians and above."""
-        from .clinical import check_update
-
         try:
             pid = check_pseudonym(patient_id)
         except RowRejected as exc:
@@ -172,8 +171,6 @@ class PatientOpsMixin(RegistryBase):
     # ---- the patient's report ----------------------------------------------------------------
     def patient_case(self, patient_id: str, actor) -> PatientCase:
         """The patient's detail and the case for the HER2 report (audited as a view)."""
-        from ..knowledge import load_knowledge
-
         with self._tx() as s:
             user = self._actor(s, actor, Action.read)
             try:
@@ -233,9 +230,6 @@ class PatientOpsMixin(RegistryBase):
     def reinterpret(self, patient_id: str, actor) -> list[str]:
         """Re-run the engine on every current NGS result made with another knowledge base,
         from its stored ERBB2 variants; returns (and audits) what changed."""
-        from ..knowledge import load_knowledge
-        from .clinical import _ASSESSED, _variant_text
-
         current = load_knowledge(self.options.knowledge).version
         with self._tx() as s:
             user = self._actor(s, actor, Action.attach)
@@ -391,9 +385,6 @@ class PatientOpsMixin(RegistryBase):
 
     def import_report(self, batch_id: int, actor):
         """The report of one import batch (what was imported and rejected)."""
-        from .importing import _report_from
-        from .models import ImportBatch
-
         with self._tx() as s:
             self._actor(s, actor, Action.read)
             batch = s.get(ImportBatch, int(batch_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from ..burden.assumptions import load_assumptions
 from .snapshot import PatientRow
 
 Z95 = 1.959963984540054
@@ -53,8 +54,6 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
 
 
 def expected_prevalence() -> dict:
-    from ..burden.assumptions import load_assumptions
-
     a = load_assumptions()
     prev = a.her2_prevalence
     cites = {k: " ".join(str(a.citations.get(k, {}).get("text", k)).split()) for k in prev.citations}

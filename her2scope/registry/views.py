@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..case.picture import combined_mutation_status
+from .clinical import clinical_of
 from .dto import DecisionInfo, DiagnosisInfo, PatientDetail, ResultInfo, TestInfo, TimelineEvent, VariantInfo
 from .models import Patient, Result, Test
 
@@ -39,8 +40,6 @@ def test_info(t: Test, pseudonym: str) -> TestInfo:
 
 def patient_detail(p: Patient) -> PatientDetail:
     diagnoses = tuple(DiagnosisInfo(d.histology, d.stage, d.diagnosis_date, d.advanced) for d in p.diagnoses)
-    from .clinical import clinical_of
-
     tests = tuple(test_info(t, p.pseudonym) for t in p.tests)
     current = tuple(t for t in tests if t.status != "retracted")     # a retracted test is kept, not counted
     results = tuple(t.result for t in current if t.result is not None)
