@@ -7,7 +7,7 @@ command line runs (``polish``):
 - every command's help ends with an example (its ``epilog``) that works on the bundled demo data
   (``tests/test_cli_help.py`` runs each one);
 - flags are shown as flags: no ``<bool>`` value placeholder (Typer shows one for every flag);
-- repeatable options and arguments show their element type (``<path>``), not ``<list[Path]>``, and
+- repeatable options show their element type (``<path>``), not ``<list[Path]>``, and
   say that they can be repeated;
 - help paragraphs are re-flowed, so a docstring's line breaks never cut a sentence in the output.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import inspect
 import os
 import shlex
-import typing
 from importlib import resources
 
 DEMO_DB = "her2scope registry demo --db demo.db"
@@ -115,15 +114,14 @@ def _reflow(text: str | None) -> str | None:
 
 
 def _element_type(param) -> str:
-    """How one value of a repeatable parameter looks: <path>, <text>, <a|b|c>."""
-    desc = param.type_descriptor
-    if desc.is_choice:
-        return "<" + "|".join(str(getattr(c, "value", c)) for c in desc.choices or ()) + ">"
-    if desc.is_path:
-        return "<path>"
-    args = typing.get_args(desc.annotation)
-    name = getattr(args[0] if args else desc.annotation, "__name__", "text")
-    return "<text>" if name == "str" else f"<{name.lower()}>"
+    """How one value of a repeatable option looks: <path>, <text>, <a|b|c> (the click type's name,
+    with "text" for a string, as click says; typer names it "str")."""
+    ptype = param.type
+    choices = getattr(ptype, "choices", None)
+    if choices:
+        return "<" + "|".join(str(getattr(c, "value", c)) for c in choices) + ">"
+    name = getattr(ptype, "name", "text")
+    return "<text>" if name == "str" else f"<{name}>"
 
 
 def _polish_param(param) -> None:
@@ -133,9 +131,6 @@ def _polish_param(param) -> None:
         param.metavar = _element_type(param)
         if param.help and "repeat" not in param.help.lower():
             param.help = param.help.rstrip() + " Repeat the option for more than one."
-    elif getattr(param, "param_type_name", "") == "argument" and getattr(param, "nargs", 1) == -1:
-        shown = _element_type(param) + "..."
-        param.display_type_rich = lambda ctx: shown     # instead of <list[str]>
     if getattr(param, "help", None):
         param.help = _reflow(param.help)
 

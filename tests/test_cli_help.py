@@ -56,8 +56,7 @@ def _example(text: str) -> list[str]:
 
 
 def _choices(param) -> list[str]:
-    desc = param.type_descriptor
-    return [str(getattr(c, "value", c)) for c in desc.choices or ()] if desc.is_choice else []
+    return [str(getattr(c, "value", c)) for c in getattr(param.type, "choices", None) or ()]
 
 
 def test_enumerated_options_are_found():
