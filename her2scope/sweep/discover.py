@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from ..errors import MalformedRecordError
+from ..readers.manifest import read_manifest
 
 # Names a folder walk picks up (case-insensitive). Anything else (indexes, BAMs, reports) is
 # counted as skipped; a manifest may name any file, which is then read by content.
@@ -26,8 +27,6 @@ def discover(source: str, *, exclude: str | None = None) -> tuple[list[SweepInpu
     if os.path.isdir(source):
         return _walk(source, exclude)
     if os.path.isfile(source):
-        from ..readers.manifest import read_manifest
-
         return [_input(path, name) for path, name in read_manifest(source)], 0
     raise MalformedRecordError(f"{source}: no such folder or manifest file")
 

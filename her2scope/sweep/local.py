@@ -13,15 +13,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+from .._version import __version__
+from ..errors import OutputError
+from ..knowledge.loader import load_knowledge
 from .discover import SweepInput
+from .tables import write_parquet_duckdb
 from .worker import Settings, annotate_file, checksum
+
+# Bumped when a part's content changes shape (2: the files row gained ``samples``), so parts
+# written by an older layout are annotated again instead of giving rows with missing columns.
+PART_FORMAT = 2
 
 
 @dataclass
@@ -41,11 +51,8 @@ class SweepResult:
 
 def settings_key(settings: Settings) -> str:
     """her2scope version, knowledge files, build and reference: what makes old parts reusable."""
-    from .._version import __version__
-    from ..knowledge.loader import load_knowledge
-
     kb = load_knowledge(settings.knowledge)
-    h = hashlib.sha256(f"{__version__}\0{kb.version}\0{settings.build}\0".encode())
+    h = hashlib.sha256(f"{__version__}\0{PART_FORMAT}\0{kb.version}\0{settings.build}\0".encode())
     folder = os.path.dirname(os.path.abspath(kb.path))
     for name in sorted(os.listdir(folder)):           # the KB file and any fragments beside it
         if name.endswith((".yaml", ".yml", ".tsv")):
@@ -94,16 +101,12 @@ def _remove_partials(state: str) -> None:
 def run_local(inputs: list[SweepInput], out_dir: str, settings: Settings, *, jobs: int | None = None,
               restart: bool = False, progress: bool | None = None,
               on_outcome: Callable[[dict], None] | None = None) -> SweepResult:
-    from ..errors import OutputError
-
     t0 = time.perf_counter()
     jobs = max(1, jobs or os.cpu_count() or 1)
     try:
         os.makedirs(out_dir, exist_ok=True)
         state = os.path.join(out_dir, ".sweep", settings_key(settings))
         if restart and os.path.isdir(state):
-            import shutil
-
             shutil.rmtree(state)
         os.makedirs(state, exist_ok=True)
         _remove_partials(state)
@@ -179,15 +182,12 @@ def _pooled(inputs: list[SweepInput], settings: Settings, state: str, jobs: int)
 def _crashed(inp: SweepInput, reason: str) -> dict:
     status = {"file": inp.file, "input": inp.path, "file_sha256": None, "size": inp.size,
               "status": "failed", "reason": f"worker_failed: {reason}", "format": None, "build": None,
-              "records": 0, "erbb2_records": 0, "variants": 0, "errors": 0, "activating": 0}
+              "records": 0, "erbb2_records": 0, "variants": 0, "errors": 0, "activating": 0,
+              "samples": None}
     return {"status": status, "variants": [], "errors": [], "activating": [], "seconds": 0.0}
 
 
 def _write_tables(outcomes: list[dict], out_dir: str) -> None:
-    import tempfile
-
-    from .tables import write_parquet_duckdb
-
     with tempfile.TemporaryDirectory(prefix=".staging-", dir=out_dir) as tmp:
         staging = {}
         for table, key in (("variants", "variants"), ("errors", "errors"), ("files", None),
@@ -212,6 +212,7 @@ class _Progress:
 
     def __enter__(self) -> "_Progress":
         if self.show:
+            # Lazy: every pool worker imports this module (``process_one``), and draws nothing.
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 

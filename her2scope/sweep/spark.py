@@ -9,6 +9,10 @@ state: Spark re-runs a lost task itself.
 
 from __future__ import annotations
 
+import os
+import sys
+
+from ..cohort.engines import spark_session
 from .discover import SweepInput
 from .tables import ORDER, TABLES, as_tuple, spark_schema
 from .worker import Settings, annotate_file
@@ -26,11 +30,6 @@ def _annotate_partition(items, settings: Settings):
 def sweep_session(master: str | None = None):
     """The cohort engine's SparkSession; Python workers run this interpreter (where her2scope is
     installed) unless PYSPARK_PYTHON says otherwise (a cluster's own setting wins)."""
-    import os
-    import sys
-
-    from ..cohort.engines import spark_session
-
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return spark_session(master, app_name="her2scope-sweep")
 
@@ -38,6 +37,7 @@ def sweep_session(master: str | None = None):
 def run_spark(inputs: list[SweepInput], out_dir: str, settings: Settings, *, master: str | None = None,
               spark=None) -> dict[str, int]:
     """Annotate ``inputs`` on Spark and write the four tables under ``out_dir``; returns row counts."""
+    # Lazy: PySpark is optional (the ``spark`` extra) and slow to import.
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 

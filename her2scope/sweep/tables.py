@@ -3,6 +3,8 @@ Spark. docs/sweep.md documents them; /work/notes/sweep_parquet.md is the cohort 
 
 from __future__ import annotations
 
+import os
+
 from ..result import CONTRACT_KEYS, ERROR_KEYS, EXTRA_KEYS
 
 # Types: str, int, float, bool, and lists "str[]", "int[]".
@@ -17,7 +19,8 @@ VARIANTS = _HEAD + tuple((k, _TYPES.get(k, "str")) for k in CONTRACT_KEYS + EXTR
 ERRORS = _HEAD + tuple((k, _TYPES.get(k, "str")) for k in ERROR_KEYS)
 FILES = (("file", "str"), ("input", "str"), ("file_sha256", "str"), ("size", "int"), ("status", "str"),
          ("reason", "str"), ("format", "str"), ("build", "str"), ("records", "int"),
-         ("erbb2_records", "int"), ("variants", "int"), ("errors", "int"), ("activating", "int"))
+         ("erbb2_records", "int"), ("variants", "int"), ("errors", "int"), ("activating", "int"),
+         ("samples", "str[]"))
 ACTIVATING = (("file", "str"), ("sample", "str"), ("variants", "int"), ("protein_changes", "str[]"),
               ("oncogenicity", "str"), ("knowledge_version", "str"))
 TABLES = {"variants": VARIANTS, "errors": ERRORS, "files": FILES, "activating_samples": ACTIVATING}
@@ -52,9 +55,7 @@ def as_tuple(table: str, row: dict) -> tuple:
 def write_parquet_duckdb(staging: dict[str, str], out_dir: str) -> None:
     """Each table's newline-delimited JSON staging file -> ``OUT/<table>.parquet`` (written to a
     hidden name, then renamed: a killed run never leaves a half-written table)."""
-    import os
-
-    import duckdb
+    import duckdb  # lazy: optional (the ``cohort`` extra), and the sweep workers never need it
 
     con = duckdb.connect(":memory:")
     try:
