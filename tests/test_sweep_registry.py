@@ -163,7 +163,9 @@ def test_a_truncated_file_gives_no_negative_and_a_wrong_sample_name_nothing(regi
     shutil.copy(DEMO / "bad_truncated.vcf.gz", tmp_path / "bad.vcf.gz")
     write_vcf(tmp_path, "d.vcf", [CHR1_ONLY], samples=("D-1",))
     manifest = tmp_path / "m.tsv"
-    manifest.write_text("path\tpatient\tsample\nbad.vcf.gz\tPT-D\t\nd.vcf\tPT-D\tD-TYPO\n", encoding="utf-8")
+    (tmp_path / "garbage.vcf.gz").write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    manifest.write_text("path\tpatient\tsample\nbad.vcf.gz\tPT-D\t\nd.vcf\tPT-D\tD-TYPO\n"
+                        "garbage.vcf.gz\tPT-D\t\nmissing.vcf\tPT-D\t\n", encoding="utf-8")
     before = registry.counts()["tests"]
     lines = sweep_and_register(registry, manager, manifest, tmp_path / "out",
                                RegistryOptions(sample_type="tissue", assay_covers_erbb2=True))
@@ -172,6 +174,10 @@ def test_a_truncated_file_gives_no_negative_and_a_wrong_sample_name_nothing(regi
     bad = [ln for ln in lines if ln.unit.file == "bad.vcf.gz"]
     assert bad and all(ln.outcome.value != "stored" or ln.unit.activating for ln in bad)
     assert all("file" in ln.detail for ln in bad if not ln.unit.activating)
+    # A file that could not be read at all still has its line: reported, not dropped, not stored.
+    for name, words in (("garbage.vcf.gz", "file failed"), ("missing.vcf", "file not read")):
+        (line,) = [ln for ln in lines if ln.unit.file == name]
+        assert (line.match.patient, line.outcome.value) == ("PT-D", "not_stored") and words in line.detail
     stored = [ln for ln in lines if ln.outcome.value == "stored"]
     assert registry.counts()["tests"] == before + len(stored)
     assert all(ln.her2_status == "positive" for ln in stored)
@@ -195,9 +201,10 @@ def test_the_command_line_sweeps_then_stores(tmp_path):
     assert first.returncode == 1, first.stderr          # LAB-999's positive has no patient
     assert "lab999.vcf sample LAB-999: unmatched: manifest line 5 names no patient" in first.stderr
     # NEG-1 has no ERBB2 record, but without --assay-covers-erbb2 no negative is claimed.
-    assert "registry: 5 samples: 1 not_stored, 2 stored, 2 unmatched" in first.stderr, first.stderr
+    # (P001_NORMAL, unmatched and without a variant, is likewise not_stored.)
+    assert "registry: 5 samples: 2 not_stored, 2 stored, 1 unmatched" in first.stderr, first.stderr
     again = subprocess.run([*cmd, "--registry-only"], env=env, capture_output=True, text=True)
-    assert "registry: 5 samples: 2 already_stored, 1 not_stored, 2 unmatched" in again.stderr, again.stderr
+    assert "registry: 5 samples: 2 already_stored, 2 not_stored, 1 unmatched" in again.stderr, again.stderr
     assert "records" not in again.stderr            # --registry-only annotated nothing
     with Registry.open(db) as reg:
         alice = reg.authenticate("alice", PASSWORD)

@@ -3,6 +3,8 @@
 Blank lines and lines starting with ``#`` are skipped; a TSV/CSV line is cut at its first tab or
 comma (so a manifest exported with a second column, e.g. a sample or run ID, can be used as is);
 a relative path is taken relative to the manifest's own folder. A header line ``path`` is skipped.
+A header that also names a ``patient`` column (and optionally ``sample``, ``sample_type``) ties
+files and samples to registry patients for ``sweep --registry`` (``read_manifest_links``).
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def units_of(tables: dict[str, list[dict]], links: Iterable[ManifestLink] = ()) 
         named = f.get("samples")
         samples = list(dict.fromkeys([*(named or []), *(s for (fn, s) in variants if fn == f["file"]),
                                       *(s for s in linked[f["file"]] if s is not None)]))
-        if not samples and (named is not None or not linked[f["file"]]):
+        if not samples:           # a file naming no samples (or a failed one): still one line
             samples = [None]
         for sample in samples:
             units.append(_unit(f, sample, variants[(f["file"], sample)], record_errors[f["file"]]))
@@ -242,12 +242,14 @@ def run_registry_step(out_dir: str, reg: Registry, actor: UserInfo, opts: Regist
 
 
 def _before_registry(u: Unit, m: Match, opts: RegistryOptions) -> Line | None:
-    """The line of a unit that goes no further (unmatched, nothing certain), or None."""
-    if m.patient is None:
-        return Line(u, m, Outcome.unmatched, None, m.reason)
+    """The line of a unit that goes no further, or None. Nothing certain to store comes first
+    (a failed file is reported as failed, matched or not); ``unmatched`` is kept for samples
+    that would have been stored had a patient been found."""
     why = claim(u, opts)
     if why:
-        return Line(u, m, Outcome.not_stored, None, why)
+        return Line(u, m, Outcome.not_stored, None, why + (f"; no patient either: {m.reason}" if m.reason else ""))
+    if m.patient is None:
+        return Line(u, m, Outcome.unmatched, None, m.reason)
     if m.sample_type not in SAMPLE_TYPES:
         what = f"sample type {m.sample_type!r}" if m.sample_type else "no sample type (tissue or plasma)"
         return Line(u, m, Outcome.not_stored, None, f"{what}: give --sample-type or a sample_type column")
