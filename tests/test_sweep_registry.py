@@ -219,3 +219,17 @@ def test_the_command_line_refuses_to_guess_tissue_or_plasma(tmp_path):
                           str(tmp_path / "out"), "--registry", "--db", f"sqlite:///{tmp_path / 'r.db'}",
                           "--user", "alice"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2 and "--sample-type" in run.stderr and not (tmp_path / "out").exists()
+
+
+def test_registry_only_without_a_sweep_names_the_missing_table(tmp_path):
+    env = dict(os.environ, HER2SCOPE_PASSWORD=PASSWORD, NO_COLOR="1")
+    db = f"sqlite:///{tmp_path / 'reg.db'}"
+    her2scope = [sys.executable, "-m", "her2scope"]
+    subprocess.run([*her2scope, "registry", "init", "--db", db, "--admin", "alice"], env=env, check=True,
+                   capture_output=True, cwd=ROOT)
+    (tmp_path / "list.txt").write_text("x.vcf\n", encoding="utf-8")
+    run = subprocess.run([*her2scope, "sweep", str(tmp_path / "list.txt"), "-o", str(tmp_path / "none"),
+                          "--registry-only", "--sample-type", "tissue", "--db", db, "--user", "alice"],
+                         env=env, capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and "files.parquet: no such table" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..errors import MalformedRecordError
 from ..readers.manifest import ManifestLink
 from ..registry.dto import UserInfo
 from ..registry.service import Registry
@@ -92,6 +93,9 @@ def read_tables(out_dir: str) -> dict[str, list[dict]]:
     try:
         for table in ("files", "variants", "errors"):
             path = os.path.join(out_dir, f"{table}.parquet")
+            if not os.path.exists(path):
+                raise MalformedRecordError(f"{path}: no such table: run the sweep first (without "
+                                           "--registry-only), or give the sweep's -o folder")
             src = os.path.join(path, "*.parquet") if os.path.isdir(path) else path
             cur = con.execute("SELECT * FROM read_parquet(?)", [src])
             names = [d[0] for d in cur.description]
