@@ -199,8 +199,9 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
         # reads as the legacy stop symbol), and no missense class.
         return ProteinEffect(frozenset(terms | {Consequence.CODING_SEQUENCE}), None, unknown=True)
     alt_protein = _alt_protein(tx, alt_mrna, t0, t1, delta)
+    same_before = max(0, (t0 - tx.cds_start) // 3)       # codons before the change are the reference's
     if delta % 3 and t0 < tx.cds_end:
-        change = frameshift(ref_protein, alt_protein)
+        change = frameshift(ref_protein, alt_protein, same_before)
         if change.kind == "synonymous":
             # The shifted frame still reads a stop at the stop codon: p.(Ter1256=).
             terms.add(Consequence.STOP_RETAINED)
@@ -211,8 +212,8 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
             elif change.kind == "ext":           # the stop codon itself was read through
                 terms.add(Consequence.STOP_LOST)
         return ProteinEffect(frozenset(terms), change)
-    change = compare(ref_protein, alt_protein, first_changed_codon=(t0 - tx.cds_start) // 3 + 1,
-                     new_stop=ends_at_new_stop(ref_protein, alt_protein, delta // 3))
+    change = compare(ref_protein, alt_protein, first_changed_codon=same_before + 1,
+                     new_stop=ends_at_new_stop(ref_protein, alt_protein, delta // 3), same_before=same_before)
     terms.add(_consequence_of(change, delta))
     if t1 > tx.cds_end - 3 and len(alt_protein) > len(ref_protein):
         # An in-frame change that destroys the stop codon and lets translation run on
@@ -265,13 +266,27 @@ def _consequence_of(change: ProteinChange, delta: int) -> Consequence:
 
 
 def _near_exon_edge(tx: Transcript, index: int) -> bool:
+    return index in _exon_edge_indices(tx)
+
+
+_EDGES: dict[int, tuple[Transcript, frozenset[int]]] = {}   # id(transcript) -> (it, its indices)
+
+
+def _exon_edge_indices(tx: Transcript) -> frozenset[int]:
+    """The mRNA indices within SPLICE_REGION_EXONIC bases of an exon edge that borders an
+    intron, computed once per transcript (a Transcript holds a dict: not hashable)."""
+    known = _EDGES.get(id(tx))
+    if known is not None and known[0] is tx:
+        return known[1]
     exons = tx.exons[Build.GRCh38]
+    near: set[int] = set()
     for k, ex in enumerate(exons):
-        if ex.tx_start <= index < ex.tx_end:
-            near_start = k > 0 and index - ex.tx_start < SPLICE_REGION_EXONIC
-            near_end = k < len(exons) - 1 and ex.tx_end - 1 - index < SPLICE_REGION_EXONIC
-            return near_start or near_end
-    return False
+        if k > 0:
+            near.update(range(ex.tx_start, min(ex.tx_start + SPLICE_REGION_EXONIC, ex.tx_end)))
+        if k < len(exons) - 1:
+            near.update(range(max(ex.tx_end - SPLICE_REGION_EXONIC, ex.tx_start), ex.tx_end))
+    _EDGES[id(tx)] = (tx, frozenset(near))
+    return _EDGES[id(tx)][1]
 
 
 def _intronic_effect(offsets: list[int], insertion: bool) -> ProteinEffect:

@@ -199,10 +199,21 @@ def _in_region(rule: ClassRule, change: ProteinChange) -> bool:
     return rule.start is not None and rule.end is not None and rule.start <= change.start and change.end <= rule.end
 
 
+_EXCEPTIONS: dict[int, tuple[ClassRule, frozenset[str]]] = {}   # id(rule) -> (it, its exceptions)
+
+
+def _exceptions(rule: ClassRule) -> frozenset[str]:
+    """The protein changes a rule excepts, gathered once per rule (they are asked per variant)."""
+    known = _EXCEPTIONS.get(id(rule))
+    if known is None or known[0] is not rule:
+        known = _EXCEPTIONS[id(rule)] = (rule, frozenset(p for x in rule.exceptions for p in x.protein_changes))
+    return known[1]
+
+
 def apply_rule(rule: ClassRule, change: ProteinChange, kb: KnowledgeBase,
                codes: tuple[str, ...]) -> tuple[str, list[str]] | None:
     """(call, notes) when ``rule`` covers ``change`` (which has no curated entry), else None."""
-    if change.short in {p for x in rule.exceptions for p in x.protein_changes} or _truncating(change):
+    if change.short in _exceptions(rule) or _truncating(change):
         return None
     gain = change.length_change
     if rule.kind is RuleKind.inframe_gain_in_region:

@@ -74,9 +74,7 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
 
     ``columns``: the table's columns (``--format table``); ``feedback``: progress and verbosity
     (``progress.Feedback``); ``names``: how to show an input (the demo's bundled files by name)."""
-    from .errors import Her2scopeError, OutputError
-    from .genome.builds import Build
-    from .pipeline import Options
+    from .errors import OutputError
     from .readers.base import FileSummary, RecordError
     from .render.outputs import open_output, writing
     from .progress import Feedback
@@ -85,27 +83,9 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
 
     feedback = feedback or Feedback()
     names = names or {}
-
-    options = Options(build=Build(build.value) if build else None,
-                      reference=str(reference) if reference else None,
-                      knowledge=str(knowledge) if knowledge else None)
-    try:
-        from .knowledge import load_knowledge
-
-        load_knowledge(options.knowledge)   # a broken knowledge file is named before any work
-    except Her2scopeError as exc:
-        typer.echo(f"her2scope: {exc.message}", err=True)
+    options = _checked_options(build, reference, knowledge)
+    if options is None:
         return 2
-    if options.reference:
-        from .genome.reference import reference_for
-
-        try:
-            # fail early on an unusable FASTA (a usage problem); opened once for every input
-            # On the command line the reference is a path (a provider is a library caller's option).
-            options = replace(options, reference=reference_for(options.reference))  # type: ignore[arg-type]
-        except Her2scopeError as exc:
-            typer.echo(f"her2scope: {exc.message}", err=True)
-            return 2
     summaries: list[FileSummary] = []
     failed = 0
 
@@ -139,6 +119,35 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
             for w in s.warnings:
                 sys.stderr.write(f"{names.get(s.input, s.input)}: warning: {w}\n")
     return 1 if failed else 0
+
+
+def _checked_options(build: BuildName | None, reference: Path | None, knowledge: Path | None):
+    """The pipeline Options of the command line, or None after naming on stderr a knowledge base
+    or reference FASTA that cannot be used (checked before any work: a usage problem)."""
+    from .errors import Her2scopeError
+    from .genome.builds import Build
+    from .knowledge import load_knowledge
+    from .pipeline import Options
+
+    options = Options(build=Build(build.value) if build else None,
+                      reference=str(reference) if reference else None,
+                      knowledge=str(knowledge) if knowledge else None)
+    try:
+        load_knowledge(options.knowledge)   # a broken knowledge file is named before any work
+    except Her2scopeError as exc:
+        typer.echo(f"her2scope: {exc.message}", err=True)
+        return None
+    if options.reference:
+        from .genome.reference import reference_for
+
+        try:
+            # An unusable FASTA fails early; it is opened once for every input. On the command line
+            # the reference is a path (a provider is a library caller's option).
+            options = replace(options, reference=reference_for(options.reference))  # type: ignore[arg-type]
+        except Her2scopeError as exc:
+            typer.echo(f"her2scope: {exc.message}", err=True)
+            return None
+    return options
 
 
 def _annotate_arguments(arguments, options, summaries):

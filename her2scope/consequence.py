@@ -29,12 +29,17 @@ class Consequence(enum.Enum):
     UTR3 = "3_prime_UTR_variant"
     INTRON = "intron_variant"
 
+    # Members are singletons compared by identity: hash them by identity too, in C (Enum's own
+    # __hash__ is Python code hashing the name, a hot spot when every variant builds term sets).
+    __hash__ = object.__hash__
+
     @property
     def rank(self) -> int:
-        return _ORDER.index(self)
+        return _RANK[self]
 
 
 _ORDER = list(Consequence)
+_RANK = {c: i for i, c in enumerate(_ORDER)}
 
 
 def most_severe(terms: set[Consequence]) -> Consequence:
@@ -43,4 +48,4 @@ def most_severe(terms: set[Consequence]) -> Consequence:
 
 def joined(terms: set[Consequence]) -> str:
     """VEP-style ``&``-joined terms, most severe first."""
-    return "&".join(c.value for c in sorted(terms, key=lambda c: c.rank))
+    return "&".join(c.value for c in sorted(terms, key=_RANK.__getitem__))

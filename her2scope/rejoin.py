@@ -59,18 +59,20 @@ def rejoin(observations: list[Observation], ref: ReferenceProvider) -> tuple[lis
     replaced: dict[int, Observation] = {}
     dropped: set[int] = set()
     for members in groups.values():
-        members.sort(key=lambda i: trim(_allele(observations[i]), prefix_first=True).start)
+        # Each allele trimmed once (the sort key and both sides of each pair need it).
+        trimmed = {i: trim(_allele(observations[i]), prefix_first=True) for i in members}
+        members.sort(key=lambda i: trimmed[i].start)
         current = members[0]
-        merged = observations[current]
+        merged, x = observations[current], trimmed[current]
         for nxt in members[1:]:
             b = observations[nxt]
-            joined = _try_join(merged, b, ref, notes)
+            joined = _try_join(merged, b, ref, notes, x, trimmed[nxt])
             if joined is not None:
-                merged = joined
+                merged, x = joined, trim(_allele(joined), prefix_first=True)
                 dropped.add(nxt)
                 replaced[current] = merged
             else:
-                current, merged = nxt, b
+                current, merged, x = nxt, b, trimmed[nxt]
     out = []
     for i, obs in enumerate(observations):
         if i in dropped:
@@ -89,8 +91,9 @@ def _allele(obs: Observation) -> GenomicAllele:
     return obs.allele
 
 
-def _try_join(a: Observation, b: Observation, ref: ReferenceProvider, notes: dict) -> Observation | None:
-    x, y = trim(_allele(a), prefix_first=True), trim(_allele(b), prefix_first=True)
+def _try_join(a: Observation, b: Observation, ref: ReferenceProvider, notes: dict,
+              x: GenomicAllele, y: GenomicAllele) -> Observation | None:
+    """``x``, ``y``: the alleles of ``a`` and ``b`` trimmed with ``prefix_first``."""
     if y.start < x.end or (y.start == x.start and not x.ref):
         return None  # overlapping records are alternatives, not pieces of one event
     touching = y.start == x.end

@@ -12,6 +12,10 @@ class Build(enum.Enum):
     GRCh37 = "GRCh37"
     GRCh38 = "GRCh38"
 
+    # Members are singletons compared by identity: hashed by identity, in C (Enum's __hash__ is
+    # Python code; every per-variant exon lookup keys a dict by build).
+    __hash__ = object.__hash__
+
     @property
     def chr17_accession(self) -> str:
         return _CHR17_ACCESSION[self]

@@ -20,11 +20,15 @@ ONE_LETTER = {v: k for k, v in THREE_LETTER.items()}
 
 def translate(cds: str, *, to_stop: bool = False) -> str:
     """Translate complete codons; with ``to_stop`` end at (and include) the first stop."""
+    cds = cds.upper()                 # once, not per codon (a frameshift reads hundreds)
+    table = CODON_TABLE
+    if not to_stop:
+        return "".join([table.get(cds[i:i + 3], "X") for i in range(0, len(cds) - 2, 3)])
     out = []
     for i in range(0, len(cds) - 2, 3):
-        aa = CODON_TABLE.get(cds[i:i + 3].upper(), "X")
+        aa = table.get(cds[i:i + 3], "X")
         out.append(aa)
-        if to_stop and aa == "*":
+        if aa == "*":
             break
     return "".join(out)
 

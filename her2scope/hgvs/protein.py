@@ -10,7 +10,7 @@ p.Y772_A775dup; p.P780_Y781insGSP and p.V777_G778insGSP become p.G778_P780dup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..genome.translate import THREE_LETTER
 
@@ -35,6 +35,9 @@ class ProteinChange:
     ref: str
     alt: str = ""
     ter: int | None = None        # fs / ext: position of the new stop (None = none found, '?')
+    # ``short``, rendered on first use: it is asked for many times per variant (curated entry,
+    # hotspot rows, rules). Not part of the value (no init, eq, hash or repr).
+    _short: str = field(default="", init=False, repr=False, compare=False)
 
     def _render(self, aa: Callable[[str], str]) -> str:
         stop = aa("*")
@@ -74,7 +77,9 @@ class ProteinChange:
     @property
     def short(self) -> str:
         """One-letter form as VEP's HGVSp_Short: ``p.Y772_A775dup``, ``p.R1230*``."""
-        return "p." + self._render(_short)
+        if not self._short:
+            object.__setattr__(self, "_short", "p." + self._render(_short))
+        return self._short
 
     @property
     def length_change(self) -> int:
@@ -87,40 +92,61 @@ class ProteinChange:
         return 0
 
 
-def common_prefix(a: str, b: str) -> int:
+def common_prefix(a: str, b: str, known: int = 0) -> int:
     """Length of the longest common prefix of ``a`` and ``b``.
 
-    Equal prefixes of length n imply equal prefixes of every shorter length, so a binary
-    search over C-level slice comparisons finds it in O(log n) steps instead of walking a
-    1,255-residue protein one residue at a time in Python (the per-variant hot spot)."""
-    lo, hi = 0, min(len(a), len(b))
-    if a[:hi] == b[:hi]:
-        return hi
-    while lo < hi:                    # invariant: prefix(lo) equal, prefix(hi) differs
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    Equal prefixes of length n imply equal prefixes of every shorter length, so a search over
+    C-level slice comparisons finds it in O(log n) steps instead of walking a 1,255-residue
+    protein one residue at a time in Python (the per-variant hot spot). ``known`` is a length
+    the caller knows to be shared (the residues before the changed codon); it is checked, and
+    the search gallops up from there, as the first difference usually lies a residue or two on."""
+    n = min(len(a), len(b))
+    lo = known if 0 < known <= n and a[:known] == b[:known] else 0
+    hi = n
+    step = 1
+    while lo < hi:                    # invariant: prefix(lo) equal, the answer is <= hi
+        m = min(hi, lo + step)
+        if a[:m] != b[:m]:
+            hi = m - 1
+            break
+        lo, step = m, step * 2
+    return _bisect_up(lo, hi, lambda m: a[:m] == b[:m])
 
 
 def common_suffix(a: str, b: str, limit: int) -> int:
-    """Length of the longest common suffix of ``a`` and ``b``, at most ``limit``."""
-    lo, hi = 0, max(0, limit)
+    """Length of the longest common suffix of ``a`` and ``b``, at most ``limit``.
+
+    The search gallops down from ``limit``: after a common prefix, the common suffix usually
+    covers everything but the few changed residues."""
     la, lb = len(a), len(b)
-    if a[la - hi:] == b[lb - hi:]:
-        return hi
+
+    def same(m: int) -> bool:
+        return a[la - m:] == b[lb - m:]
+
+    lo, hi = 0, max(0, limit)
+    step = 1
+    while lo < hi:                    # invariant: suffix(lo) equal, the answer is <= hi
+        m = max(lo, hi - step + 1)
+        if same(m):
+            lo = m
+            break
+        hi, step = m - 1, step * 2
+    return _bisect_up(lo, hi, same)
+
+
+def _bisect_up(lo: int, hi: int, same: Callable[[int], bool]) -> int:
+    """The largest m in [lo, hi] with same(m), given same(lo) and that same is monotone."""
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if a[la - mid:] == b[lb - mid:]:
+        if same(mid):
             lo = mid
         else:
             hi = mid - 1
     return lo
 
 
-def compare(ref: str, alt: str, *, first_changed_codon: int, new_stop: bool = False) -> ProteinChange:
+def compare(ref: str, alt: str, *, first_changed_codon: int, new_stop: bool = False,
+            same_before: int = 0) -> ProteinChange:
     """Describe ``alt`` against ``ref``; both are translations that end at their first stop
     ('*'), or run off the end of the mRNA (no stop).  ``first_changed_codon`` (1-based) names
     the residue of a synonymous change.
@@ -131,12 +157,13 @@ def compare(ref: str, alt: str, *, first_changed_codon: int, new_stop: bool = Fa
     the reference stop codon, so the residues after the change realign with the reference and
     the shortest description is found by trimming the common prefix (3' rule) and suffix:
     c.2264_2271delinsCT is p.(Leu755_Glu757delinsSer), not a truncation.
+    ``same_before``: residues known to be unchanged at the start (a hint for ``common_prefix``).
     """
     if alt == ref:
         pos = min(first_changed_codon, len(ref))
         return ProteinChange("synonymous", pos, pos, ref[pos - 1])
     limit = min(len(ref), len(alt))
-    p = common_prefix(ref, alt)
+    p = common_prefix(ref, alt, same_before)
     if p == 0 and ref[0] == "M":
         return ProteinChange("start_lost", 1, 1, "M")
     if p < len(ref) and ref[p] == "*":
@@ -172,14 +199,15 @@ def ends_at_new_stop(ref: str, alt: str, length_change: int) -> bool:
     return alt.endswith("*") and len(alt) < len(ref) + length_change
 
 
-def frameshift(ref: str, alt: str) -> ProteinChange:
-    """A frameshift: first changed residue, its replacement and the new stop."""
-    p = common_prefix(ref, alt)
+def frameshift(ref: str, alt: str, same_before: int = 0) -> ProteinChange:
+    """A frameshift: first changed residue, its replacement and the new stop (``same_before``:
+    as for ``compare``)."""
+    p = common_prefix(ref, alt, same_before)
     if p < len(alt) and alt[p] == "*":
         return ProteinChange("nonsense", p + 1, p + 1, ref[p])
     if p >= len(ref) or p >= len(alt):
         # The shifted frame happens to read the same residues up to and past the stop.
-        return compare(ref, alt, first_changed_codon=p + 1)
+        return compare(ref, alt, first_changed_codon=p + 1, same_before=p)
     if ref[p] == "*":
         # The first changed codon is the stop codon itself: HGVS describes this as an
         # extension (p.Ter1256GluextTer45), never as a frameshift; the count is the new stop's

@@ -49,7 +49,12 @@ def _earliest(*entries: _Entry | None) -> _Entry | None:
     return min(found, key=lambda e: e[0]) if found else None
 
 
+_NO_NAMES = _CallerNames(None, {}, None, {})
+
+
 def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
+    if "CSQ" not in info and "ANN" not in info:
+        return _NO_NAMES             # most records: nothing to read (the value is never changed)
     csq_first: _Entry | None = None
     csq_by_allele: dict[str | None, _Entry] = {}
     for n, f in enumerate(csq_entries(info, header.csq_fields)):

@@ -26,9 +26,16 @@ _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 _CELL_BREAKS = {c: " " for c in (0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
 
 
+# What json.dumps(..., ensure_ascii=False) builds on every call, built once.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def write_jsonl(items, out: IO[str]) -> None:
     for item in items:
-        out.write(json.dumps(as_dict(item), ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
+        line = _JSON.encode(as_dict(item))
+        if not line.isascii():       # the break characters are not ASCII: most lines skip translate
+            line = line.translate(_LINE_BREAKS)
+        out.write(line + "\n")
 
 
 def _cell(value) -> str:
