@@ -9,20 +9,23 @@ temporary folders are removed in every case (``_private_temp_root``).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NoReturn
 
 import typer
 
 from .errors import Her2scopeError
 
 EXTRA_HINT = "pip install 'her2scope[web,registry]'"
+FIGURES_THREAD = "her2scope-figures"     # web.figures.FigureCache's thread (not imported: start-up)
 
 
 def _fail(message: str) -> None:
@@ -141,7 +144,7 @@ def serve(
     if secret is None:
         typer.echo("her2scope serve: no --secret-key-file or HER2SCOPE_SECRET_KEY: using a random key "
                    "(sessions end when the server restarts)", err=True)
-    stop = _Stop()
+    stop, code = _Stop(), 0
     try:
         with _private_temp_root():
             try:
@@ -163,6 +166,22 @@ def serve(
                             date_header=True, limit_concurrency=200, timeout_keep_alive=5)
             finally:
                 registry.close()
+    except SystemExit as exc:      # a signal (``_Stop``): 0 after serving, 128+N during start-up
+        code = exc.code if isinstance(exc.code, int) else 1
     finally:
         stop.restore()
-    sys.exit(0)
+    _exit(code)
+
+
+def _exit(code: int) -> NoReturn:
+    """Exit; without the interpreter's finalization while the About page's figures thread is
+    still drawing: finalizing under a daemon thread inside DuckDB or matplotlib (native code)
+    aborts the process ("terminate called without an active exception", SIGABRT or SIGSEGV)
+    instead of the normal stop's exit 0. Everything ``serve`` made is cleaned up by then
+    (registry closed, temporary root removed); the logs are flushed here."""
+    if any(t.name == FIGURES_THREAD and t.is_alive() for t in threading.enumerate()):
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

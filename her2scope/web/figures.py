@@ -39,7 +39,8 @@ class FigureCache:
     def start(self) -> None:
         with self._lock:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._build, name="her2scope-figures", daemon=True)
+                self._thread = threading.Thread(target=self._build, name="her2scope-figures",  # cli_web.FIGURES_THREAD
+                                                daemon=True)
                 self._thread.start()
 
     def get(self, wait: float = 0.0) -> AboutFigures | None:
