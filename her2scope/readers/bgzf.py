@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 _MAX_BLOCK = 1 << 16
+# What bgzip writes at the start of every block: gzip magic, deflate, FEXTRA; then (from byte
+# 10) XLEN = 6 and the one subfield 'BC' of length 2 holding the block size - 1.
+_BGZIP_HEAD = b"\x1f\x8b\x08\x04"
+_BGZIP_EXTRA = b"\x06\x00BC\x02\x00"
 
 
 def _block_size(data: bytes, off: int, where: str) -> int:
@@ -151,7 +155,8 @@ class BgzfReader:
         self._path = path
         self._fh = open(path, "rb")
         self._offset = 0
-        self._raw, self._pos = memoryview(b""), 0   # compressed bytes read ahead, next one
+        self._buf, self._pos = b"", 0   # compressed bytes read ahead, the next one
+        self._view = memoryview(self._buf)
         # Every core inflates: the caller's thread mostly waits (the workers search the blocks).
         self._workers = workers or max(1, min(4, os.cpu_count() or 1))
         self._pool = ThreadPoolExecutor(max_workers=self._workers)
@@ -189,14 +194,12 @@ class BgzfReader:
                     return out, EOFError(f"{self._path}: no BGZF end-of-file marker at byte {self._offset}: "
                                          "the file may be cut at a block boundary"), True
                 return out, None, True
-            header = bytes(self._raw[self._pos:self._pos + have])
-            # A block size below its own header's is damage too (it would never advance).
-            if have < 18 or not is_bgzf(header) or struct.unpack_from("<H", header, 16)[0] < 18:
+            size = self._block_size(have)
+            if size is None:
                 return out, CorruptFileError(
                     f"{self._path}: damaged or non-BGZF data at byte {self._offset}"), True
-            size = struct.unpack_from("<H", header, 16)[0] + 1
             have = self._ensure(size)
-            block = self._raw[self._pos:self._pos + have]
+            block = self._view[self._pos:self._pos + have]
             self._pos += have
             if have < size:
                 out.append((self._offset, block, False))
@@ -207,14 +210,31 @@ class BgzfReader:
             self._offset += size
         return out, None, False
 
+    def _block_size(self, have: int) -> int | None:
+        """The size of the block whose header starts at ``_pos`` (``have`` bytes of it are
+        there), or None when it is no BGZF block.  What bgzip writes (the 'BC' subfield alone)
+        is recognised without copying or parsing the header: this runs once per block on the
+        thread that must keep the workers fed."""
+        buf, pos = self._buf, self._pos
+        if have == 18 and buf.startswith(_BGZIP_HEAD, pos) and buf.startswith(_BGZIP_EXTRA, pos + 10):
+            size = int.from_bytes(buf[pos + 16:pos + 18], "little") + 1
+        else:
+            header = buf[pos:pos + have]
+            if have < 18 or not is_bgzf(header):
+                return None
+            size = struct.unpack_from("<H", header, 16)[0] + 1
+        # A block size below its own header's is damage too (it would never advance).
+        return size if size > 18 else None
+
     def _ensure(self, size: int) -> int:
         """Make ``size`` compressed bytes from the next one available (fewer at the end of the
         file); how many are.  The file is read a megabyte at a time: a system call per block
         would cost this thread a GIL hand-over per block."""
-        if len(self._raw) - self._pos < size:
-            self._raw = memoryview(bytes(self._raw[self._pos:]) + self._fh.read(max(size, 1 << 20)))
+        if len(self._buf) - self._pos < size:
+            self._buf = self._buf[self._pos:] + self._fh.read(max(size, 1 << 20))
+            self._view = memoryview(self._buf)   # blocks are handed to the workers as views
             self._pos = 0
-        return min(size, len(self._raw) - self._pos)
+        return min(size, len(self._buf) - self._pos)
 
     def _next(self) -> Searched | None:
         """The next block's text and search result (None: not searched); None at the end."""
