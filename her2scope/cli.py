@@ -7,6 +7,7 @@ rest), 2 usage error.
 from __future__ import annotations
 
 import enum
+import gc
 import os
 import sys
 from dataclasses import replace
@@ -86,6 +87,9 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
     options = _checked_options(build, reference, knowledge)
     if options is None:
         return 2
+    # Modules, knowledge base and transcript live as long as the process: move them out of the
+    # collector's sight, so its passes over the many short-lived per-variant objects stay short.
+    gc.freeze()
     summaries: list[FileSummary] = []
     failed = 0
 
