@@ -216,15 +216,22 @@ class BgzfReader:
         is recognised without copying or parsing the header: this runs once per block on the
         thread that must keep the workers fed."""
         buf, pos = self._buf, self._pos
+        header = 18
         if have == 18 and buf.startswith(_BGZIP_HEAD, pos) and buf.startswith(_BGZIP_EXTRA, pos + 10):
             size = int.from_bytes(buf[pos + 16:pos + 18], "little") + 1
         else:
-            header = buf[pos:pos + have]
-            if have < 18 or not is_bgzf(header):
+            # Other subfields may come before 'BC' (the BGZF spec allows them): read them all.
+            if have < 18 or not buf.startswith(b"\x1f\x8b", pos) or not buf[pos + 3] & 4:
                 return None
-            size = struct.unpack_from("<H", header, 16)[0] + 1
-        # A block size below its own header's is damage too (it would never advance).
-        return size if size > 18 else None
+            header = 12 + int.from_bytes(buf[pos + 10:pos + 12], "little")
+            if self._ensure(header) < header:
+                return None
+            try:
+                size = _block_size(self._buf, self._pos, self._path)
+            except CorruptFileError:
+                return None
+        # A block size not above its own header's is damage too (it would never advance).
+        return size if size > header else None
 
     def _ensure(self, size: int) -> int:
         """Make ``size`` compressed bytes from the next one available (fewer at the end of the
