@@ -58,7 +58,7 @@ def burden(
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         _fail(f"invalid --chart: {chart} must end in .png or .svg")
     try:
-        import numpy  # noqa: F401  (the model needs it; fail with a hint rather than a traceback)
+        import numpy  # noqa: F401  # lazy: an optional extra the model needs; fail with a hint, not a traceback
     except ImportError:
         _fail(f"the burden model needs numpy: {EXTRA_HINT}")
     try:

@@ -8,6 +8,11 @@ not; a missing optional part is not a failure.
 from __future__ import annotations
 
 import enum
+import json
+import platform
+import sys
+import textwrap
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -27,12 +32,6 @@ def doctor(
 
     Optional parts (PDF, cohort analytics, Spark, the registry, PostgreSQL, the web app, the browser
     tests) are checked without starting them; the exit status is 1 only when the core itself fails."""
-    import json
-    import platform
-    import sys
-    import textwrap
-    from dataclasses import asdict
-
     from .doctor import State, run_checks  # lazy: start-up (the checks import the pipeline and probe libraries)
 
     checks = run_checks()

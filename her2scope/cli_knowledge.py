@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .errors import KnowledgeBaseError
+
 
 class AuditFormat(str, enum.Enum):
     table = "table"
@@ -41,7 +43,6 @@ def knowledge_audit(
 
     Exit 0 with the list (empty when nothing needs re-checking); exit 2 when a knowledge file
     cannot be read or does not validate."""
-    from .errors import KnowledgeBaseError
     # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .knowledge.audit import audit, default_files
     from .knowledge.guidance import load_guidance

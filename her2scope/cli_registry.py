@@ -49,7 +49,7 @@ def user_add(username: str, role: Annotated[Literal["viewer", "clinician", "data
         "--role", help="What the new user may do (docs/registry.md lists each role's rights).")],
              db: DbOpt = None, user: UserOpt = None, token: TokenOpt = None) -> None:
     """Add a user (the acting user must be an admin); the new password is prompted for."""
-    from .registry import Role
+    from .registry import Role  # lazy: start-up (SQLAlchemy loads only when a registry command runs)
 
     reg = _open(db)
     try:

@@ -10,6 +10,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from .errors import Her2scopeError, OutputError
+
 FORMATS = {".html": "html", ".pdf": "pdf", ".json": "json"}
 
 
@@ -120,7 +122,6 @@ def report(
                             "generations).")] = None,
 ) -> None:
     """The HER2 report for one patient case: three HER2 dimensions, next steps, evidence."""
-    from .errors import Her2scopeError, OutputError
     # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .pipeline import Options
     from .report.model import make_report
@@ -215,7 +216,6 @@ def knowledge_diff(
     """What changed between two knowledge bases (variants and every changed call, labels, trials)."""
     import yaml  # lazy: start-up
 
-    from .errors import Her2scopeError
     # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .knowledge.loader import resolve
     from .report.diff import diff_knowledge

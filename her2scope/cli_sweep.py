@@ -19,6 +19,7 @@ from .cli_registry import DbOpt, TokenOpt, UserOpt, _actor, _open
 from .errors import Her2scopeError
 
 if TYPE_CHECKING:
+    # lazy: start-up (the whole CLI imports this module; the sweep's libraries load when it runs)
     from .sweep.registry_step import RegistryOptions
     from .sweep.worker import Settings
 
@@ -76,6 +77,7 @@ def sweep(
     recognised by path and checksum, are skipped). With --registry, each sample's result goes to
     the registry (tested by: registry.tsv in OUTPUT lists every sample's outcome).
     Exit 1 when a file failed or a record did, or a sample with an activating variant was not stored."""
+    # lazy: start-up (the whole CLI imports this module; the sweep's libraries load when it runs)
     from .sweep.registry_step import RegistryOptions
     from .sweep.worker import Settings
 
@@ -99,6 +101,7 @@ def sweep(
 
 def _registry_target(source: str, opts: RegistryOptions, db: str | None, user: str | None, token: str | None):
     """(registry, acting user, options, manifest links), checked before any work is done."""
+    # lazy: start-up (the whole CLI imports this module; the sweep's libraries load when it runs)
     from .readers.manifest import read_manifest_links
 
     links = None
@@ -124,6 +127,7 @@ def _registry_target(source: str, opts: RegistryOptions, db: str | None, user: s
 def _registry_step(out: str, reg, actor, opts: RegistryOptions, links, custom_knowledge: bool) -> int:
     """Run the registry step, print its summary; 1 when a sample with an activating variant was
     not stored (unmatched, no such patient, refused), else 0."""
+    # lazy: start-up (the whole CLI imports this module; the sweep's libraries load when it runs)
     from .sweep.registry_step import run_registry_step
 
     try:
@@ -150,6 +154,7 @@ def _registry_step(out: str, reg, actor, opts: RegistryOptions, links, custom_kn
 def _sweep_files(source: str, out: str, settings: Settings, engine: SweepEngine, jobs: int | None,
                  master: str | None, restart: bool) -> int:
     """Annotate the files into the tables; the exit status (0, 1; 2 raised for usage errors)."""
+    # lazy: start-up (the whole CLI imports this module; the sweep's libraries load when it runs)
     from .sweep.discover import discover
 
     try:
@@ -161,18 +166,18 @@ def _sweep_files(source: str, out: str, settings: Settings, engine: SweepEngine,
         typer.echo(f"her2scope: no VCF, BCF or MAF files in {source}", err=True)
         raise typer.Exit(2)
     try:
-        import duckdb  # noqa: F401
+        import duckdb  # noqa: F401  # lazy: an optional extra, probed to give a hint
     except ImportError:
         if engine is SweepEngine.local:
             typer.echo("her2scope: sweep writes Parquet with DuckDB: pip install 'her2scope[cohort]'", err=True)
             raise typer.Exit(2) from None
     if engine is SweepEngine.spark:
-        from .sweep.spark import run_spark
+        from .sweep.spark import run_spark  # lazy: start-up
 
         counts = run_spark(inputs, out, settings, master=master)
         typer.echo(f"{len(inputs)} files -> {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()), err=True)
         return 0
-    from .sweep.local import run_local
+    from .sweep.local import run_local  # lazy: start-up
 
     try:
         result = run_local(inputs, out, settings, jobs=jobs, restart=restart)

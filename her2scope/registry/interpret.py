@@ -15,7 +15,9 @@ from ..case.schema import Case, CaseError, Ihc, Ish, NgsTest
 from ..knowledge import load_knowledge
 from ..errors import Her2scopeError
 from ..pipeline import Options
-from ..readers.base import RecordError
+from ..genome.builds import Build
+from ..readers.base import FileSummary, RecordError
+from ..readers.dispatch import read_input
 from ..readers.detect import InputFormat, detect_format
 from ..result import VariantResult
 
@@ -43,10 +45,6 @@ def variant_text_problem(path: str | Path, build: str | None = None, shown: int 
     must hold at least one line its HGVS parser reads as a variant. A clinic letter, a report's
     prose or a list of typos holds none: stored, it would count as "NGS done" with nothing
     behind it. Files with some good lines pass; their bad lines are reported per line later."""
-    from ..genome.builds import Build
-    from ..readers.base import FileSummary
-    from ..readers.dispatch import read_input
-
     path = str(path)
     if detect_format(path).format is not InputFormat.HGVS:
         return None                  # VCF/BCF/MAF, or a file the engine refuses with its reason

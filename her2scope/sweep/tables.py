@@ -38,7 +38,7 @@ def duckdb_columns(table: str) -> str:
 
 
 def spark_schema(table: str):
-    from pyspark.sql import types as T
+    from pyspark.sql import types as T  # lazy: PySpark is optional (the spark extra)
 
     scalar = {"str": T.StringType(), "int": T.LongType(), "float": T.DoubleType(), "bool": T.BooleanType()}
 
