@@ -210,9 +210,17 @@ def _exceptions(rule: ClassRule) -> frozenset[str]:
     return known[1]
 
 
+# The change kinds each rule kind can cover (a rule of another kind covers nothing).
+_RULE_CHANGE_KINDS = {RuleKind.inframe_gain_in_region: ("ins", "dup", "delins"),
+                      RuleKind.inframe_loss_in_region: ("del", "delins"),
+                      RuleKind.missense_at_activating_residue: ("missense",)}
+
+
 def apply_rule(rule: ClassRule, change: ProteinChange, kb: KnowledgeBase,
                codes: tuple[str, ...]) -> tuple[str, list[str]] | None:
     """(call, notes) when ``rule`` covers ``change`` (which has no curated entry), else None."""
+    if change.kind not in _RULE_CHANGE_KINDS.get(rule.kind, ()):
+        return None                  # the cheap test first: most variants meet no rule of their kind
     if change.short in _exceptions(rule) or _truncating(change):
         return None
     gain = change.length_change
