@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import struct
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
+
+from isal import isal_zlib
 
 from ..errors import CorruptFileError
 
@@ -37,8 +42,6 @@ def _block_size(data: bytes, off: int, where: str) -> int:
 def decompress_all(data: bytes, where: str) -> bytes:
     """A whole BGZF file, block by block (several times faster than a generic multi-member
     gzip reader on index files)."""
-    from isal import isal_zlib
-
     parts, off = [], 0
     while off < len(data):
         size = _block_size(data, off, where)
@@ -51,8 +54,6 @@ def read_range(path: str, begin: int, end: int, *,
                past: Callable[[bytes], bool] | None = None) -> bytes:
     """Text between two virtual offsets.  ``past(block_text)`` may end the read early (after
     that block, cut at its last line end): a sorted file needs no text beyond a region."""
-    from isal import isal_zlib
-
     cbeg, ubeg = begin >> 16, begin & 0xFFFF
     cend, uend = end >> 16, end & 0xFFFF
     with open(path, "rb") as fh:
@@ -113,8 +114,6 @@ def _inflate_batch(path: str, raw: Sequence[tuple[int, bytes | memoryview, bool]
 
     Searching here, right after inflating, reads the text while it is still in the CPU cache,
     and spares the caller's thread, which would otherwise do all the searching alone."""
-    from isal import isal_zlib
-
     out: list[Searched] = []
     for offset, data, complete in raw:
         if not complete:
@@ -148,10 +147,6 @@ class BgzfReader:
     _BATCH = 16          # blocks per worker task at most (~1 MB of text); the first are small
 
     def __init__(self, path: str, workers: int | None = None) -> None:
-        import os
-        from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
-
         self._path = path
         self._fh = open(path, "rb")
         self._offset = 0

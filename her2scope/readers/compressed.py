@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import zlib
 from types import TracebackType
 from typing import Protocol, cast
+
+from isal import isal_zlib
+
+from ..errors import CorruptFileError
+from .bgzf import BgzfReader, is_bgzf
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -26,7 +32,7 @@ def sniff(path: str) -> bytes:
     with open(path, "rb") as fh:
         head = fh.read(2)
     if head == GZIP_MAGIC:
-        from isal import igzip
+        from isal import igzip  # lazy: only plain (non-BGZF) gzip needs the 5 ms gzip reader
 
         try:
             with igzip.open(path, "rb") as gz:  # type: ignore[no-untyped-call]
@@ -51,11 +57,9 @@ def open_bytes(path: str) -> ByteStream:
     with open(path, "rb") as fh:
         head = fh.read(64)
     if head[:2] == GZIP_MAGIC:
-        from .bgzf import BgzfReader, is_bgzf
-
         if is_bgzf(head):
             return BgzfReader(path)
-        from isal import igzip
+        from isal import igzip  # lazy: as above
 
         return cast(ByteStream, igzip.open(path, "rb"))  # type: ignore[no-untyped-call]
     return open(path, "rb", buffering=0)
@@ -63,12 +67,6 @@ def open_bytes(path: str) -> ByteStream:
 
 # Errors a damaged or truncated gzip/BGZF stream raises while being read.
 def decompression_errors() -> tuple[type[BaseException], ...]:
-    import zlib
-
-    from isal import isal_zlib
-
-    from ..errors import CorruptFileError
-
     # isal declares ``error`` as an instance in its stubs; it is the exception class.
     isal_error = cast(type[BaseException], isal_zlib.error)
     return (EOFError, OSError, zlib.error, isal_error, ValueError, CorruptFileError)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 
 from ..errors import Her2scopeError
+from .bgzf import decompress_all
 from dataclasses import dataclass
 
 
@@ -84,10 +86,6 @@ def _pseudo_bins(rest: bytes, n_ref: int, pseudo: int, csi: bool) -> list[tuple[
 def read_index(path: str, header_contigs: list[str]) -> VcfIndex | None:
     """The per-sequence offsets and counts, or None when the index lacks them (then the
     caller scans the file instead; an index is a speed-up, never a source of truth)."""
-    import sys
-
-    from .bgzf import decompress_all
-
     if sys.byteorder != "little":
         return None   # the bin walk below reads little-endian words directly
     try:
