@@ -191,14 +191,13 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
         if t0 < tx.cds_start or alt_start[tx.cds_start:tx.cds_start + 3] != "ATG":
             return ProteinEffect(frozenset(terms | {Consequence.START_LOST}),
                                  ProteinChange("start_lost", 1, 1, "M"))
-    alt_mrna = tx.mrna[:t0] + allele.alt + tx.mrna[t1:]
-    ref_protein = tx.protein + "*"
+    ref_protein = tx.protein_with_stop
     delta = len(allele.alt) - len(allele.ref)
     if "N" in allele.alt.upper():
         # An unknown base cannot establish a protein change: p.? (never "p.S310X", which
         # reads as the legacy stop symbol), and no missense class.
         return ProteinEffect(frozenset(terms | {Consequence.CODING_SEQUENCE}), None, unknown=True)
-    alt_protein = _alt_protein(tx, alt_mrna, t0, t1, delta)
+    alt_protein = _alt_protein(tx, allele.alt, t0, t1, delta)
     same_before = max(0, (t0 - tx.cds_start) // 3)       # codons before the change are the reference's
     if delta % 3 and t0 < tx.cds_end:
         change = frameshift(ref_protein, alt_protein, same_before)
@@ -222,22 +221,25 @@ def predict_effect(tx: Transcript, allele: GenomicAllele) -> ProteinEffect:
     return ProteinEffect(frozenset(terms), change)
 
 
-def _alt_protein(tx: Transcript, alt_mrna: str, t0: int, t1: int, delta: int) -> str:
-    """Translation of the changed transcript up to its first stop.
+def _alt_protein(tx: Transcript, alt: str, t0: int, t1: int, delta: int) -> str:
+    """Translation of the transcript with mRNA [t0, t1) replaced by ``alt``, up to its first stop.
 
     Codons before the change are the reference's.  For an in-frame change that leaves the
     stop codon alone, codons after the changed ones are the reference's too, so only the
-    changed stretch is translated (the engine's hot path); otherwise translate to the end.
+    changed stretch is built and translated (the engine's hot path); otherwise translate to
+    the end. The changed mRNA is built from the changed codon on, never as a whole.
     """
+    mrna = tx.mrna
     k = (t0 - tx.cds_start) // 3
     start = tx.cds_start + 3 * k
     if delta % 3 == 0 and t1 <= tx.cds_end - 3:
         k_end = max(k + 1, -(-(t1 - tx.cds_start) // 3))      # ceil: first untouched codon
-        window = translate(alt_mrna[start:start + 3 * (k_end - k) + delta], to_stop=True)
+        length = 3 * (k_end - k) + delta
+        window = translate((mrna[start:t0] + alt + mrna[t1:t1 + length])[:length], to_stop=True)
         if window.endswith("*"):
             return tx.protein[:k] + window
         return tx.protein[:k] + window + tx.protein[k_end:] + "*"
-    return tx.protein[:k] + translate(alt_mrna[start:], to_stop=True)
+    return tx.protein[:k] + translate(mrna[start:t0] + alt + mrna[t1:], to_stop=True)
 
 
 def _consequence_of(change: ProteinChange, delta: int) -> Consequence:

@@ -94,4 +94,4 @@ def test_windowed_translation_equals_full_translation():
             continue
         alt_mrna = tx.mrna[:t0] + inserted + tx.mrna[t1:]
         full = translate(alt_mrna[tx.cds_start:], to_stop=True)
-        assert _alt_protein(tx, alt_mrna, t0, t1, delta) == full, (t0, t1, inserted)
+        assert _alt_protein(tx, inserted, t0, t1, delta) == full, (t0, t1, inserted)

@@ -78,6 +78,12 @@ class Transcript:
     def cds(self) -> str:
         return self.mrna[self.cds_start:self.cds_end]
 
+    @functools.cached_property
+    def protein_with_stop(self) -> str:
+        """The protein as a translation to the stop reads it (``*`` last): what changed
+        translations are compared with, once per variant."""
+        return self.protein + "*"
+
     def span(self, build: Build) -> tuple[int, int]:
         exons = self.exons[build]
         return exons[0].g_start, exons[-1].g_end
