@@ -6,7 +6,11 @@ Knowledge files load through pydantic models whose fields are typed with these e
 unknown value refuses to load and names the field. See /work/notes/kb_vocab.md and docs.
 
 Sections: ERBB2 variant knowledge (Oncogenicity, Evidence*, Assay, SourceKind, ViccCode) - owned by
-the variant knowledge base (issue 9); case/label vocabularies may follow below (issue 10).
+the variant knowledge base (issue 9); case/label vocabularies (issue 10); results and tests (a HER2
+dimension's Status, a test's TestState, a trial's TrialVerdict).
+
+Code compares with the members (``status is Status.failed``, ``Oncogenicity.activating``), never
+with the bare text: tests/test_vocabulary_literals.py fails on a reintroduced literal comparison.
 """
 
 from __future__ import annotations
@@ -240,3 +244,53 @@ class BrainMetastases(enum.StrEnum):
     @property
     def present(self) -> bool:
         return self in (BrainMetastases.active, BrainMetastases.treated_stable, BrainMetastases.yes)
+
+
+# --- results and tests ----------------------------------------------------------------------
+
+class Status(enum.StrEnum):
+    """A HER2 dimension's status (and one test's). Stored as its string value (JSON, registry);
+    see docs/case.md."""
+
+    positive = "positive"          # found
+    negative = "negative"          # looked for, absent, and the look can be trusted (see _assess)
+    not_detected = "not_detected"  # plasma read in full, nothing found: not a negative
+    equivocal = "equivocal"        # VUS only, IHC 2+, ISH/CN gain
+    not_tested = "not_tested"      # no test of this kind
+    not_assessed = "not_assessed"  # a test that did not look (panel without ERBB2, no sequence data)
+    failed = "failed"              # a test that gives no usable answer (reason says why)
+
+    @property
+    def tested(self) -> bool:
+        return self in TESTED_STATUSES
+
+
+TESTED_STATUSES = frozenset({Status.positive, Status.negative, Status.not_detected, Status.equivocal})
+UNTESTED_STATUSES = frozenset(Status) - TESTED_STATUSES
+
+
+class TestState(enum.StrEnum):
+    """Where a test is in its life. A case file's test is ``resulted`` or ``failed``; the registry
+    stores all five (its ``tests.status`` column holds the value)."""
+
+    __test__ = False                # not a pytest test class, despite the name
+
+    ordered = "ordered"
+    received = "received"
+    resulted = "resulted"
+    failed = "failed"                # the laboratory reported the assay as failed
+    retracted = "retracted"          # a result taken back: kept, but counts nowhere
+
+    @property
+    def pending(self) -> bool:
+        """Ordered or received: a result is still to come."""
+        return self in (TestState.ordered, TestState.received)
+
+
+class TrialVerdict(enum.StrEnum):
+    """A trial checked against one case (case/trials.py), in the order the report lists them."""
+
+    match = "match"
+    possible = "possible"            # fits, but a fact the trial turns on is unknown (says which)
+    not_enrolling = "not_enrolling"  # would fit, but the trial is closed
+    no_match = "no_match"

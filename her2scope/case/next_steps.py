@@ -16,8 +16,8 @@ from ..knowledge.loader import KnowledgeBase
 from ..knowledge.guidance import STALE_AFTER_DAYS, EvidenceWhen, Guidance, Label
 from ..knowledge.trials import TrialList
 from ..result import VariantResult
-from ..vocabulary import (Alteration, BrainMetastases, LabelHistology, LabelStatus, Line, PriorTherapy, Specimen,
-                          VariantScope, Verdict)
+from ..vocabulary import (Alteration, BrainMetastases, LabelHistology, LabelStatus, Line, Oncogenicity, PriorTherapy,
+                          Specimen, TrialVerdict, VariantScope, Verdict)
 from .picture import Her2Picture, Status
 from .schema import Case
 from .trials import assess_trial
@@ -137,14 +137,14 @@ class TrialMatch:
     phase: str
     drug: str
     status: str
-    verdict: str                     # match | possible | no_match | not_enrolling
+    verdict: TrialVerdict            # match | possible | no_match | not_enrolling
     reasons: tuple[str, ...]
     last_verified: str
     citations: tuple[str, ...]
 
     def as_dict(self) -> dict:
         return {"nct": self.nct, "acronym": self.acronym, "phase": self.phase, "drug": self.drug,
-                "status": self.status, "verdict": self.verdict, "reasons": list(self.reasons),
+                "status": self.status, "verdict": str(self.verdict), "reasons": list(self.reasons),
                 "last_verified": self.last_verified, "citations": list(self.citations)}
 
 
@@ -183,6 +183,7 @@ def _exon_of(v: VariantResult) -> int | None:
 
 _VERDICT_ORDER = {Verdict.on_label: 0, Verdict.needs_tissue_test: 1, Verdict.needs_information: 2,
                   Verdict.label_not_verified: 3, Verdict.not_on_label: 4}
+_TRIAL_ORDER = {v: i for i, v in enumerate(TrialVerdict)}     # the enum lists them in report order
 
 
 def _positive_specimens(case: Case, pic: Her2Picture) -> set[Specimen]:
@@ -408,14 +409,14 @@ def _tiers(pic: Her2Picture, g: Guidance, tkd_of: Callable[[VariantResult], bool
         add("oncokb_style", alteration, "oncokb_style_tkd_mutation_nsclc" if tkd else "oncokb_style_non_tkd_mutation_nsclc")
     for v in pic.variants:
         onc = v.classification.oncogenicity if v.classification else None
-        if onc == "uncertain_significance":
+        if onc == Oncogenicity.uncertain_significance:
             add("amp_asco_cap", f"ERBB2 {v.protein_change or v.hgvs_c}", "amp_uncertain_activation")
-        elif onc in ("benign", "likely_benign"):
+        elif onc and Oncogenicity(onc).benign_side:
             add("amp_asco_cap", f"ERBB2 {v.protein_change or v.hgvs_c}", "amp_benign")
-    if pic.expression.status == "positive":
+    if pic.expression.status is Status.positive:
         add("amp_asco_cap", "HER2 IHC 3+", "amp_ihc3_overexpression")
         add("oncokb_style", "HER2 IHC 3+", "oncokb_style_ihc3_nsclc")
-    if pic.amplification.status == "positive" and not pic.activating and pic.expression.status != "positive":
+    if pic.amplification.status is Status.positive and not pic.activating and pic.expression.status is not Status.positive:
         add("amp_asco_cap", "ERBB2 amplification", "amp_amplification_only")
         add("oncokb_style", "ERBB2 amplification", "oncokb_style_amplification_nsclc")
     return out
@@ -437,19 +438,19 @@ def _steps(case: Case, pic: Her2Picture, g: Guidance) -> list[Step]:
         if case.ihc or case.ish:
             why += ": HER2 IHC/ISH alone cannot show an ERBB2 mutation"
         add("broad_ngs_before_first_line", why)
-    if pic.mutation.status == "not_detected":
+    if pic.mutation.status is Status.not_detected:
         add("reflex_tissue_after_negative_plasma", "plasma NGS did not detect an ERBB2 mutation")
-    if pic.mutation.status == "positive" and clinical.advanced:
+    if pic.mutation.status is Status.positive and clinical.advanced:
         why = "HER2-mutant advanced NSCLC"
         if clinical.brain_metastases.present:
             why += (f"; known brain metastases ({_BRAIN_TEXT[clinical.brain_metastases]}): follow with brain MRI")
         elif clinical.brain_mri_done is False:
             why += "; no brain MRI documented yet"
         add("brain_mri", why)
-    if pic.expression.status != "not_tested" or pic.amplification.status != "not_tested":
+    if pic.expression.status is not Status.not_tested or pic.amplification.status is not Status.not_tested:
         add("confirm_ihc_ish", "HER2 protein or copy-number results are present: keep them apart from "
                                "the mutation result")
-    if any(d.status == "positive" for d in pic.dimensions) and clinical.advanced:
+    if any(d.status is Status.positive for d in pic.dimensions) and clinical.advanced:
         add("consider_trials", "a HER2 alteration is present in advanced disease")
     return out
 
@@ -480,8 +481,7 @@ def next_steps(case: Case, pic: Her2Picture, guidance: Guidance, trials: TrialLi
     others = [_label_verdict(label, case, pic, guidance, tkd_of) for label in labels if label.region != region]
     options.sort(key=lambda o: _VERDICT_ORDER[o.verdict])
     matches = [_trial_verdict(t, case, pic, tkd_of) for t in trials.trials]
-    rank = {"match": 0, "possible": 1, "not_enrolling": 2, "no_match": 3}
-    matches.sort(key=lambda m: rank[m.verdict])
+    matches.sort(key=lambda m: _TRIAL_ORDER[m.verdict])
     checks = _checks(options, guidance)
     not_options = tuple(Step(n.id, n.reason.strip(), f"{n.drug}: not a therapy option ({n.status.value.replace('_', ' ')}"
                              f", {n.region.value} {n.date})", n.citations)

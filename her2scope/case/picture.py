@@ -9,7 +9,6 @@ They are never collapsed into one "HER2-positive".
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,8 @@ from ..pipeline import Options, annotate_inputs
 from ..readers import sample_names
 from ..readers.base import RecordError
 from ..result import VariantResult
-from ..vocabulary import is_activating   # the one definition of "activating"
+from ..vocabulary import (TESTED_STATUSES, UNTESTED_STATUSES, Oncogenicity, Status, TestState,  # noqa: F401 (re-exported)
+                          is_activating)   # the one definition of "activating"
 from .copy_number import CopyNumberCall, call_copy_number
 from .schema import Case, NgsTest, SampleType
 from .stated import Kind, recognise
@@ -34,24 +34,6 @@ ISH_COPIES_EQUIVOCAL = 4.0
 MIN_TUMOUR_CONTENT = 0.20
 
 
-class Status(enum.StrEnum):
-    """A dimension's status. Stored as its string value (JSON, registry); see docs/case.md."""
-
-    positive = "positive"          # found
-    negative = "negative"          # looked for, absent, and the look can be trusted (see _assess)
-    not_detected = "not_detected"  # plasma read in full, nothing found: not a negative
-    equivocal = "equivocal"        # VUS only, IHC 2+, ISH/CN gain
-    not_tested = "not_tested"      # no test of this kind
-    not_assessed = "not_assessed"  # a test that did not look (panel without ERBB2, no sequence data)
-    failed = "failed"              # a test that gives no usable answer (reason says why)
-
-    @property
-    def tested(self) -> bool:
-        return self in TESTED_STATUSES
-
-
-TESTED_STATUSES = frozenset({Status.positive, Status.negative, Status.not_detected, Status.equivocal})
-UNTESTED_STATUSES = frozenset(Status) - TESTED_STATUSES
 STATUSES = tuple(s.value for s in Status)
 # When several NGS tests disagree: a found alteration first, then a trustworthy answer, then
 # the reasons there is none.
@@ -175,7 +157,7 @@ def _resolve(base: Path, name: str) -> str:
 def read_test(test: NgsTest, base: Path, options: Options, *, strict: bool = False) -> NgsReading:
     """Annotate one NGS test's files and variants. An unknown sample is an error record (the
     file is not read) or, with ``strict``, raises ``UnknownSampleError``."""
-    if test.status == "failed":
+    if test.status == TestState.failed:
         return NgsReading(test, (), ())
     errors: list[RecordError] = []
     notes: list[str] = []
@@ -216,25 +198,25 @@ def build_picture(case: Case, base: Path, options: Options = Options(), *, stric
     tests = tuple(NgsVerdict(_what(r.test), _test_status(o), not any(e.record is None for e in r.errors),
                               o.reason, o.code) for r, o in outcomes)
     cn_calls = [(t, _copy_number(t, base, options)) for t in case.ngs if t.copy_number]
-    cn = next((c for _, c in cn_calls if c.status == "positive"), cn_calls[0][1] if cn_calls else None)
+    cn = next((c for _, c in cn_calls if c.status is Status.positive), cn_calls[0][1] if cn_calls else None)
     amplification = _amplification(case, [c for _, c in cn_calls])
     expression = _expression(case)
     activating = tuple(v for v in variants if _is_activating(v))
-    plasma_only_negative = mutation.status == "not_detected"
+    plasma_only_negative = mutation.status is Status.not_detected
     return Her2Picture(case.case_id, mutation, amplification, expression, tuple(variants), activating,
                        tuple(errors), plasma_only_negative, cn, tests=tests)
 
 
 def _copy_number(test: NgsTest, base: Path, options: Options) -> CopyNumberCall:
-    if test.status == "failed":    # a failed test's numbers are not a result
-        return CopyNumberCall("failed", None, f"{_what(test)}: the laboratory reported the assay as failed",
+    if test.status == TestState.failed:    # a failed test's numbers are not a result
+        return CopyNumberCall(Status.failed, None, f"{_what(test)}: the laboratory reported the assay as failed",
                               "assay_failed")
     opts = Options(build=Build(test.build) if test.build else options.build,
                    reference=options.reference, knowledge=options.knowledge)
     try:
         return call_copy_number(test.copy_number, base, opts)
     except Her2scopeError as exc:   # unreadable copy-number input: say so, never guess
-        return CopyNumberCall("failed", None, f"copy number not interpreted: {exc.message}", exc.code)
+        return CopyNumberCall(Status.failed, None, f"copy number not interpreted: {exc.message}", exc.code)
 
 
 def _describe(v: VariantResult) -> str:
@@ -264,7 +246,7 @@ def _assess(r: NgsReading) -> _Outcome:
     named sample is in the file, every file was read to its end and every ERBB2 record was
     interpreted. A positive found before damage stays positive, marked incomplete."""
     test = r.test
-    if test.status == "failed":
+    if test.status == TestState.failed:
         return _Outcome(Status.failed, "the laboratory reported the assay as failed", "assay_failed")
     if not test.files and not test.variants and not test.no_variant_reported:
         return _Outcome(Status.not_assessed, "no sequencing result was given for this test (no files, "
@@ -292,7 +274,7 @@ def _assess(r: NgsReading) -> _Outcome:
         return _Outcome(Status.failed, "the result states ERBB2 finding(s) her2scope did not interpret ("
                         + "; ".join(repr(t) for t in stated) + "); give ERBB2 variants in ngs[].variants as HGVS",
                         "uninterpreted_records")
-    if any(v.classification and v.classification.oncogenicity == "uncertain_significance" for v in r.variants):
+    if any(v.classification and v.classification.oncogenicity == Oncogenicity.uncertain_significance for v in r.variants):
         return _Outcome(Status.equivocal)
     if test.sample_type is SampleType.tissue:
         return _Outcome(Status.negative)
@@ -320,7 +302,7 @@ def _mutation(case: Case, outcomes: list[tuple[NgsReading, _Outcome]]) -> Dimens
     evidence: list[str] = []
     for r, outcome in outcomes:
         what = _what(r.test)
-        if r.test.status == "resulted" and (r.test.files or r.test.variants):
+        if r.test.status == TestState.resulted and (r.test.files or r.test.variants):
             evidence.append(f"{what}: " + (", ".join(_describe(v) for v in r.variants) or "no ERBB2 variant"))
         if outcome.reason:
             evidence.append(f"{what}: {outcome.status.value.replace('_', ' ')}: {outcome.reason}")
@@ -350,7 +332,7 @@ def _mutation_summary(status: Status, chosen, reason: str, code: str | None) -> 
     if status is Status.equivocal:
         names = ", ".join(dict.fromkeys(v.protein_change or v.hgvs_c or "?" for r, _ in chosen for v in r.variants
                                         if v.classification and v.classification.oncogenicity
-                                        == "uncertain_significance"))
+                                        == Oncogenicity.uncertain_significance))
         return (f"ERBB2 variant(s) of uncertain significance only: {names}; not evidence of an "
                 "activating mutation.")
     if status is Status.negative:
@@ -376,7 +358,7 @@ def _stated_amplification(case: Case) -> list[tuple[Status, str]]:
     """ERBB2 amplification stated in words by a resulted NGS test: a laboratory call."""
     out = []
     for test in case.ngs:
-        if test.status != "resulted":
+        if test.status != TestState.resulted:
             continue
         for text in test.other_alterations:
             stated = recognise(text)
@@ -386,7 +368,7 @@ def _stated_amplification(case: Case) -> list[tuple[Status, str]]:
 
 
 def _ish(ish) -> tuple[Status, str]:
-    if ish.status == "failed":
+    if ish.status == TestState.failed:
         return Status.failed, "ISH reported as failed"
     ratio, copies = ish.her2_cep17_ratio, ish.mean_her2_copies
     text = ", ".join(x for x in (f"HER2/CEP17 ratio {ratio:g}" if ratio is not None else "",
@@ -444,7 +426,7 @@ def _expression(case: Case) -> Dimension:
     if ihc is None:
         return Dimension("protein_expression", label, Status.not_tested, "HER2 IHC: not tested.")
     assay = f"IHC ({ihc.scoring_system}" + (f", {ihc.antibody}" if ihc.antibody else "") + ")"
-    if ihc.status == "failed":
+    if ihc.status == TestState.failed:
         return Dimension("protein_expression", label, Status.failed, "HER2 IHC failed. This is not a negative "
                          "result.", (), assay, "IHC reported as failed", "assay_failed")
     status, text = {

@@ -16,7 +16,7 @@ import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
-from ..vocabulary import BrainMetastases, PriorTherapy, Region  # noqa: F401  (Region re-exported)
+from ..vocabulary import BrainMetastases, PriorTherapy, Region, TestState  # noqa: F401  (Region re-exported)
 
 
 class CaseError(InputError):
@@ -134,7 +134,7 @@ class Ish(_Model):
 
     @model_validator(mode="after")
     def _something(self):
-        if self.status == "resulted" and self.her2_cep17_ratio is None and self.mean_her2_copies is None:
+        if self.status == TestState.resulted and self.her2_cep17_ratio is None and self.mean_her2_copies is None:
             raise ValueError("give her2_cep17_ratio and/or mean_her2_copies (or status: failed)")
         return self
 

@@ -13,11 +13,10 @@ from collections.abc import Callable
 
 from ..knowledge.trials import AlterationClass, BrainMetastasesRule, TrialLine, TrialSetting, TrialStatus
 from ..result import VariantResult
-from ..vocabulary import BrainMetastases
+from ..vocabulary import BrainMetastases, TrialVerdict
 from .picture import Dimension, Her2Picture, Status
 from .schema import Case
 
-Verdict = str  # match | possible | not_enrolling | no_match
 
 
 def _alteration(trial: dict, pic: Her2Picture, in_kinase_domain: Callable[[VariantResult], bool],
@@ -125,7 +124,7 @@ def _brain(trial: dict, case: Case, reasons: list[str]) -> tuple[bool, bool]:
 
 
 def assess_trial(trial: dict, case: Case, pic: Her2Picture,
-                 in_kinase_domain: Callable[[VariantResult], bool]) -> tuple[Verdict, tuple[str, ...]]:
+                 in_kinase_domain: Callable[[VariantResult], bool]) -> tuple[TrialVerdict, tuple[str, ...]]:
     """``trial`` is one validated entry of the trial list (plain dict, see knowledge/trials.py)."""
     reasons: list[str] = []
     fits, uncertain = _alteration(trial, pic, in_kinase_domain, reasons)
@@ -147,9 +146,9 @@ def assess_trial(trial: dict, case: Case, pic: Her2Picture,
     if status.closed:
         reasons.append(f"status: {status.value.replace('_', ' ')} (as of {as_of}"
                        + ("" if trial["verified"] else "; not confirmed on a registry record") + ")")
-        return ("not_enrolling" if fits else "no_match"), tuple(reasons)
+        return (TrialVerdict.not_enrolling if fits else TrialVerdict.no_match), tuple(reasons)
     if not fits:
-        return "no_match", tuple(reasons)
+        return TrialVerdict.no_match, tuple(reasons)
     if status is TrialStatus.unknown:
         reasons.append("recruitment status not verified: check the registry")
         uncertain = True
@@ -158,4 +157,4 @@ def assess_trial(trial: dict, case: Case, pic: Her2Picture,
         uncertain = True
     else:
         reasons.append(f"status: {status.value.replace('_', ' ')} (registry record of {as_of})")
-    return ("possible" if uncertain else "match"), tuple(reasons)
+    return (TrialVerdict.possible if uncertain else TrialVerdict.match), tuple(reasons)

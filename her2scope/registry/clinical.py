@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..case.schema import STAGES, Histology
-from ..vocabulary import BrainMetastases, PriorTherapy, Region
+from ..vocabulary import TESTED_STATUSES, BrainMetastases, PriorTherapy, Region, Status, TestState
 from .interpret import DEFAULT_SCORING
 from .models import Patient, Test
 from .roles import RegistryError
@@ -33,7 +33,7 @@ THERAPIES = tuple(t.value for t in PriorTherapy)
 BRAIN = tuple(b.value for b in BrainMetastases)
 NGS_SAMPLE = {"ngs_tissue": "tissue", "ngs_plasma": "plasma"}
 # Stored statuses meaning the laboratory looked at ERBB2 and reported what it found.
-_ASSESSED = ("positive", "negative", "not_detected", "equivocal")
+_ASSESSED = TESTED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def clinical_of(p: Patient) -> ClinicalData:
 
 
 def current_tests(p: Patient) -> list[Test]:
-    return [t for t in p.tests if t.status != "retracted"]
+    return [t for t in p.tests if t.status != TestState.retracted]
 
 
 def _variant_text(v) -> str | None:
@@ -105,10 +105,10 @@ def _ngs_entry(t: Test) -> dict | None:
     entry: dict = {"sample_type": NGS_SAMPLE[t.test_type]}
     if t.assay:
         entry["assay"] = t.assay
-    if t.status == "failed":
-        entry.update(status="failed", date=t.failed)
+    if t.status == TestState.failed:
+        entry.update(status=TestState.failed.value, date=t.failed)
         return entry
-    if t.status != "resulted" or t.result is None:
+    if t.status != TestState.resulted or t.result is None:
         return None                   # pending: not a result yet
     entry["date"] = t.resulted
     variants = [x for x in (_variant_text(v) for v in t.result.variants) if x]
@@ -116,8 +116,8 @@ def _ngs_entry(t: Test) -> dict | None:
         entry["variants"] = variants
     elif t.result.her2_status in _ASSESSED:
         entry["no_variant_reported"] = True
-    elif t.result.her2_status == "failed":
-        entry["status"] = "failed"
+    elif t.result.her2_status == Status.failed:      # the picture's status: the case test failed
+        entry["status"] = TestState.failed.value
     # else: not assessed (a panel without ERBB2, records that could not be read): neither
     # files nor variants, which the picture reads as "not assessed".
     return entry
@@ -126,7 +126,7 @@ def _ngs_entry(t: Test) -> dict | None:
 def _latest_value(tests: list[Test], test_type: str) -> tuple[str, dt.date | None] | None:
     """The stored value (IHC score, ISH ratio) and date of the newest resulted test of a type;
     None when there is no such test or it has no value."""
-    done = [(t, t.result) for t in tests if t.test_type == test_type and t.status == "resulted"
+    done = [(t, t.result) for t in tests if t.test_type == test_type and t.status == TestState.resulted
             and t.result is not None]
     if not done:
         return None

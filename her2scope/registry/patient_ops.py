@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased, selectinload
 from ..case.schema import Case, parse_case
 from ..errors import Her2scopeError
 from ..knowledge import load_knowledge
+from ..vocabulary import TestState
 from .audit import append_audit
 from .base import RegistryBase
 from .clinical import _ASSESSED, ClinicalUpdate, _variant_text, case_data, check_update, clinical_of, latest_diagnosis
@@ -27,6 +28,7 @@ from .listing import MAX_PER_PAGE, contains, page_args
 from .models import Diagnosis, ImportBatch, Patient, Result, Test, utcnow
 from .roles import Action, NotFound, RegistryError
 from .rows import DiagnosisSpec, RowRejected, check_pseudonym, is_advanced
+from .snapshot import PENDING
 from .views import patient_detail
 
 PATIENT_SORTS = ("patient", "diagnosed", "status", "tests")
@@ -50,13 +52,15 @@ class PatientCase:
 # failed test; no rank = not tested. Retracted tests (and resulted tests without a result) rank
 # nothing, as they count nothing.
 _RANKED = ("positive", "equivocal", "negative", "not_detected", "failed", "not_assessed", "pending", "failed")
+# In SQL the stored text is bound (``.value``): psycopg binds a Python Enum by its member name.
+_RESULTED, _FAILED, _RETRACTED = TestState.resulted.value, TestState.failed.value, TestState.retracted.value
 
 
 def _status_ranks(*conds):
     """Per patient, the best status rank (a grouped query: one pass over the NGS tests)."""
-    rank = case(*[(and_(Test.status == "resulted", Result.her2_status == st), i)
+    rank = case(*[(and_(Test.status == _RESULTED, Result.her2_status == st), i)
                   for i, st in enumerate(_RANKED[:6], 1)],
-                (Test.status.in_(("ordered", "received")), 7), (Test.status == "failed", 8))
+                (Test.status.in_(PENDING), 7), (Test.status == _FAILED, 8))
     return (select(Test.patient_id.label("patient_id"), func.min(rank).label("rank"))
             .outerjoin(Result, Result.test_id == Test.id).where(Test.test_type.in_(NGS_TYPES), *conds)
             .group_by(Test.patient_id).subquery())
@@ -67,8 +71,8 @@ def _has_rank(i: int):
     t, r = aliased(Test), aliased(Result)
     mine = (t.patient_id == Patient.id, t.test_type.in_(NGS_TYPES))
     if i <= 6:
-        return exists().where(*mine, t.status == "resulted", r.test_id == t.id, r.her2_status == _RANKED[i - 1])
-    return exists().where(*mine, t.status.in_(("ordered", "received")) if i == 7 else t.status == "failed")
+        return exists().where(*mine, t.status == _RESULTED, r.test_id == t.id, r.her2_status == _RANKED[i - 1])
+    return exists().where(*mine, t.status.in_(PENDING) if i == 7 else t.status == _FAILED)
 
 
 def _status_is(status: str):
@@ -182,7 +186,7 @@ class PatientOpsMixin(RegistryBase):
             detail = patient_detail(p)
             clinical = clinical_of(p)
             current = load_knowledge(self.options.knowledge).version
-            outdated = tuple(t.id for t in p.tests if t.status == "resulted" and t.result is not None
+            outdated = tuple(t.id for t in p.tests if t.status == TestState.resulted and t.result is not None
                              and t.test_type in NGS_TYPES and t.result.knowledge_version != current)
             if clinical.missing:
                 return PatientCase(detail, None, clinical.missing, outdated=outdated)
@@ -208,18 +212,18 @@ class PatientOpsMixin(RegistryBase):
                          .options(selectinload(Test.result)))
             if t is None:
                 raise NotFound(f"patient {patient_id} has no test {test_id}")
-            if t.status == "retracted":
+            if t.status == TestState.retracted:
                 raise RegistryError(f"test {test_id} is already retracted")
-            if t.result is None and t.status != "failed":
+            if t.result is None and t.status != TestState.failed:
                 raise RegistryError(f"test {test_id} has no result to retract")
             key, from_file = t.natural_key, t.result is not None and t.result.source_file is not None
             reopen = from_file and (t.ordered or t.received) and "|file:" not in key
-            t.status, t.natural_key = "retracted", f"{key}|retracted:{t.id}"[:300]
+            t.status, t.natural_key = _RETRACTED, f"{key}|retracted:{t.id}"[:300]
             t.retracted_at, t.retracted_by, t.retraction_reason = utcnow(), user.username, reason[:2000]
             s.flush()      # the natural key is free before the reopened order takes it
             if reopen:
                 s.add(Test(patient_id=p.id, natural_key=key, test_type=t.test_type, assay=t.assay,
-                           external_id=t.external_id, status="received" if t.received else "ordered",
+                           external_id=t.external_id, status=(TestState.received if t.received else TestState.ordered).value,
                            ordered=t.ordered, received=t.received))
             what = (t.result.source_file or "imported result") if t.result else "failed test"
             append_audit(s, user.username, "retract_result", p.pseudonym,
@@ -237,7 +241,7 @@ class PatientOpsMixin(RegistryBase):
             out = []
             for t in p.tests:
                 res = t.result
-                if t.status != "resulted" or res is None or t.test_type not in NGS_TYPES \
+                if t.status != TestState.resulted or res is None or t.test_type not in NGS_TYPES \
                         or res.knowledge_version == current:
                     continue
                 if res.her2_status not in _ASSESSED:
@@ -298,7 +302,7 @@ class PatientOpsMixin(RegistryBase):
             base, key = base.outerjoin(dx, dx.c.patient_id == Patient.id), dx.c.day
         elif sort == "tests":
             n = (select(Test.patient_id.label("patient_id"), func.count().label("n"))
-                 .where(Test.status != "retracted").group_by(Test.patient_id).subquery())
+                 .where(Test.status != _RETRACTED).group_by(Test.patient_id).subquery())
             base, key = base.outerjoin(n, n.c.patient_id == Patient.id), func.coalesce(n.c.n, 0)
         order = [key.desc() if descending else key.asc(), Patient.pseudonym]
         with self._tx() as s:
@@ -319,7 +323,7 @@ class PatientOpsMixin(RegistryBase):
         ranks = _status_ranks(Test.patient_id.in_(ids))
         status = dict(s.execute(select(ranks.c.patient_id, _status_label(ranks.c.rank))).all())
         n_tests = dict(s.execute(select(Test.patient_id, func.count()).where(
-            Test.patient_id.in_(ids), Test.status != "retracted").group_by(Test.patient_id)).all())
+            Test.patient_id.in_(ids), Test.status != _RETRACTED).group_by(Test.patient_id)).all())
         names = dict(s.execute(select(Patient.id, Patient.pseudonym).where(Patient.id.in_(ids))).all())
         dxs: dict[int, list] = {}
         for pid, hist, stage, day, adv, did in s.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ..burden.assumptions import load_assumptions
+from ..vocabulary import TestState
 from .snapshot import PatientRow
 
 Z95 = 1.959963984540054
@@ -27,11 +28,11 @@ def turnaround(patients: list[PatientRow]) -> dict:
         for t in p.tests:
             d = by_type.setdefault(t.test_type, {"days": [], "pending": 0, "failed": 0, "total": 0})
             d["total"] += 1
-            if t.status == "resulted" and t.ordered and t.resulted:
+            if t.status == TestState.resulted and t.ordered and t.resulted:
                 d["days"].append((t.resulted - t.ordered).days)
-            elif t.status in ("ordered", "received"):
+            elif t.status in (TestState.ordered, TestState.received):
                 d["pending"] += 1
-            elif t.status == "failed":
+            elif t.status == TestState.failed:
                 d["failed"] += 1
     out = {}
     for test_type in sorted(by_type):

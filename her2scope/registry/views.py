@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..case.picture import combined_mutation_status
+from ..vocabulary import Status, TestState
 from .clinical import clinical_of
 from .dto import DecisionInfo, DiagnosisInfo, PatientDetail, ResultInfo, TestInfo, TimelineEvent, VariantInfo
 from .models import Patient, Result, Test
@@ -15,14 +16,14 @@ def mutation_status(tests: list[tuple[str, str, str | None]]) -> str:
     """Overall ERBB2 mutation status of a patient from (test_type, test_status, result status)
     of its NGS tests; the per-test statuses are the HER2 picture's own."""
     ngs = [(tt, st, rs) for tt, st, rs in tests if tt in NGS]
-    combined = combined_mutation_status(rs for _, st, rs in ngs if st == "resulted" and rs)
+    combined = combined_mutation_status(rs for _, st, rs in ngs if st == TestState.resulted and rs)
     if combined is not None:          # the HER2 picture's own order when tests disagree
         return combined.value
-    if any(st in ("ordered", "received") for _, st, _ in ngs):
+    if any(st in (TestState.ordered, TestState.received) for _, st, _ in ngs):
         return "pending"
-    if any(st == "failed" for _, st, _ in ngs):
-        return "failed"
-    return "not_tested"
+    if any(st == TestState.failed for _, st, _ in ngs):
+        return Status.failed.value
+    return Status.not_tested.value
 
 
 def result_info(r: Result, t: Test, pseudonym: str) -> ResultInfo:
@@ -41,7 +42,7 @@ def test_info(t: Test, pseudonym: str) -> TestInfo:
 def patient_detail(p: Patient) -> PatientDetail:
     diagnoses = tuple(DiagnosisInfo(d.histology, d.stage, d.diagnosis_date, d.advanced) for d in p.diagnoses)
     tests = tuple(test_info(t, p.pseudonym) for t in p.tests)
-    current = tuple(t for t in tests if t.status != "retracted")     # a retracted test is kept, not counted
+    current = tuple(t for t in tests if t.status != TestState.retracted)     # a retracted test is kept, not counted
     results = tuple(t.result for t in current if t.result is not None)
     decisions = tuple(DecisionInfo(d.kind, d.detail, d.decided_at, d.actor) for d in p.decisions)
     status = mutation_status([(t.test_type, t.status, t.result.her2_status if t.result else None) for t in current])

@@ -23,11 +23,15 @@ from ..genome.builds import Build
 from ..knowledge import load_knowledge
 from ..pipeline import Options, annotate_inputs, interpret_allele
 from ..readers.base import RecordError
+from ..vocabulary import Status, TestState
 from .dto import WorklistRow
 from .listing import contains, unknown_last_order
 from .models import Decision, Diagnosis, Patient, Result, ResultVariant, Test
 from .snapshot import PENDING, TESTED, TestRow, tests_of
 from .views import NGS
+
+# In SQL the stored text is bound (``.value``): psycopg binds a Python Enum by its member name.
+_RESULTED = TestState.resulted.value
 
 NAMES = ("advanced_without_ngs", "pending_too_long", "plasma_not_detected_without_tissue", "ihc_without_ngs",
          "her2_mutant_without_brain_mri", "her2_mutant_without_decision", "knowledge_update_changes_result")
@@ -46,7 +50,7 @@ def _days(since: dt.date | None, today: dt.date) -> int | None:
 def _assessed(types: tuple[str, ...]):
     """An NGS test of ``types`` resulted with a status that says something about ERBB2."""
     t, r = aliased(Test), aliased(Result)     # the outer query may select from tests/results itself
-    return exists().where(t.patient_id == Patient.id, t.test_type.in_(types), t.status == "resulted",
+    return exists().where(t.patient_id == Patient.id, t.test_type.in_(types), t.status == _RESULTED,
                           r.test_id == t.id, r.her2_status.in_(sorted(TESTED)))
 
 
@@ -60,8 +64,8 @@ def _decided(kinds: tuple[str, ...]):
 
 
 def _mutant_test(t, r):
-    return and_(t.patient_id == Patient.id, t.test_type.in_(NGS), t.status == "resulted", r.test_id == t.id,
-                r.her2_status == "positive")
+    return and_(t.patient_id == Patient.id, t.test_type.in_(NGS), t.status == _RESULTED, r.test_id == t.id,
+                r.her2_status == Status.positive.value)
 
 
 def _mutant():
@@ -142,7 +146,7 @@ def _advanced_reasons(s: Session, rows, today: dt.date, pending_days: int) -> li
 
 
 def _unusable_reason(t: TestRow) -> str:
-    if t.status == "failed":
+    if t.status == TestState.failed:
         return f"{t.label} failed {t.failed}; repeat testing needed"
     status = (t.her2_status or "no result").replace("_", " ")
     return f"{t.label} resulted {t.resulted} but ERBB2 {status}; repeat (or broader) NGS needed"
@@ -168,8 +172,8 @@ def plasma_not_detected_without_tissue(today: dt.date, pending_days: int):
     activating ERBB2 mutation found elsewhere, and no tissue NGS that assessed ERBB2 or is
     pending (a failed or not-assessed tissue test does not count). Since: the latest such
     plasma result."""
-    last, any_ = _latest(lambda t, r: (t.test_type == "ngs_plasma", t.status == "resulted",
-                                       r.her2_status == "not_detected"), result=True)
+    last, any_ = _latest(lambda t, r: (t.test_type == "ngs_plasma", t.status == _RESULTED,
+                                       r.her2_status == Status.not_detected.value), result=True)
     return (select(*_columns(_of_test(last, "resulted"), last))
             .where(any_, ~_mutant(), ~_assessed(("ngs_tissue",)), ~_pending(("ngs_tissue",))))
 
@@ -182,7 +186,7 @@ def ihc_without_ngs(today: dt.date, pending_days: int):
     """HER2 IHC (or ISH) resulted but no NGS that assessed ERBB2 or is pending: IHC measures
     protein, it does not find ERBB2 mutations (the classic mix-up). A failed or not-assessed
     NGS does not count. Since: the latest IHC/ISH result."""
-    last, any_ = _latest(lambda t, r: (t.test_type.in_(("ihc", "ish")), t.status == "resulted"))
+    last, any_ = _latest(lambda t, r: (t.test_type.in_(("ihc", "ish")), t.status == _RESULTED))
     r = aliased(Result)
     value = select(r.value).where(r.test_id == last).scalar_subquery()
     return (select(*_columns(_of_test(last, "resulted"), last, _of_test(last, "test_type").label("test_type"),
@@ -297,7 +301,7 @@ def knowledge_update_changes_result(s: Session, today: dt.date, options: Options
     q = (select(Patient.pseudonym, Test.id, Test.resulted, Result.knowledge_version, ResultVariant)
          .join(Test, Test.patient_id == Patient.id).join(Result, Result.test_id == Test.id)
          .join(ResultVariant, ResultVariant.result_id == Result.id)
-         .where(Result.knowledge_version != current, Test.status != "retracted")
+         .where(Result.knowledge_version != current, Test.status != TestState.retracted.value)
          .order_by(Test.id, ResultVariant.ordinal))
     cache: dict[tuple, str | None] = {}
     changes: dict[int, list[str]] = {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..readers.base import RecordError
+from ..vocabulary import Oncogenicity as O
 from .records import TSV_KEYS, as_dict
 
 DEFAULT_WIDTH = 100        # when the output is a file or a pipe
@@ -77,10 +78,12 @@ CLASS_LABELS = {
     "kinase_domain_missense": "TKD missense", "kinase_domain_inframe_deletion": "TKD inframe del",
     "extracellular_missense": "ECD missense", "transmembrane_juxtamembrane_missense": "TM/JM missense",
 }
-ONCOGENICITY_LABELS = {"uncertain_significance": "VUS", "likely_oncogenic": "likely oncogenic",
-                       "likely_benign": "likely benign"}
-ONCOGENICITY_STYLES = {"oncogenic": "bold red", "likely_oncogenic": "red", "uncertain_significance": "yellow",
-                       "likely_benign": "green", "benign": "green"}
+# Keyed by the members, looked up with the plain text of a record (a StrEnum hashes as its text).
+ONCOGENICITY_LABELS: dict[str, str] = {O.uncertain_significance: "VUS", O.likely_oncogenic: "likely oncogenic",
+                                       O.likely_benign: "likely benign"}
+ONCOGENICITY_STYLES: dict[str, str] = {O.oncogenic: "bold red", O.likely_oncogenic: "red",
+                                       O.uncertain_significance: "yellow", O.likely_benign: "green",
+                                       O.benign: "green"}
 LEGEND = {
     "hgvs_c": "c. on NM_004448.4",
     "alteration_class": "ex20ins = exon 20 insertion, TKD = tyrosine kinase domain, ECD = extracellular "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ..vocabulary import Status, TestState, Verdict
 from .model import Report
 
 GRIG = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/"
@@ -121,7 +122,7 @@ def _amplification_coding(report: Report) -> dict:
     single LOINC term here: the observation keeps its text), plus the ISH numbers as coded components."""
     ish = report.case.ish
     comps = [_gene_studied()]
-    if ish is not None and ish.status != "failed":
+    if ish is not None and ish.status != TestState.failed:
         if ish.her2_cep17_ratio is not None:
             comps.append(_component(*ISH_RATIO, {"valueQuantity": {
                 "value": ish.her2_cep17_ratio, "system": UCUM, "code": "{ratio}", "unit": "ratio"}}))
@@ -152,23 +153,23 @@ def render_fhir(report: Report) -> dict:
     if ihc is not None:
         ihc_id = _id(case_id, "ihc")
         entries.append(_biomarker(ihc_id, subject, "HER2 protein expression by immunohistochemistry (tumour)",
-                                  "failed" if ihc.status == "failed" else f"IHC {ihc.score}",
+                                  "failed" if ihc.status == TestState.failed else f"IHC {ihc.score}",
                                   f"scoring system: {ihc.scoring_system}", loinc=IHC_CODE,
                                   components=(_gene_studied(),)))
         results.append({"reference": f"urn:uuid:{ihc_id}"})
-    if pic.amplification.status != "not_tested":
+    if pic.amplification.status is not Status.not_tested:
         amp_id = _id(case_id, "amplification")
         entries.append(_biomarker(amp_id, subject, "ERBB2 amplification (NGS copy number / ISH)",
                                   pic.amplification.status.value, "; ".join(pic.amplification.evidence),
                                   _dimension_note(pic.amplification), **_amplification_coding(report)))
         results.append({"reference": f"urn:uuid:{amp_id}"})
-    if pic.mutation.status != "not_tested":
+    if pic.mutation.status is not Status.not_tested:
         mut_id = _id(case_id, "mutation-status")
         entries.append(_biomarker(mut_id, subject, "ERBB2 mutation status (DNA sequencing)",
                                   pic.mutation.status.value, pic.mutation.assay, _dimension_note(pic.mutation)))
         results.append({"reference": f"urn:uuid:{mut_id}"})
     for o in report.steps.options:
-        if o.verdict != "on_label":
+        if o.verdict is not Verdict.on_label:
             continue
         tid = _id(case_id, "implication", o.label_id)
         basis = [variant_refs[v.protein_change] for v in pic.activating if v.protein_change in variant_refs]

@@ -14,6 +14,7 @@ from ..case.schema import Case, load_case
 from ..knowledge import load_knowledge
 from ..knowledge.guidance import load_guidance, load_trials
 from ..pipeline import Options
+from ..vocabulary import Status, Verdict
 
 REPORT_SCHEMA = "her2scope-report/1"
 STEP_LABELS = {"brain_mri": "brain MRI now and during follow-up",
@@ -48,15 +49,15 @@ class Report:
         """The plain-language summary at the top of every rendering."""
         pic, c = self.picture, self.case.clinical
         parts = [pic.mutation.summary, pic.amplification.summary, pic.expression.summary]
-        on_label = [o for o in self.steps.options if o.verdict == "on_label"]
-        pending = [o for o in self.steps.options if o.verdict in ("needs_tissue_test", "needs_information")]
+        on_label = [o for o in self.steps.options if o.verdict is Verdict.on_label]
+        pending = [o for o in self.steps.options if o.verdict in (Verdict.needs_tissue_test, Verdict.needs_information)]
         if on_label:
             drugs = ", ".join(dict.fromkeys(o.drug for o in on_label))
             parts.append(f"On-label in {c.region.value} for this line ({c.treatment_text()}): {drugs}.")
         if pending:
             parts.append("On label once a condition is met: " + "; ".join(
                 f"{o.drug} ({o.verdict.replace('_', ' ')})" for o in pending) + ".")
-        if not on_label and not pending and any(d.status == "positive" for d in pic.dimensions):
+        if not on_label and not pending and any(d.status is Status.positive for d in pic.dimensions):
             parts.append(f"No on-label HER2-directed option in {c.region.value} for this case as it stands "
                          "(see the reasons below).")
         if self.drivers.findings:

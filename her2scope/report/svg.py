@@ -11,14 +11,14 @@ import math
 from html import escape
 
 from ..knowledge.loader import KnowledgeBase
-from ..vocabulary import is_activating
+from ..vocabulary import Status, is_activating
 
 _DOMAIN_COLOURS = {"signal_peptide": "#d9d9d9", "extracellular": "#9ecae1",
                    "transmembrane": "#fdae6b", "juxtamembrane": "#fdd0a2", "kinase": "#a1d99b",
                    "c_terminal_tail": "#dadaeb"}
-STATUS_COLOURS = {"positive": "#b2182b", "equivocal": "#e08214", "negative": "#4d9221",
-                  "not_detected": "#8073ac", "not_tested": "#9e9e9e", "not_assessed": "#9e9e9e",
-                 "failed": "#525252"}
+STATUS_COLOURS = {Status.positive: "#b2182b", Status.equivocal: "#e08214", Status.negative: "#4d9221",
+                  Status.not_detected: "#8073ac", Status.not_tested: "#9e9e9e", Status.not_assessed: "#9e9e9e",
+                  Status.failed: "#525252"}
 
 
 def _residue(short: str | None) -> int | None:

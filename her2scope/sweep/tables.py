@@ -63,17 +63,14 @@ def write_parquet_duckdb(staging: dict[str, str], out_dir: str) -> None:
             final = os.path.join(out_dir, f"{table}.parquet")
             tmp = os.path.join(out_dir, f".{table}.parquet.partial")
             order = ", ".join(ORDER[table])
-            select = (f"SELECT * FROM read_json({_lit(src)}, format='newline_delimited', "
+            # The paths are bound as parameters ($src, $dst), never pasted into the SQL text.
+            select = ("SELECT * FROM read_json($src, format='newline_delimited', "
                       f"columns={duckdb_columns(table)})")
+            params = {"src": src, "dst": tmp}
             if os.path.getsize(src) == 0:   # read_json cannot infer nothing: an empty typed table
                 cols = ", ".join(f"NULL::{_DUCKDB[t]} AS {n}" for n, t in TABLES[table])
-                select = f"SELECT {cols} WHERE false"
-            con.execute(f"COPY ({select} ORDER BY {order}) TO {_lit(tmp)} "
-                        "(FORMAT parquet, COMPRESSION zstd)")
+                select, params = f"SELECT {cols} WHERE false", {"dst": tmp}
+            con.execute(f"COPY ({select} ORDER BY {order}) TO $dst (FORMAT parquet, COMPRESSION zstd)", params)
             os.replace(tmp, final)
     finally:
         con.close()
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

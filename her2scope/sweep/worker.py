@@ -16,7 +16,7 @@ from ..pipeline import Options, annotate_inputs
 from ..readers.base import FileSummary, RecordError
 from ..readers.samples import sample_names
 from ..render.records import as_dict
-from ..vocabulary import is_activating
+from ..vocabulary import Oncogenicity, is_activating
 from .discover import SweepInput
 from .tables import VARIANT_JSON_COLUMNS
 
@@ -115,6 +115,6 @@ def activating_samples(variants: list[dict]) -> list[dict]:
             "oncogenicity": v["oncogenicity"], "knowledge_version": v["knowledge_version"]})
         row["variants"] += 1
         row["protein_changes"].append(v["protein_change"])
-        if v["oncogenicity"] == "oncogenic":
-            row["oncogenicity"] = "oncogenic"
+        if v["oncogenicity"] == Oncogenicity.oncogenic:    # a row is plain JSON data: keep the text
+            row["oncogenicity"] = Oncogenicity.oncogenic.value
     return list(by_sample.values())
