@@ -28,16 +28,6 @@ ALLOWED = {
     # Parsers of outside text: the word is the input's, checked before it becomes a member.
     ("registry/fhir_import.py", "value.strip().lower() == 'failed'"): "FHIR text before parsing",
     ("registry/rows.py", "n2 != 'resulted'"): "the name of a date column in a message",
-    # Registry modules not converted yet (their strings are the stored column values).
-    ("registry/dto.py", "self.her2_status == 'positive'"): "debt: not converted yet",
-    ("registry/service.py", "t.status != 'retracted'"): "debt: not converted yet",
-    ("registry/service.py", "t.status in ('ordered', 'received')"): "debt: not converted yet",
-    ("registry/snapshot.py", "self.status == 'resulted'"): "debt: not converted yet",
-    ("registry/snapshot.py", "self.status == 'failed'"): "debt: not converted yet",
-    ("registry/snapshot.py", "Test.status != 'retracted'"): "debt: not converted yet",
-    ("registry/snapshot.py", "t.status == 'resulted'"): "debt: not converted yet",
-    ("registry/snapshot.py", "t.her2_status == 'positive'"): "debt: not converted yet",
-    ("registry/sweep_import.py", "status == 'retracted'"): "debt: not converted yet",
 }
 
 

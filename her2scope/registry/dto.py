@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..vocabulary import Status
 from .roles import Role
 
 
@@ -76,7 +77,7 @@ class ResultInfo(_Dto):
 
     @property
     def her2_mutant(self) -> bool:
-        return self.test_type.startswith("ngs_") and self.her2_status == "positive"
+        return self.test_type.startswith("ngs_") and self.her2_status == Status.positive
 
 
 @dataclass(frozen=True)

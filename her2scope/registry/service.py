@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..pipeline import Options
+from ..vocabulary import TestState
 from . import snapshot
 from . import stats as _stats
 from . import worklists as _worklists
@@ -167,11 +168,11 @@ class Registry(AccountsMixin, PatientOpsMixin):
             key = f"{p.pseudonym}|{test_type}|file:{digest}"
             # The same file attached again replaces its result (a retracted one stays retracted:
             # attaching that file again makes a new test).
-            test = next((t for t in p.tests if t.status != "retracted" and (t.natural_key == key or (
+            test = next((t for t in p.tests if t.status != TestState.retracted and (t.natural_key == key or (
                 t.test_type == test_type and t.result is not None and t.result.source_sha256 == digest))), None)
             if test is None:
                 test = next((t for t in sorted(p.tests, key=lambda t: (t.ordered or dt.date.min, t.id))
-                             if t.test_type == test_type and t.status in ("ordered", "received")
+                             if t.test_type == test_type and t.status in (TestState.ordered, TestState.received)
                              and t.result is None), None)
             if test is None:
                 test = Test(patient=p, natural_key=key, test_type=test_type, assay=assay, status="resulted",

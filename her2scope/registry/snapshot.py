@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..case.picture import TESTED_STATUSES
+from ..vocabulary import Status, TestState
 from .models import Decision, Diagnosis, Patient, Result, Test
 
 
@@ -18,7 +19,7 @@ from .models import Decision, Diagnosis, Patient, Result, Test
 # failed, not_assessed (panel without ERBB2, damaged file ...) and any other stored value are
 # not: such a test never counts as "NGS done" on a worklist or in the yield.
 TESTED = frozenset(s.value for s in TESTED_STATUSES)
-PENDING = ("ordered", "received")
+PENDING = (TestState.ordered.value, TestState.received.value)    # the stored text (bound in SQL)
 
 
 @dataclass
@@ -43,12 +44,12 @@ class TestRow:
     @property
     def assessed(self) -> bool:
         """Resulted, and the result says something about ERBB2."""
-        return self.status == "resulted" and self.her2_status in TESTED
+        return self.status == TestState.resulted and self.her2_status in TESTED
 
     @property
     def unusable(self) -> bool:
         """Done but no answer: the test failed, or its result is failed / not assessed."""
-        return self.status == "failed" or (self.status == "resulted" and not self.assessed)
+        return self.status == TestState.failed or (self.status == TestState.resulted and not self.assessed)
 
     @property
     def label(self) -> str:
@@ -77,14 +78,14 @@ class PatientRow:
 
     @property
     def her2_mutant(self) -> bool:
-        return any(t.status == "resulted" and t.her2_status == "positive" for t in self.ngs())
+        return any(t.status == TestState.resulted and t.her2_status == Status.positive for t in self.ngs())
 
 
 def _test_rows(s: Session, *conds):
     q = (select(Test.patient_id, Test.id, Test.test_type, Test.status, Test.assay, Test.ordered, Test.received,
                 Test.resulted, Test.failed, Result.id, Result.her2_status, Result.value, Result.knowledge_version)
          .outerjoin(Result, Result.test_id == Test.id)
-         .where(Test.status != "retracted", *conds)        # kept for the record, never counted
+         .where(Test.status != TestState.retracted.value, *conds)        # kept for the record, never counted
          .order_by(Test.id))
     for pid, *rest in s.execute(q):
         yield pid, TestRow(*rest)

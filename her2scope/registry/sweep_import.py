@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from ..vocabulary import TestState
 from .audit import append_audit
 from .clinical import _variant_text
 from .dto import ImportReport, UserInfo
@@ -164,7 +165,7 @@ def _early_outcome(t: SweepTest, stored: dict[str, list[tuple]], patients: set[s
     mine = [x for x in there if x[0] == t.patient]
     if mine:
         pseudonym, status, her2 = mine[0]
-        note = " (retracted: kept so, not stored again)" if status == "retracted" else ""
+        note = " (retracted: kept so, not stored again)" if status == TestState.retracted else ""
         return SweepStored(t, Outcome.already_stored, her2, f"test {t.external_id} exists{note}")
     if there:
         others = ", ".join(sorted({x[0] for x in there}))
