@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..knowledge.trials import AlterationClass, BrainMetastasesRule, TrialLine, TrialSetting, TrialStatus
+from ..knowledge.trials import AlterationClass, BrainMetastasesRule, TrialHistology, TrialLine, TrialSetting, TrialStatus
 from ..result import VariantResult
 from ..vocabulary import BrainMetastases, TrialVerdict
 from .picture import Dimension, Her2Picture, Status
@@ -131,7 +131,7 @@ def assess_trial(trial: dict, case: Case, pic: Her2Picture,
     for check in (_setting, _line):
         ok, unsure = check(trial, case, reasons)
         fits, uncertain = fits and ok, uncertain or unsure
-    if trial["histology"] == "nonsquamous_nsclc" and not case.clinical.histology.non_squamous:
+    if TrialHistology(trial["histology"]) is TrialHistology.nonsquamous_nsclc and not case.clinical.histology.non_squamous:
         fits = False
         reasons.append("enrols non-squamous NSCLC only")
     ok, unsure = _brain(trial, case, reasons)
