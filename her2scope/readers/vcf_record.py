@@ -128,7 +128,7 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
         symbolic = allele.structural
         if not symbolic and not _BASES.match(alt):
             raise MalformedRecordError(f"{where}: ALT {alt[:40]!r} is not a DNA sequence or symbolic allele")
-        annotations = () if symbolic else names.for_allele(ref, allele.alt, len(alts))
+        annotations = () if symbolic or names is _NO_NAMES else names.for_allele(ref, allele.alt, len(alts))
         calls = sample_calls(samples, allele, warnings) if header.samples else [site_call(site, allele)]
         for call in calls:
             source = SourceRecord(input_name, record, text, call.sample, call.genotype, call.depth,
@@ -146,6 +146,8 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
 
 def _check_qual(qual: str, where: str, warnings: list[str]) -> None:
     """QUAL is not used; a value that is not a finite number is worth a warning, not a failure."""
+    if qual == "." or (len(qual) <= 300 and qual.isascii() and qual.isdigit()):
+        return     # missing, or a plain whole number (most records): nothing to say
     try:
         real(qual, "QUAL", where, minimum=0)
     except MalformedRecordError as exc:
