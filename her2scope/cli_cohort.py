@@ -12,12 +12,15 @@ import math
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .errors import Her2scopeError, OutputError
 from .progress import feedback_of
+
+if TYPE_CHECKING:   # the cohort package imports DuckDB: only inside the commands (start-up)
+    from .cohort.analysis import CohortAnalysis
 
 cohort_app = typer.Typer(help="Cohort analytics on cBioPortal studies or MAF + clinical tables "
                               "(STUDY_DIR 'demo' = the bundled TCGA LUAD + LUSC study).",
@@ -59,16 +62,21 @@ def _clean(o):
     return o
 
 
-def _run(study: str, engine: EngineName, clinical: Path | None, queries=None, statistics: bool = True):
+def _run(study: str, engine: EngineName, clinical: Path | None, queries=None,
+         statistics: bool = True) -> CohortAnalysis:
+    """The analysis, already closed: the commands use its numbers only, so the temporary import
+    folder goes as soon as the engine is done with it."""
     from .cohort import queries as Q  # lazy: start-up
     from .cohort.analysis import analyse  # lazy: start-up
     from .cohort.engines import make_engine  # lazy: start-up
 
     eng = make_engine(engine.value)
     try:
-        return analyse(study, eng, clinical=clinical, queries=queries or Q.RESULTS, with_statistics=statistics)
+        result = analyse(study, eng, clinical=clinical, queries=queries or Q.RESULTS, with_statistics=statistics)
     finally:
         eng.close()
+    result.close()
+    return result
 
 
 @cohort_app.command("prevalence")
@@ -84,13 +92,11 @@ def prevalence(study: StudyArg, engine: EngineOpt = EngineName.duckdb, clinical:
         _fail(exc)
     from .cohort.analysis import statistics as stats  # lazy: start-up
 
-    out = dict(res["summary"])
-    st = stats({**res["raw"], "comutation": [], "survival_counts": [], "survival_patients": []})
+    out = dict(res.summary)
+    st = stats({**res.raw, "comutation": [], "survival_counts": [], "survival_patients": []})
     out["by"] = _clean(st["prevalence_by"])
     # ERBB2 amplification: its own numbers (null = not assessed), never merged with mutations
     out["amplification_by"] = _clean(st["amplification_by"]) if out["amplification_assessed"] else None
-    if res.get("_tmp"):
-        res["_tmp"].cleanup()
     if fmt is Fmt.json:
         typer.echo(json.dumps(_clean(out)))
         return
@@ -141,14 +147,11 @@ def report(ctx: typer.Context, study: StudyArg, output: Annotated[Path, typer.Op
             write_report(res, output, figures)
         if json_out:
             with writing(json_out):
-                write_output(json_out, json.dumps(_clean({k: v for k, v in res.items() if k != "calls"}),
+                write_output(json_out, json.dumps(_clean({k: v for k, v in res.as_dict().items() if k != "calls"}),
                                                   indent=1, default=str))
     except OutputError as exc:   # a directory, a folder that cannot be made, a full disk: named, exit 2
         _fail(exc)
-    finally:
-        if res.get("_tmp"):
-            res["_tmp"].cleanup()
-    s = res["summary"]
+    s = res.summary
     typer.echo(f"wrote {output}: {s['her2_mutant_samples']}/{s['profiled_samples']} profiled samples with an "
                f"activating HER2 mutation ({s['engine']})", err=True)
 

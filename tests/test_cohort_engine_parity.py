@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from her2scope.cohort import queries as Q
-from her2scope.cohort.analysis import analyse, import_if_needed
+from her2scope.cohort.analysis import CohortAnalysis, analyse, import_if_needed
 from her2scope.cohort.engines import DuckDBEngine, SparkEngine, spark_session
 
 
@@ -22,19 +22,19 @@ def spark():
 
 @pytest.fixture(scope="module")
 def parquet(tmp_path_factory):
-    folder, _, _ = import_if_needed("demo", parquet=tmp_path_factory.mktemp("tcga_pq"))
+    folder = import_if_needed("demo", parquet=tmp_path_factory.mktemp("tcga_pq")).folder
     return folder
 
 
 def test_identical_results_duckdb_vs_spark(spark, parquet):
     duck = analyse(parquet, DuckDBEngine(), with_statistics=False)
     spk = analyse(parquet, SparkEngine(spark), with_statistics=False)
-    assert duck["calls"] == spk["calls"]
+    assert duck.calls == spk.calls
     for q in Q.RESULTS:
-        assert spk["raw"][q.name] == duck["raw"][q.name], q.name
-    assert {k: v for k, v in duck["summary"].items() if k != "engine"} == \
-           {k: v for k, v in spk["summary"].items() if k != "engine"}
-    assert spk["summary"]["engine"] == "spark" and spk["summary"]["her2_mutant_samples"] > 0
+        assert spk.raw[q.name] == duck.raw[q.name], q.name
+    assert {k: v for k, v in duck.summary.items() if k != "engine"} == \
+           {k: v for k, v in spk.summary.items() if k != "engine"}
+    assert spk.summary["engine"] == "spark" and spk.summary["her2_mutant_samples"] > 0
 
 
 def test_identical_amplification_results_on_a_cna_study(spark, tmp_path):
@@ -42,14 +42,14 @@ def test_identical_amplification_results_on_a_cna_study(spark, tmp_path):
     a sample with both an activating mutation and amplification) runs through both engines too."""
     from synthetic_study import make_cna_study
 
-    folder, _, _ = import_if_needed(make_cna_study(tmp_path / "study"), parquet=tmp_path / "pq")
+    folder = import_if_needed(make_cna_study(tmp_path / "study"), parquet=tmp_path / "pq").folder
     duck = analyse(folder, DuckDBEngine(), with_statistics=False)
     spk = analyse(folder, SparkEngine(spark), with_statistics=False)
     for q in Q.RESULTS:
-        assert spk["raw"][q.name] == duck["raw"][q.name], q.name
-    assert {k: v for k, v in duck["summary"].items() if k != "engine"} == \
-           {k: v for k, v in spk["summary"].items() if k != "engine"}
-    s = spk["summary"]
+        assert spk.raw[q.name] == duck.raw[q.name], q.name
+    assert {k: v for k, v in duck.summary.items() if k != "engine"} == \
+           {k: v for k, v in spk.summary.items() if k != "engine"}
+    s = spk.summary
     assert (s["cna_profiled_samples"], s["her2_amplified_samples"], s["mutation_and_amplification_samples"]) == \
            (9, 4, 1)
 
@@ -59,13 +59,13 @@ def test_identical_results_on_a_datahub_shaped_study(spark, tmp_path):
     an extra mutation file, STAGE_AT_DIAGNOSIS / SMOKER): both engines, same rows, counts by hand."""
     from cohort_studies import lung_msk_2017_like
 
-    folder, _, _ = import_if_needed(lung_msk_2017_like(tmp_path / "study"), parquet=tmp_path / "pq")
+    folder = import_if_needed(lung_msk_2017_like(tmp_path / "study"), parquet=tmp_path / "pq").folder
     duck = analyse(folder, DuckDBEngine(), with_statistics=False)
     spk = analyse(folder, SparkEngine(spark), with_statistics=False)
-    assert duck["calls"] == spk["calls"]
+    assert duck.calls == spk.calls
     for q in Q.RESULTS:
-        assert spk["raw"][q.name] == duck["raw"][q.name], q.name
-    s = spk["summary"]
+        assert spk.raw[q.name] == duck.raw[q.name], q.name
+    s = spk.summary
     assert (s["profiled_samples"], s["her2_mutant_samples"], s["cna_profiled_samples"], s["her2_amplified_samples"],
             s["mutation_and_amplification_samples"]) == (12, 4, 11, 5, 2)
 
@@ -145,8 +145,8 @@ BY_HAND = {
 COMUTATION_BY_HAND = {"egfr": (0, 2, 1, 2), "kras": (0, 2, 1, 2), "tp53": (1, 1, 2, 1), "braf": (0, 2, 0, 3)}
 
 
-def _by_hand_checks(res: dict) -> None:
-    raw = res["raw"]
+def _by_hand_checks(res: CohortAnalysis) -> None:
+    raw = res.raw
     for name, rows in BY_HAND.items():
         assert [{k: r[k] for k in rows[0]} for r in raw[name]] == rows, name
     by = {(r["dimension"], r["level"]): (r["profiled"], r["mutant"]) for r in raw["prevalence_by"]}
@@ -162,11 +162,11 @@ def _by_hand_checks(res: dict) -> None:
     for r in raw["spectrum"]:
         onco[r["oncogenicity"]] = onco.get(r["oncogenicity"], 0) + r["mutations"]
     assert onco == {"oncogenic": 2, "uncertain_significance": 1}
-    s = res["summary"]
+    s = res.summary
     assert (s["profiled_samples"], s["her2_mutant_samples"], s["prevalence"]) == (5, 2, 2 / 5)
 
 
 def test_both_engines_give_the_hand_worked_numbers(spark, tmp_path):
-    folder, _, _ = import_if_needed(_six_sample_study(tmp_path / "study"), parquet=tmp_path / "pq")
+    folder = import_if_needed(_six_sample_study(tmp_path / "study"), parquet=tmp_path / "pq").folder
     for engine in (DuckDBEngine(), SparkEngine(spark)):
         _by_hand_checks(analyse(folder, engine, with_statistics=False))

@@ -27,16 +27,16 @@ def study(tmp_path: Path) -> Path:
 
 def test_denominator_excludes_samples_whose_panel_lacks_erbb2(study: Path):
     res = analyse(study, DuckDBEngine())
-    s = res["summary"]
+    s = res.summary
     assert s["profiled_samples"] == 8                      # S09, S10 (panel without ERBB2), S11 (NA)
     assert s["her2_mutant_samples"] == 2                   # S01 YVMA, S02 S310F from the protein change
     assert s["samples_not_profiled_for_erbb2"] == 3
     assert s["erbb2_variants_with_errors"] == 1            # S04: reported, never dropped
-    rows = {r["sample_id"]: r for r in res["raw"]["erbb2_rows"]}
+    rows = {r["sample_id"]: r for r in res.raw["erbb2_rows"]}
     assert rows["S04"]["error"] and "ref_mismatch" in rows["S04"]["error"]
     assert rows["S09"]["profiled"] is False
     assert rows["S02"]["call_source"] == "protein_change"
-    res["_tmp"].cleanup()
+    res.close()
 
 
 def test_prevalence_and_wilson_against_hand_formula(study: Path):
@@ -45,10 +45,10 @@ def test_prevalence_and_wilson_against_hand_formula(study: Path):
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    assert res["summary"]["prevalence"] == pytest.approx(0.25)
-    assert res["summary"]["ci95"] == pytest.approx([centre - half, centre + half], abs=1e-12)
+    assert res.summary["prevalence"] == pytest.approx(0.25)
+    assert res.summary["ci95"] == pytest.approx([centre - half, centre + half], abs=1e-12)
     assert wilson(0, 10)[0] == 0.0 and math.isnan(wilson(0, 0)[0])
-    res["_tmp"].cleanup()
+    res.close()
 
 
 def test_km_median_of_constructed_dataset():
@@ -95,8 +95,8 @@ def test_plain_maf_with_clinical_tsv(tmp_path: Path):
     clin.write_text("SAMPLE_ID\tSEX\nA\tFemale\nB\tMale\nC\tMale\n")
     res = analyse(maf, DuckDBEngine(), clinical=clin, with_statistics=False)
     # C has no MAF row and no panel information: not known to be sequenced -> not profiled
-    assert res["summary"]["profiled_samples"] == 2 and res["summary"]["her2_mutant_samples"] == 1
-    res["_tmp"].cleanup()
+    assert res.summary["profiled_samples"] == 2 and res.summary["her2_mutant_samples"] == 1
+    res.close()
 
 
 def test_firehose_converter(tmp_path: Path):
@@ -117,10 +117,10 @@ def test_firehose_converter(tmp_path: Path):
     assert counts["LUAD"] == {"maf_rows": 2, "samples": 2, "clinical_rows": 1, "samples_without_clinical": 1,
                               "clinical_without_maf": 0}
     res = analyse(tmp_path / "out", DuckDBEngine())
-    assert res["summary"]["profiled_samples"] == 2 and res["summary"]["her2_mutant_samples"] == 1
-    km = res["stats"]["km"]
+    assert res.summary["profiled_samples"] == 2 and res.summary["her2_mutant_samples"] == 1
+    km = res.stats["km"]
     assert [(k["group"], k["n"], k["events"], k["median"]) for k in km] == [("HER2 activating", 1, 1, 12.0)]
-    res["_tmp"].cleanup()
+    res.close()
 
 
 # --- ERBB2 copy number (data_CNA.txt) -------------------------------------------------------------
@@ -135,7 +135,7 @@ def _wilson_by_hand(k: int, n: int) -> list[float]:
 
 def test_cna_amplification_counts_by_hand(tmp_path: Path):
     res = analyse(make_cna_study(tmp_path / "study"), DuckDBEngine())
-    s = res["summary"]
+    s = res.summary
     assert s["amplification_assessed"] is True
     assert s["cna_profiled_samples"] == 9                  # NA samples (S04, S08 empty, S11) excluded
     assert s["her2_amplified_samples"] == 4                # EGFR's 2s never counted
@@ -147,17 +147,17 @@ def test_cna_amplification_counts_by_hand(tmp_path: Path):
     # mutations untouched: amplification is never merged into the activating-mutation numbers
     assert (s["profiled_samples"], s["her2_mutant_samples"]) == (8, 2)
     assert s["samples_total"] == 12                        # S12 only in the CNA matrix
-    ov = res["stats"]["amplification_overlap"]
+    ov = res.stats["amplification_overlap"]
     assert (ov["mutation_and_amplification"], ov["mutation_only"], ov["amplification_only"], ov["neither"]) == \
            (1, 1, 2, 2)
-    luad = next(r for r in res["stats"]["amplification_by"] if r["dimension"] == "histology")
+    luad = next(r for r in res.stats["amplification_by"] if r["dimension"] == "histology")
     assert (luad["level"], luad["amplified"], luad["profiled"]) == ("LUAD", 4, 8)   # S12: no clinical row
     # driver groups and the oncoprint know nothing of amplification
-    assert all("her2_amp" not in r for r in res["raw"]["oncoprint"])
-    groups = {r["patient_id"]: r["driver_group"] for r in res["raw"]["survival_patients"]}
+    assert all("her2_amp" not in r for r in res.raw["oncoprint"])
+    groups = {r["patient_id"]: r["driver_group"] for r in res.raw["survival_patients"]}
     assert groups["PS01"] == "HER2 activating" and groups["PS03"] != "HER2 activating"   # S03: amplified only
     assert any("not profiled for ERBB2 copy number" in w for w in s["warnings"])
-    res["_tmp"].cleanup()
+    res.close()
 
 
 def test_cna_panel_column_restricts_profiling(tmp_path: Path):
@@ -170,29 +170,29 @@ def test_cna_panel_column_restricts_profiling(tmp_path: Path):
                          [[f"S{i:02d}", mut_panel.get(f"S{i:02d}", "WES"), cna_panel.get(f"S{i:02d}", "WES")]
                           for i in range(1, 12)])
     res = analyse(d, DuckDBEngine(), with_statistics=False)
-    s = res["summary"]
+    s = res.summary
     assert (s["cna_profiled_samples"], s["her2_amplified_samples"]) == (6, 3)
     assert s["mutation_and_amplification_samples"] == 1
     assert s["mutation_and_cna_profiled_samples"] == 4      # S01 S02 S06 S07
     assert (s["profiled_samples"], s["her2_mutant_samples"]) == (8, 2)
-    res["_tmp"].cleanup()
+    res.close()
 
 
 def test_cna_entrez_only_matrix(tmp_path: Path):
     d = add_cna(make_study(tmp_path / "study"), gene_columns=("Entrez_Gene_Id",))
     res = analyse(d, DuckDBEngine(), with_statistics=False)
-    assert (res["summary"]["cna_profiled_samples"], res["summary"]["her2_amplified_samples"]) == (9, 4)
-    res["_tmp"].cleanup()
+    assert (res.summary["cna_profiled_samples"], res.summary["her2_amplified_samples"]) == (9, 4)
+    res.close()
 
 
 def test_cna_without_erbb2_row_is_not_assessed(tmp_path: Path):
     d = add_cna(make_study(tmp_path / "study"), erbb2_ids=("MYC", "4609"))
     res = analyse(d, DuckDBEngine(), with_statistics=False)
-    s = res["summary"]
+    s = res.summary
     assert s["cna_profiled_samples"] == 0 and s["amplification_assessed"] is False
     assert s["her2_amplified_samples"] is None and s["amplification_prevalence"] is None
     assert any("no ERBB2 row" in w for w in s["warnings"])
-    res["_tmp"].cleanup()
+    res.close()
 
 
 @pytest.mark.parametrize("bad", ["3", "amp", "2.5"])

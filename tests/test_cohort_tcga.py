@@ -33,10 +33,8 @@ def _oncotree() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def result():
-    res = analyse("demo", DuckDBEngine())
-    yield res
-    if res.get("_tmp"):
-        res["_tmp"].cleanup()
+    with analyse("demo", DuckDBEngine()) as res:
+        yield res
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +61,7 @@ def test_luad_erbb2_rows_and_exon20_insertions(raw_maf, result):
     ex20_ins = [r for r in erbb2 if r["Variant_Classification"] == "In_Frame_Ins"
                 and 37880979 <= int(r["Start_Position"]) <= 37881164]   # exon 20, GRCh37 (UTA exon table)
     assert len(ex20_ins) == 6
-    rows = [r for r in result["raw"]["erbb2_rows"] if r["histology"] == "LUAD"]
+    rows = [r for r in result.raw["erbb2_rows"] if r["histology"] == "LUAD"]
     assert len(rows) == len(erbb2)
     ex20 = [r for r in rows if r["alteration_class"].startswith("exon20_insertion")]
     assert len(ex20) == 6
@@ -83,11 +81,11 @@ def test_prevalence_matches_engine_calls_per_raw_row(raw_maf, result):
         if v.classification.oncogenicity in ("oncogenic", "likely_oncogenic"):
             mutant.add(r["Tumor_Sample_Barcode"])
     samples = {r["Tumor_Sample_Barcode"] for r in raw_maf}
-    s = result["summary"]
+    s = result.summary
     assert s["profiled_samples"] == len(samples) == 709
     assert s["her2_mutant_samples"] == len(mutant)
     assert s["erbb2_variants_with_errors"] == 0
-    luad = next(r for r in result["stats"]["prevalence_by"]
+    luad = next(r for r in result.stats["prevalence_by"]
                 if r["dimension"] == "histology" and r["level"] == "LUAD")
     assert luad["profiled"] == 533
 
@@ -101,11 +99,11 @@ def test_oncotator_spelling_equals_coordinates():
 def test_drivers_counted_only_by_rules(raw_maf, result):
     egfr_l858r = {r["Tumor_Sample_Barcode"] for r in raw_maf
                   if r["Hugo_Symbol"] == "EGFR" and r["Protein_Change"] == "p.L858R"}
-    oncoprint = {r["sample_id"]: r for r in result["raw"]["oncoprint"]}
+    oncoprint = {r["sample_id"]: r for r in result.raw["oncoprint"]}
     assert egfr_l858r and all(oncoprint[s]["egfr"] == 1 for s in egfr_l858r)
     # no SV file: fusions are not assessed (-1), never "absent" (0)
     assert all(r["alk"] == -1 for r in oncoprint.values())
-    comut = {r["key"]: r for r in result["stats"]["comutation"]}
+    comut = {r["key"]: r for r in result.stats["comutation"]}
     assert comut["alk"]["assessed"] is False and comut["egfr"]["assessed"] is True
 
 
@@ -128,11 +126,11 @@ def test_cli_prevalence_json_contract():
 
 def test_demo_amplification_not_assessed(result):
     assert not (DEMO / "data_CNA.txt").exists()
-    s = result["summary"]
+    s = result.summary
     assert s["cna_profiled_samples"] is None and s["her2_amplified_samples"] is None
     assert s["amplification_prevalence"] is None and s["mutation_and_amplification_samples"] is None
-    assert result["raw"]["counts"][0]["profiled_cna_erbb2"] == 0
-    assert result["stats"]["amplification_overlap"] is None and result["stats"]["amplification_by"] == []
+    assert result.raw["counts"][0]["profiled_cna_erbb2"] == 0
+    assert result.stats["amplification_overlap"] is None and result.stats["amplification_by"] == []
 
 
 def test_cli_report_is_self_contained(tmp_path: Path):

@@ -1,56 +1,177 @@
-"""Run the analysis on one engine: import (if needed) -> ERBB2 calls -> queries -> statistics."""
+"""Run the analysis on one engine: import (if needed) -> ERBB2 calls -> queries -> statistics.
+
+``analyse`` returns a ``CohortAnalysis``: the numbers (manifest, raw query rows, ERBB2 calls,
+summary, statistics, timings) and the ``ImportedStudy`` they were computed from. A study that is
+not already a Parquet folder is imported into a temporary folder that the result owns; it is
+removed by ``close()`` or at the end of ``with analyse(...) as result:``. The numbers stay
+readable after that; only the imported tables (``folder``) do not.
+"""
 
 from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from . import queries as Q
 from .calls import CALL_COLUMNS, Erbb2Variant, call_all
 from .engines import Engine
-from .errors import StudyFileError
+from .errors import AnalysisClosedError, StudyFileError
 from .importer import SCHEMA_VERSION, import_study, is_imported, read_manifest
 from .stats import benjamini_hochberg, cox, fisher, kaplan_meier, logrank, wilson
 from .studies import open_study
 
+Row = dict[str, Any]                 # one result row of a query: column -> plain Python value
+RawResults = Mapping[str, list[Row]]  # query name -> its rows
+CallRow = tuple[Any, ...]            # one ERBB2 call, the columns of calls.CALL_COLUMNS
+Manifest = dict[str, Any]            # importer.import_study's manifest (the JSON of the Parquet folder)
 
-@dataclass
-class Prepared:
-    folder: Path
-    manifest: dict
-    calls: list[tuple]
-    timings: dict[str, float] = field(default_factory=dict)
-    _tmp: tempfile.TemporaryDirectory | None = None
 
-    def cleanup(self) -> None:
+class ImportedStudy:
+    """A study's Parquet tables (``folder``) and the manifest of its import.
+
+    When the study had to be imported into a temporary folder, this object owns that folder:
+    ``close()`` (or leaving a ``with`` block) removes it. A folder imported beforehand by
+    ``her2scope cohort import`` belongs to the user and is never removed. After ``close()``,
+    ``folder`` raises ``AnalysisClosedError`` either way: a closed study is closed. Closing twice
+    is harmless."""
+
+    __slots__ = ("_closed", "_folder", "_tmp", "manifest")
+
+    def __init__(self, folder: Path, manifest: Manifest,
+                 tmp: tempfile.TemporaryDirectory[str] | None = None) -> None:
+        self._folder = folder
+        self.manifest = manifest
+        self._tmp = tmp
+        self._closed = False
+
+    @property
+    def folder(self) -> Path:
+        if self._closed:
+            raise AnalysisClosedError(
+                f"the imported tables of study {self.manifest.get('study')!r} are closed"
+                + (" (their temporary folder was removed)" if self._tmp is not None else "")
+                + "; use them inside the 'with' block, before close()")
+        return self._folder
+
+    @property
+    def owns_folder(self) -> bool:
+        """True when the folder is a temporary import that ``close()`` removes."""
+        return self._tmp is not None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        self._closed = True
         if self._tmp is not None:
-            self._tmp.cleanup()
+            self._tmp.cleanup()     # a second cleanup() finds nothing to remove and does nothing
+
+    def __enter__(self) -> ImportedStudy:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "temporary" if self._tmp is not None else "user's folder"
+        return f"ImportedStudy({str(self._folder)!r}, {state})"
 
 
 def import_if_needed(study: str | Path, clinical: str | Path | None = None,
-                     parquet: str | Path | None = None) -> tuple[Path, dict, tempfile.TemporaryDirectory | None]:
+                     parquet: str | Path | None = None) -> ImportedStudy:
     """An imported Parquet folder is used as is; anything else is imported (to ``parquet`` or a
-    temporary folder)."""
+    temporary folder, which the returned ``ImportedStudy`` owns)."""
     p = Path(str(study))
     if str(study) != "demo" and p.is_dir() and is_imported(p):
         manifest = read_manifest(p)
         if manifest.get("schema_version", 1) < SCHEMA_VERSION:
             raise StudyFileError(p, f"imported by an older her2scope (schema {manifest.get('schema_version', 1)}, "
                                  f"need {SCHEMA_VERSION}); run 'her2scope cohort import' on the study again")
-        return p, manifest, None
-    tmp = None
-    if parquet is None:
-        tmp = tempfile.TemporaryDirectory(prefix="her2scope-cohort-")
-        parquet = tmp.name
-    manifest = import_study(open_study(study, clinical), Path(parquet))
-    return Path(parquet), manifest, tmp
+        return ImportedStudy(p, manifest)
+    if parquet is not None:
+        return ImportedStudy(Path(parquet), import_study(open_study(study, clinical), Path(parquet)))
+    tmp = tempfile.TemporaryDirectory(prefix="her2scope-cohort-")
+    try:
+        return ImportedStudy(Path(tmp.name), import_study(open_study(study, clinical), Path(tmp.name)), tmp)
+    except BaseException:
+        tmp.cleanup()          # a failed import leaves no folder behind
+        raise
 
 
-def prepare(engine: Engine, folder: Path) -> list[tuple]:
+@dataclass(frozen=True)
+class Timings:
+    """Seconds spent in each step of ``analyse`` (the summary counts as statistics)."""
+
+    import_s: float
+    calls_and_views_s: float
+    queries_s: float
+    statistics_s: float
+
+
+@dataclass(frozen=True, repr=False)
+class CohortAnalysis:
+    """The result of ``analyse``: the numbers, and the imported study they came from (which it
+    owns: use ``with analyse(...) as result:`` or call ``close()``).
+
+    ``stats`` is None when ``analyse`` ran with ``with_statistics=False``. ``as_dict()`` is the JSON
+    shape of ``her2scope cohort report --json`` (plus the calls)."""
+
+    study: ImportedStudy
+    raw: RawResults
+    calls: Sequence[CallRow]
+    summary: dict[str, Any]
+    stats: dict[str, Any] | None
+    timings: Timings
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.study.manifest
+
+    @property
+    def folder(self) -> Path:
+        """The Parquet tables; ``AnalysisClosedError`` once the analysis is closed."""
+        return self.study.folder
+
+    @property
+    def closed(self) -> bool:
+        return self.study.closed
+
+    def close(self) -> None:
+        """Remove the temporary import folder (if the analysis made one); harmless twice."""
+        self.study.close()
+
+    def __enter__(self) -> CohortAnalysis:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:    # the rows would fill a screen: the headline and the study's state
+        s = self.summary
+        return (f"CohortAnalysis({s.get('study')!r}, {s.get('engine')}, {s.get('her2_mutant_samples')}/"
+                f"{s.get('profiled_samples')} profiled samples HER2-activating, {self.study!r})")
+
+    def as_dict(self) -> dict[str, Any]:
+        """manifest, raw, calls, summary, stats (only when computed), timings: the keys (and their
+        order) of the dict ``analyse`` returned before it returned this object."""
+        out: dict[str, Any] = {"manifest": self.manifest, "raw": dict(self.raw), "calls": list(self.calls),
+                               "summary": self.summary}
+        if self.stats is not None:
+            out["stats"] = self.stats
+        out["timings"] = asdict(self.timings)
+        return out
+
+
+def prepare(engine: Engine, folder: str | Path) -> list[CallRow]:
     """Load the tables, call every distinct ERBB2 variant with the engine, create the views."""
     engine.load(folder)
     variants = [Erbb2Variant(r["variant_key"], r["build"], r["chrom"], r["start_pos"], r["ref"], r["alt"],
@@ -61,11 +182,12 @@ def prepare(engine: Engine, folder: Path) -> list[tuple]:
     return calls
 
 
-def run_queries(engine: Engine, queries=Q.RESULTS) -> dict[str, list[dict]]:
+def run_queries(engine: Engine, queries: Sequence[Q.Query] = Q.RESULTS) -> dict[str, list[Row]]:
     return {q.name: engine.run(q) for q in queries}
 
 
-def prevalence_summary(raw: dict, engine_name: str, manifest: dict, calls: list[tuple]) -> dict:
+def prevalence_summary(raw: RawResults, engine_name: str, manifest: Manifest,
+                       calls: Sequence[CallRow]) -> dict[str, Any]:
     p = raw["prevalence"][0]
     n, k = int(p["profiled"] or 0), int(p["mutant"] or 0)
     low, high = wilson(k, n)
@@ -90,13 +212,20 @@ def prevalence_summary(raw: dict, engine_name: str, manifest: dict, calls: list[
     }
 
 
-def amplification_summary(raw: dict, manifest: dict) -> dict:
+def _first_row(raw: RawResults, name: str) -> Row | None:
+    """The first row of a query, None when the query was not run or returned nothing."""
+    rows = raw.get(name)
+    return rows[0] if rows else None
+
+
+def amplification_summary(raw: RawResults, manifest: Manifest) -> dict[str, Any]:
     """ERBB2 amplification, apart from activating mutations. Without data_CNA.txt (or without any
     sample profiled for ERBB2 copy number) every number is null: not assessed, never 0."""
     has_cna = bool(manifest.get("files", {}).get("cna"))
-    a = (raw.get("amplification") or [None])[0]
-    n = int(a["cna_profiled"] or 0) if (has_cna and a) else None
+    first = _first_row(raw, "amplification") if has_cna else None
+    n = int(first["cna_profiled"] or 0) if first else None
     assessed = bool(n)
+    a: Row = first or {}     # read below only when assessed, i.e. when there is a first row
     k = int(a["amplified"] or 0) if assessed else None
     low, high = wilson(k, n) if k is not None and n else (None, None)   # n > 0: assessed
     return {
@@ -113,7 +242,7 @@ def amplification_summary(raw: dict, manifest: dict) -> dict:
     }
 
 
-def statistics(raw: dict) -> dict:
+def statistics(raw: RawResults) -> dict[str, Any]:
     """Everything computed in Python from the engines' integer results."""
     by = []
     for r in raw["prevalence_by"]:
@@ -136,7 +265,7 @@ def statistics(raw: dict) -> dict:
     for r, q in zip(tested, benjamini_hochberg([r["p"] for r in tested])):
         r["q_bh"] = q
     overlap = None
-    amp = (raw.get("amplification") or [None])[0]
+    amp = _first_row(raw, "amplification")
     if amp and int(amp["both_profiled"] or 0):
         cells = [int(amp[k] or 0) for k in ("mutation_and_amplification", "mutation_only", "amplification_only",
                                             "neither")]
@@ -155,25 +284,26 @@ def statistics(raw: dict) -> dict:
     return out
 
 
-def analyse(study: str | Path, engine: Engine, *, clinical=None, parquet=None, queries=Q.RESULTS,
-            with_statistics: bool = True) -> dict:
+def analyse(study: str | Path, engine: Engine, *, clinical: str | Path | None = None,
+            parquet: str | Path | None = None, queries: Sequence[Q.Query] = Q.RESULTS,
+            with_statistics: bool = True) -> CohortAnalysis:
+    """Import ``study`` if needed, call its ERBB2 variants and run ``queries`` on ``engine``.
+
+    The result owns the temporary import folder (when one was made): use it as a context manager
+    or call ``close()``. If anything fails here, the folder is removed before the error propagates."""
     t0 = time.perf_counter()
-    folder, manifest, tmp = import_if_needed(study, clinical, parquet)
+    imported = import_if_needed(study, clinical, parquet)
     t1 = time.perf_counter()
     try:
-        calls = prepare(engine, folder)
+        calls = prepare(engine, imported.folder)
         t2 = time.perf_counter()
         raw = run_queries(engine, queries)
         t3 = time.perf_counter()
+        summary = prevalence_summary(raw, engine.name, imported.manifest, calls)
+        stats = statistics(raw) if with_statistics else None
     except BaseException:
-        if tmp is not None:
-            tmp.cleanup()
+        imported.close()
         raise
-    result: dict[str, Any] = {"manifest": manifest, "raw": raw, "calls": calls,
-              "summary": prevalence_summary(raw, engine.name, manifest, calls)}
-    if with_statistics:
-        result["stats"] = statistics(raw)
-    result["timings"] = {"import_s": t1 - t0, "calls_and_views_s": t2 - t1, "queries_s": t3 - t2,
-                         "statistics_s": time.perf_counter() - t3}
-    result["_tmp"] = tmp
-    return result
+    timings = Timings(import_s=t1 - t0, calls_and_views_s=t2 - t1, queries_s=t3 - t2,
+                      statistics_s=time.perf_counter() - t3)
+    return CohortAnalysis(imported, raw, tuple(calls), summary, stats, timings)

@@ -1,8 +1,9 @@
-"""Errors about study files: each names the file and, when known, the line and the column."""
+"""Errors of the cohort package: study files (each names the file and, when known, the line and
+the column) and the use of a closed analysis."""
 
 from __future__ import annotations
 
-from ..errors import InputError
+from ..errors import Her2scopeError, InputError
 
 
 class StudyFileError(InputError):
@@ -19,3 +20,10 @@ class StudyFileError(InputError):
         self.path = str(path)
         self.line = line
         self.column = column
+
+
+class AnalysisClosedError(Her2scopeError):
+    """The imported tables of a closed analysis were asked for: close() (or the end of the ``with``
+    block) removed the temporary folder they lived in. The numbers of the analysis stay readable."""
+
+    code = "analysis_closed"

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..render.outputs import make_folder, write_output, writing
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from . import plots
+from .analysis import CohortAnalysis, RawResults
 from .drivers import ALL, DRIVERS
 
 CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
@@ -58,9 +59,12 @@ def _num(x, fmt="{:.3g}") -> str:
 ENDPOINTS = {"OS": "overall survival", "PFS": "progression-free survival"}
 
 
-def build(res: dict) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
-    """The report's HTML and its figures ({name: (png, svg)})."""
-    m, raw, s, st = res["manifest"], res["raw"], res["summary"], res["stats"]
+def build(res: CohortAnalysis) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
+    """The report's HTML and its figures ({name: (png, svg)}), from the numbers only (an analysis
+    already closed will do). The report shows statistics: ``res`` must have them."""
+    if res.stats is None:
+        raise ValueError("the cohort report needs the statistics: analyse(..., with_statistics=True)")
+    m, raw, s, st = res.manifest, res.raw, res.summary, res.stats
     n = s["profiled_samples"]
     figs: dict[str, tuple[bytes, bytes]] = {}
     parts = _title_and_definitions(m, s)
@@ -92,7 +96,7 @@ def _title_and_definitions(m: dict, s: dict) -> list[str]:
             + "; ".join(f"<b>{_e(d.label)}</b>: {_e(d.rule)}" for d in ALL) + ".</p>"]
 
 
-def _denominators_section(m: dict, raw: dict, s: dict) -> list[str]:
+def _denominators_section(m: dict, raw: RawResults, s: dict) -> list[str]:
     """Denominators and data quality: every warning of the import, fusions not assessed said so."""
     c = raw["counts"][0]
     out = ["<h2>Samples and denominators</h2>",
@@ -121,7 +125,7 @@ def _prevalence_section(s: dict, st: dict, n: int) -> list[str]:
                      _ci(r["ci95"])] for r in st["prevalence_by"]], {2, 3})]
 
 
-def _spectrum_section(raw: dict, n: int, figs: dict) -> list[str]:
+def _spectrum_section(raw: RawResults, n: int, figs: dict) -> list[str]:
     figs["spectrum"] = plots.spectrum_bars(raw["spectrum"])
     figs["lollipop"] = plots.lollipop(raw["lollipop"], n)
     return ["<h2>Mutation spectrum</h2>",
@@ -147,7 +151,7 @@ def _erbb2_rows_section(rows: list[dict]) -> list[str]:
     return out
 
 
-def _comutation_section(raw: dict, st: dict, n: int, figs: dict) -> list[str]:
+def _comutation_section(raw: RawResults, st: dict, n: int, figs: dict) -> list[str]:
     out = ["<h2>Co-mutation and mutual exclusivity (samples profiled for both genes)</h2>",
            "<p class='note'>Two-sided Fisher exact test, Benjamini-Hochberg correction across the genes tested.</p>",
            _table(["gene", "HER2+ & gene+", "HER2+ only", "gene+ only", "neither", "n", "odds ratio", "p", "q (BH)"],
@@ -184,7 +188,7 @@ def _provenance_section(m: dict) -> list[str]:
     return out
 
 
-def _survival_section(m: dict, raw: dict, st: dict, figs: dict) -> list[str]:
+def _survival_section(m: dict, raw: RawResults, st: dict, figs: dict) -> list[str]:
     """Kaplan-Meier, log-rank and Cox on the study's endpoint (OS, else PFS); always a section,
     saying why when there is nothing to show."""
     endpoint = m.get("survival_endpoint")
@@ -278,7 +282,7 @@ def _amplification_section(s: dict, st: dict) -> list[str]:
     return out
 
 
-def write_report(res: dict, output: Path, figures_dir: Path | None = None) -> None:
+def write_report(res: CohortAnalysis, output: Path, figures_dir: Path | None = None) -> None:
     """Write the HTML to ``output`` (and each figure into ``figures_dir``); raises OutputError naming
     the output or the figures folder that cannot be written."""
     doc, figs = build(res)

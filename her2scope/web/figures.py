@@ -104,14 +104,11 @@ def _cohort(out: AboutFigures) -> None:
         res = analyse("demo", engine)
     finally:
         engine.close()
-    try:
-        doc, figs = build(res)
-    finally:
-        if res.get("_tmp"):
-            res["_tmp"].cleanup()
+    res.close()            # the page needs the numbers only, not the imported tables
+    doc, figs = build(res)
     out.cohort_html = doc
-    out.cohort_summary = res["summary"]
-    out.cohort_spectrum = list(res["raw"].get("spectrum") or [])
+    out.cohort_summary = res.summary
+    out.cohort_spectrum = list(res.raw.get("spectrum") or [])
     for name, (png, svg) in figs.items():
         out.images[f"cohort-{name}.svg"] = (svg, "image/svg+xml")
         out.images[f"cohort-{name}.png"] = (png, "image/png")

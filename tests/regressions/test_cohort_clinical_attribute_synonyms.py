@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_stage_at_diagnosis_and_smoker_are_read(tmp_path: Path):
     d = lung_msk_2017_like(tmp_path / "s")
     res = analyse(d, DuckDBEngine(), with_statistics=False)
-    res["_tmp"].cleanup()
-    s = res["summary"]
+    res.close()
+    s = res.summary
     attrs = s["clinical_attributes"]
     assert attrs["stage"]["column"] == "STAGE_AT_DIAGNOSIS" and attrs["smoking"]["column"] == "SMOKER"
-    by = {(r["dimension"], r["level"]): (r["mutant"], r["profiled"]) for r in res["raw"]["prevalence_by"]}
+    by = {(r["dimension"], r["level"]): (r["mutant"], r["profiled"]) for r in res.raw["prevalence_by"]}
     # patients 1,2,4,6,8,10,11 are IV (samples 1,2,4,6,8,10,11,12), 3 and 7 I-III, 5 IIIA, 9 Unknown
     assert by[("stage", "IV")] == (3, 8) and by[("stage", "I-III")] == (1, 2)
     assert by[("stage", "III")] == (0, 1) and by[("stage", "Unknown")] == (0, 1)
@@ -46,9 +46,9 @@ def test_values_not_understood_are_counted_and_warned(tmp_path: Path):
     f = d / "data_clinical_patient.txt"
     f.write_text(f.read_text().replace("\tIIIA\t", "\tT2N0M0\t"))
     res = analyse(d, DuckDBEngine(), with_statistics=False)
-    res["_tmp"].cleanup()
-    assert res["summary"]["clinical_attributes"]["stage"]["unrecognised_values"] == {"T2N0M0": 1}
-    assert any("stage value not understood" in w and "T2N0M0" in w for w in res["summary"]["warnings"])
+    res.close()
+    assert res.summary["clinical_attributes"]["stage"]["unrecognised_values"] == {"T2N0M0": 1}
+    assert any("stage value not understood" in w and "T2N0M0" in w for w in res.summary["warnings"])
 
 
 @pytest.mark.parametrize(("raw", "stage"), [("Stage IIIA", "III"), ("IIIA", "III"), ("IV", "IV"), ("stage 4", "IV"),

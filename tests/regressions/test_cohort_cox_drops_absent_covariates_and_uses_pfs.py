@@ -15,27 +15,27 @@ from her2scope.cohort.stats import cox
 
 def _run(d: Path) -> dict:
     res = analyse(d, DuckDBEngine())
-    res["_tmp"].cleanup()
+    res.close()
     return res
 
 
 def test_never_smoker_study_fits_without_the_smoking_covariate(tmp_path: Path):
     res = _run(never_smoker_wgs_like(tmp_path / "wgs"))
-    cx = res["stats"]["cox"]
+    cx = res.stats["cox"]
     assert cx["error"] is None and cx["n"] == 20
     assert cx["dropped_covariates"] == {"ever_smoker": "not in the study (no patient has a value)"}
     assert set(cx["hazard_ratios"]) == {"her2_activating", "age_per_10y", "male", "stage_III_IV"}
-    assert res["summary"]["survival_endpoint"] == "OS"
+    assert res.summary["survival_endpoint"] == "OS"
 
 
 def test_pfs_used_when_os_is_absent(tmp_path: Path):
     res = _run(nsclc_pd1_msk_2018_like(tmp_path / "pd1"))
-    assert res["summary"]["survival_endpoint"] == "PFS"
-    km = {k["group"]: (k["n"], k["events"]) for k in res["stats"]["km"]}
+    assert res.summary["survival_endpoint"] == "PFS"
+    km = {k["group"]: (k["n"], k["events"]) for k in res.stats["km"]}
     assert sum(n for n, _ in km.values()) == 8 and sum(e for _, e in km.values()) == 5   # 5 x "1:Progressed"
     assert km["HER2 activating"] == (3, 2)            # patients 101 (1:Progressed), 104 (1), 106 (0)
-    assert "stage_III_IV" in res["stats"]["cox"]["dropped_covariates"]
-    assert any("progression-free survival" in w for w in res["summary"]["warnings"])
+    assert "stage_III_IV" in res.stats["cox"]["dropped_covariates"]
+    assert any("progression-free survival" in w for w in res.summary["warnings"])
 
 
 def test_constant_covariate_is_dropped_and_named():

@@ -20,4 +20,4 @@ def test_parquet_folder_with_quotes_is_read(tmp_path):
         res = analyse(study, engine, parquet=parquet, with_statistics=False)
     finally:
         engine.close()
-    assert (res["summary"]["her2_mutant_samples"], res["summary"]["profiled_samples"]) == (4, 12)
+    assert (res.summary["her2_mutant_samples"], res.summary["profiled_samples"]) == (4, 12)

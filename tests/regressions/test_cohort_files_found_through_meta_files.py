@@ -21,8 +21,8 @@ from her2scope.cohort.studies import open_study
 
 def _summary(d: Path) -> dict:
     res = analyse(d, DuckDBEngine(), with_statistics=False)
-    res["_tmp"].cleanup()
-    return res["summary"]
+    res.close()
+    return res.summary
 
 
 def test_lower_case_data_cna_named_by_meta_cna(tmp_path: Path):

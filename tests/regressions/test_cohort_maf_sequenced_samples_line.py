@@ -20,8 +20,8 @@ def test_sequenced_samples_without_calls_are_in_the_denominator(tmp_path: Path):
     clin = tmp_path / "samples.tsv"
     clin.write_text("SAMPLE_ID\tSEX\n" + "".join(f"S{i}\t{'Male' if i % 2 else 'Female'}\n" for i in range(1, 8)))
     res = analyse(maf, DuckDBEngine(), clinical=clin, with_statistics=False)
-    res["_tmp"].cleanup()
-    s = res["summary"]
+    res.close()
+    s = res.summary
     assert (s["profiled_samples"], s["her2_mutant_samples"]) == (6, 2)      # 3 without the line
     assert s["samples_total"] == 7 and s["samples_not_profiled_for_erbb2"] == 1
     assert any("'#sequenced_samples:' line" in w and w.startswith("3 sample(s)") for w in s["warnings"])
@@ -31,5 +31,5 @@ def test_a_sample_with_calls_missing_from_the_line_stays_profiled(tmp_path: Path
     maf = tmp_path / "calls.maf"
     write_maf(maf, [maf_row(YVMA, "S1"), maf_row(YVMA, "S9")], first_lines=("#Sequenced_Samples: S1 S2",))
     res = analyse(maf, DuckDBEngine(), with_statistics=False)
-    res["_tmp"].cleanup()
-    assert (res["summary"]["profiled_samples"], res["summary"]["her2_mutant_samples"]) == (3, 2)
+    res.close()
+    assert (res.summary["profiled_samples"], res.summary["her2_mutant_samples"]) == (3, 2)

@@ -22,13 +22,13 @@ from her2scope.cohort.studies import open_study
 
 def test_the_file_the_meta_names_is_read_once_and_the_others_are_warned_about(tmp_path: Path):
     res = analyse(lung_msk_2017_like(tmp_path / "s"), DuckDBEngine(), with_statistics=False)
-    res["_tmp"].cleanup()
+    res.close()
     # 5 ERBB2 rows in data_mutations.txt (YVMA x3, S310F, P122L); 10 if both files were read
-    assert len(res["raw"]["erbb2_rows"]) == 5
-    yvma = next(r for r in res["raw"]["spectrum"] if r["alteration_class"] == "exon20_insertion_yvma")
+    assert len(res.raw["erbb2_rows"]) == 5
+    yvma = next(r for r in res.raw["spectrum"] if r["alteration_class"] == "exon20_insertion_yvma")
     assert (yvma["mutations"], yvma["samples"]) == (3, 3)
-    assert res["manifest"]["counts"]["mutation_rows"] == 12       # rows of data_mutations.txt alone
-    warnings = "\n".join(res["summary"]["warnings"])
+    assert res.manifest["counts"]["mutation_rows"] == 12       # rows of data_mutations.txt alone
+    warnings = "\n".join(res.summary["warnings"])
     assert "data_mutations_extended.txt not read" in warnings and "data_mutations_hg38.txt not read" in warnings
 
 
@@ -46,8 +46,8 @@ def test_a_maf_with_a_nameless_first_column_is_read(tmp_path: Path):
     maf = tmp_path / "lifted.maf"
     write_maf(maf, [["0", *maf_row(YVMA, "S1")], ["1", *maf_row(YVMA, "S2")]], columns=("", *MAF_COLUMNS))
     res = analyse(maf, DuckDBEngine(), with_statistics=False)
-    res["_tmp"].cleanup()
-    assert (res["summary"]["profiled_samples"], res["summary"]["her2_mutant_samples"]) == (2, 2)
+    res.close()
+    assert (res.summary["profiled_samples"], res.summary["her2_mutant_samples"]) == (2, 2)
 
 
 def test_a_short_row_names_file_line_and_column(tmp_path: Path):

@@ -29,11 +29,11 @@ def _same(a, b) -> bool:
 def test_folder_and_imported_parquet_agree(tmp_path: Path, build):
     d = build(tmp_path / "study")
     folder = analyse(d, DuckDBEngine())
-    folder["_tmp"].cleanup()
+    folder.close()
     import_study(open_study(d), tmp_path / "study.parquet")
     parquet = analyse(tmp_path / "study.parquet", DuckDBEngine())
-    assert parquet["_tmp"] is None                          # read as imported, not imported again
-    assert _same(folder["raw"], parquet["raw"])
-    assert _same(folder["stats"], parquet["stats"])
-    assert _same(folder["summary"], parquet["summary"])
-    assert folder["summary"]["files_used"] and folder["summary"]["her2_mutant_samples"] > 0
+    assert not parquet.study.owns_folder                   # read as imported, not imported again
+    assert _same(folder.raw, parquet.raw)
+    assert _same(folder.stats, parquet.stats)
+    assert _same(folder.summary, parquet.summary)
+    assert folder.summary["files_used"] and folder.summary["her2_mutant_samples"] > 0
