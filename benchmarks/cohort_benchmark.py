@@ -32,19 +32,24 @@ ERBB2 = [  # real ERBB2 alleles (GRCh37, MAF '-' convention) and how often a sam
 
 
 def generate(rows: int, folder: Path) -> None:
+    """Write the synthetic study. Paths and numbers are bound as DuckDB parameters (``cohort.sql.Bind``),
+    never pasted into the SQL text: a checkout path with a quote in it stays a path."""
     import duckdb
+
+    from her2scope.cohort.sql import Bind
 
     samples = rows // 10
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    erbb2 = " UNION ALL ".join(
-        f"SELECT {i} AS k, '{a}' AS s, '{b}' AS e, '{r}' AS r, '{t}' AS t, '{c}' AS c, '{v}' AS v, '{p}' AS p"
-        for i, (a, b, r, t, c, v, p) in enumerate(ERBB2))
+    b = Bind()
+    erbb2 = ", ".join("(" + ", ".join(b(v) for v in (i, *allele)) + ")" for i, allele in enumerate(ERBB2))
+    n_rows, n_samples = b(rows), b(samples)
     # row i -> sample i % samples; slot i // samples. Slot 0 of ~3% of samples is ERBB2, slot 1 of ~12%
     # KRAS G12C, of ~10% EGFR L858R; the rest are random genes.
     con.execute(f"""COPY (
-WITH e AS ({erbb2}), base AS (
-  SELECT i, i % {samples} AS sid, i // {samples} AS slot, hash(i) AS h, hash(i % {samples}) AS hs FROM range({rows}) t(i))
+WITH e AS (SELECT * FROM (VALUES {erbb2}) e(k, s, e, r, t, c, v, p)), base AS (
+  SELECT i, i % {n_samples} AS sid, i // {n_samples} AS slot, hash(i) AS h, hash(i % {n_samples}) AS hs
+  FROM range({n_rows}) t(i))
 SELECT CASE WHEN slot = 0 AND hs % 100 < 3 THEN 'ERBB2' WHEN slot = 1 AND hs % 100 < 12 THEN 'KRAS'
             WHEN slot = 1 AND hs % 100 < 22 THEN 'EGFR' ELSE 'GENE' || (h % 500) END AS Hugo_Symbol,
   CASE WHEN slot = 0 AND hs % 100 < 3 THEN '17' ELSE '1' END AS Chromosome,
@@ -57,17 +62,19 @@ SELECT CASE WHEN slot = 0 AND hs % 100 < 3 THEN 'ERBB2' WHEN slot = 1 AND hs % 1
   'S' || sid AS Tumor_Sample_Barcode, '37' AS NCBI_Build,
   CASE WHEN slot = 0 AND hs % 100 < 3 THEN e.p WHEN slot = 1 AND hs % 100 < 12 THEN 'p.G12C'
        WHEN slot = 1 AND hs % 100 < 22 THEN 'p.L858R' ELSE 'p.R' || (h % 900 + 1) || 'W' END AS HGVSp_Short
-FROM base LEFT JOIN e ON e.k = (base.hs // 7) % {len(ERBB2)}
-) TO '{folder / "data_mutations.txt"}' (HEADER, DELIMITER '\t', QUOTE '')""")
+FROM base LEFT JOIN e ON e.k = (base.hs // 7) % {b(len(ERBB2))}
+) TO {b(str(folder / "data_mutations.txt"))} (HEADER, DELIMITER '\t', QUOTE '')""", b.values)
+    b = Bind()
     con.execute(f"""COPY (SELECT 'P' || i AS PATIENT_ID, 'S' || i AS SAMPLE_ID,
-  CASE WHEN hash(i) % 10 < 7 THEN 'LUAD' ELSE 'LUSC' END AS ONCOTREE_CODE FROM range({samples}) t(i))
-  TO '{folder / "data_clinical_sample.txt"}' (HEADER, DELIMITER '\t', QUOTE '')""")
+  CASE WHEN hash(i) % 10 < 7 THEN 'LUAD' ELSE 'LUSC' END AS ONCOTREE_CODE FROM range({b(samples)}) t(i))
+  TO {b(str(folder / "data_clinical_sample.txt"))} (HEADER, DELIMITER '\t', QUOTE '')""", b.values)
+    b = Bind()
     con.execute(f"""COPY (SELECT 'P' || i AS PATIENT_ID, CASE WHEN hash(i + 1) % 2 = 0 THEN 'Female' ELSE 'Male' END AS SEX,
   40 + hash(i + 2) % 45 AS AGE, CASE WHEN hash(i + 3) % 5 = 0 THEN 'Never' ELSE 'Former smoker' END AS SMOKING_HISTORY,
   'Stage ' || ['I', 'II', 'III', 'IV'][CAST(1 + hash(i + 4) % 4 AS BIGINT)] AS AJCC_PATHOLOGIC_TUMOR_STAGE,
   CASE WHEN hash(i + 5) % 3 = 0 THEN '0:LIVING' ELSE '1:DECEASED' END AS OS_STATUS,
-  round((hash(i + 6) % 12000) / 100.0, 2) AS OS_MONTHS FROM range({samples}) t(i))
-  TO '{folder / "data_clinical_patient.txt"}' (HEADER, DELIMITER '\t', QUOTE '')""")
+  round((hash(i + 6) % 12000) / 100.0, 2) AS OS_MONTHS FROM range({b(samples)}) t(i))
+  TO {b(str(folder / "data_clinical_patient.txt"))} (HEADER, DELIMITER '\t', QUOTE '')""", b.values)
     (folder / "meta_study.txt").write_text(f"cancer_study_identifier: synthetic_{rows}\nname: synthetic\n")
     con.close()
 
