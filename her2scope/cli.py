@@ -9,12 +9,22 @@ from __future__ import annotations
 import enum
 import gc
 import os
+import re
 import sys
+import textwrap
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from ._version import __version__
+from .cli_help import polish
+from .errors import Her2scopeError, OutputError
+from .genome.builds import Build
+from .progress import Feedback, feedback_of
+from .render.outputs import open_output, writing
 
 app = typer.Typer(
     help="her2scope: find, explain and track HER2 (ERBB2)-mutant NSCLC. Runs offline: no patient data "
@@ -45,8 +55,6 @@ PROGRESS_MIN_BYTES = 32 << 20
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
-
         typer.echo(f"her2scope {__version__}")
         raise typer.Exit()
 
@@ -62,8 +70,6 @@ def main_options(ctx: typer.Context, version: Annotated[Optional[bool], typer.Op
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
         quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """her2scope command line."""
-    from .progress import Feedback
-
     ctx.obj = Feedback(quiet=quiet, verbose=verbose)   # read by every command through feedback_of(ctx)
 
 
@@ -75,10 +81,8 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
 
     ``columns``: the table's columns (``--format table``); ``feedback``: progress and verbosity
     (``progress.Feedback``); ``names``: how to show an input (the demo's bundled files by name)."""
-    from .errors import OutputError
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .readers.base import FileSummary, RecordError
-    from .render.outputs import open_output, writing
-    from .progress import Feedback
     from .render.records import write_jsonl, write_tsv
     from .render.table import DEFAULT_COLUMNS, write_table
 
@@ -128,8 +132,7 @@ def run_annotate(inputs: list[str], build: BuildName | None, reference: Path | N
 def _checked_options(build: BuildName | None, reference: Path | None, knowledge: Path | None):
     """The pipeline Options of the command line, or None after naming on stderr a knowledge base
     or reference FASTA that cannot be used (checked before any work: a usage problem)."""
-    from .errors import Her2scopeError
-    from .genome.builds import Build
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .knowledge import load_knowledge
     from .pipeline import Options
 
@@ -142,7 +145,7 @@ def _checked_options(build: BuildName | None, reference: Path | None, knowledge:
         typer.echo(f"her2scope: {exc.message}", err=True)
         return None
     if options.reference:
-        from .genome.reference import reference_for
+        from .genome.reference import reference_for  # lazy: pysam, only with --reference
 
         try:
             # An unusable FASTA fails early; it is opened once for every input. On the command line
@@ -157,6 +160,7 @@ def _checked_options(build: BuildName | None, reference: Path | None, knowledge:
 def _annotate_arguments(arguments, options, summaries):
     """The command line's rule: an argument is a file, unless no file has that name and it
     looks like HGVS (``her2scope annotate "ERBB2 p.S310F"``): then it is an expression."""
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .pipeline import annotate_inputs
     from .readers.dispatch import looks_like_hgvs
 
@@ -240,7 +244,7 @@ def annotate(
 
     Exit status 0 means every record was interpreted, 1 that some records failed (each is named in
     the output, the rest is complete), 2 a usage error or an output that cannot be written."""
-    from .progress import feedback_of
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .render.table import ColumnsError, parse_columns
 
     if columns is not None and fmt is not OutputFormat.table:
@@ -268,10 +272,6 @@ def demo(
     that is broken on purpose (bad_truncated.vcf.gz: its records before the damage are reported, then
     a corrupt_file error). Prints one table per file, then one summary per patient; the reports (HTML,
     PDF, JSON, FHIR) go next to FILE, in reports/."""
-    from importlib import resources
-
-    from .progress import Feedback, feedback_of
-
     feedback = feedback_of(ctx, quiet, verbose)
     demo_dir = resources.files("her2scope") / "demo_data"
     inputs = sorted(str(p) for p in demo_dir.iterdir()
@@ -283,6 +283,7 @@ def demo(
     # The per-file summary is left out: the tables say the same, and stderr would land between them.
     code = run_annotate(inputs, None, None, OutputFormat.jsonl, output, None, tee=items,
                         feedback=Feedback(quiet=True, verbose=feedback.verbose), names=names)
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .readers.base import RecordError
     from .render.table import write_table
 
@@ -300,6 +301,7 @@ def demo(
 
 def _rule(title: str) -> None:
     """A section heading on standard output, as wide as the table below it."""
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .render.table import output_width
 
     width = min(output_width(sys.stdout), 100)
@@ -309,12 +311,13 @@ def _rule(title: str) -> None:
 def _demo_reports(case_dir, out_dir: Path, feedback) -> None:
     """One report per demo patient case (HTML, JSON, FHIR and, with WeasyPrint, PDF) and a short
     card per patient on standard output: the case, the three HER2 results, options and next steps."""
+    # lazy: start-up (the report model loads the case, knowledge and rendering code)
     from .cli_report import write_report
     from .report.model import make_report
 
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        import weasyprint  # noqa: F401
+        import weasyprint  # noqa: F401  # lazy: an optional extra, probed
 
         formats: tuple[str, ...] = ("html", "pdf", "json", "fhir.json")
     except ImportError:
@@ -334,9 +337,7 @@ def _demo_reports(case_dir, out_dir: Path, feedback) -> None:
 
 def _patient_card(rep, case_name: str, stem: Path, formats: tuple[str, ...]) -> str:
     """About a dozen lines: who, the three HER2 results, then options and next steps."""
-    import re
-    import textwrap
-
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .render.table import output_width
 
     width = min(output_width(sys.stdout), 100)
@@ -363,9 +364,8 @@ def knowledge_show(
     knowledge: Annotated[Optional[Path], typer.Option("--knowledge", help="Knowledge-base YAML.")] = None,
 ) -> None:
     """Version, date and curated variants of the knowledge base."""
+    # lazy: start-up (readers, render and the pipeline load the whole engine: ~40 ms)
     from .knowledge import load_knowledge
-
-    from .errors import Her2scopeError
 
     try:
         kb = load_knowledge(str(knowledge) if knowledge else None)
@@ -405,8 +405,6 @@ app.command("doctor")(doctor)
 
 
 def main() -> None:
-    from .cli_help import polish
-
     command = polish(typer.main.get_command(app))   # examples, flags shown as flags (cli_help.py)
     try:
         command(prog_name="her2scope")

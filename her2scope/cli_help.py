@@ -21,6 +21,8 @@ import os
 import shlex
 from importlib import resources
 
+import typer
+
 DEMO_DB = "her2scope registry demo --db demo.db"
 
 
@@ -137,8 +139,6 @@ def _polish_param(param) -> None:
 
 def polish(command, path: tuple[str, ...] = (), values: dict[str, str] | None = None):
     """Adjust the help of ``command`` and every subcommand in place (see the module docstring)."""
-    import typer
-
     values = values if values is not None else placeholders()
     command.help = _reflow(command.help)
     command.short_help = _reflow(command.short_help)
