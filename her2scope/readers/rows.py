@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import CorruptFileError
-from .compressed import ByteStream, decompression_errors, open_bytes, sniff
-from .maf import clean_cell, looks_like_maf
+from .compressed import ByteStream, decompression_errors, open_bytes
+from .detect import InputFormat, detect_format
+from .maf import clean_cell
 from .vcf_scan import read_chunk, read_header
 
 
@@ -35,21 +36,15 @@ def read_rows(path: str) -> Table:
     damaged header); a missing or empty file and other formats give no rows: the variant
     readers report those files already. BCF rows are the records as VCF text (pysam)."""
     try:
-        head = sniff(path)
-    except (OSError,) + decompression_errors():
+        found = detect_format(path).format
+    except OSError:
         return Table("", (), iter(()))
-    if head.startswith(b"##fileformat=VCF"):
+    if found is InputFormat.VCF:
         return _vcf(path)
-    if head.startswith(b"BCF"):
+    if found is InputFormat.BCF:
         return _bcf(path)
-    if head[:2] != b"\x1f\x8b" and b"\0" not in head:
-        with open_bytes(path) as fh:
-            try:
-                first = read_chunk(fh, 65536)
-            except decompression_errors():
-                first = b""
-        if looks_like_maf(first):
-            return _maf(path)
+    if found is InputFormat.MAF:
+        return _maf(path)
     return Table("", (), iter(()))
 
 

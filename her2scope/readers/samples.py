@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from ..errors import CorruptFileError, EmptyInputError, MalformedRecordError
+from ..errors import CorruptFileError, MalformedRecordError
 from .base import read_until_damage, text_lines
-from .compressed import decompression_errors, open_bytes, sniff
+from .compressed import decompression_errors, open_bytes
+from .detect import InputFormat, detect_format
 from .dispatch import FileNotFound
-from .maf import clean_cell, looks_like_maf
+from .maf import clean_cell
 from .vcf_header import parse_header
 from .vcf_scan import read_header
 
@@ -33,26 +34,19 @@ def sample_names(path: str) -> tuple[str, ...]:
         raise FileNotFound(f"{path}: no such file")
     if os.path.isdir(path):
         raise MalformedRecordError(f"{path}: is a directory, not a file")
-    try:
-        head = sniff(path)
-    except decompression_errors() as exc:
-        raise CorruptFileError(f"{path}: damaged compressed data: {exc}") from exc
-    if not head:
-        raise EmptyInputError(f"{path}: the file is empty")
-    if head.startswith(b"BCF"):
+    found = detect_format(path).require(path)    # the engine's named error when no reader can read it
+    if found is InputFormat.BCF:
         return _bcf_samples(path)
-    if head.startswith(b"##fileformat=VCF"):
+    if found is InputFormat.VCF:
         return _vcf_samples(path)
-    if head.startswith(b"\x1f\x8b"):
-        raise CorruptFileError(f"{path}: compressed data that cannot be decompressed")
-    with open_bytes(path) as raw:
-        data, damage = read_until_damage(raw, decompression_errors())
-    if looks_like_maf(data[:65536]):
+    if found is InputFormat.MAF:
+        with open_bytes(path) as raw:
+            data, damage = read_until_damage(raw, decompression_errors())
         if damage is not None:
             raise CorruptFileError(f"{path}: damaged compressed data ({damage}): the samples "
                                    "after the damage cannot be known")
         return _maf_samples(data.decode("utf-8", "replace"))
-    return ()
+    return ()                                    # HGVS text names no samples
 
 
 def _vcf_samples(path: str) -> tuple[str, ...]:
