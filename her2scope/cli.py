@@ -6,6 +6,7 @@ rest), 2 usage error.
 
 from __future__ import annotations
 
+import copy
 import enum
 import gc
 import os
@@ -404,8 +405,39 @@ from .cli_doctor import doctor  # noqa: E402  (checks import nothing until the c
 app.command("doctor")(doctor)
 
 
+def _asked_for(argv: list[str]) -> str | None:
+    """The command named on the command line: the first word that is not an option (the
+    top-level options are flags, so none of them takes a value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _name_of(command: typer.models.CommandInfo) -> str | None:
+    """The name Typer gives a registered command (its own, else its function's)."""
+    if command.name:
+        return command.name
+    return typer.main.get_command_name(command.callback.__name__) if command.callback else None
+
+
+def _command_tree(argv: list[str]) -> typer.Typer:
+    """``app`` with only the command the line asks for. Typer reads the signature of every
+    command it registers; building the other ~30 would cost start-up about 40 ms on each run.
+    The whole tree when no known command is named (top-level help, an unknown name with its
+    suggestions) and for shell completion, which lists every command."""
+    name = _asked_for(argv)
+    if name is None or os.environ.get("_HER2SCOPE_COMPLETE"):
+        return app
+    commands = [c for c in app.registered_commands if _name_of(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    slim = copy.copy(app)
+    slim.registered_commands, slim.registered_groups = commands, groups
+    return slim
+
+
 def main() -> None:
-    command = polish(typer.main.get_command(app))   # examples, flags shown as flags (cli_help.py)
+    tree = _command_tree(sys.argv[1:])
+    command = polish(typer.main.get_command(tree))   # examples, flags shown as flags (cli_help.py)
     try:
         command(prog_name="her2scope")
     except KeyboardInterrupt:
