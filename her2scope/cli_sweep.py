@@ -138,7 +138,7 @@ def _registry_step(out: str, reg, actor, opts: RegistryOptions, links, custom_kn
     finally:
         reg.close()
     counts = Counter(ln.outcome.value for ln in lines)
-    missed = [ln for ln in lines if ln.unit.activating and ln.outcome.value not in ("stored", "already_stored")]
+    missed = [ln for ln in lines if ln.unit.activating and not ln.outcome.in_registry]
     text = [f"registry: {len(lines)} samples: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
             + f" (every sample's outcome: {os.path.join(out, 'registry.tsv')})"]
     if custom_knowledge:

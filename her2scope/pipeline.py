@@ -26,6 +26,7 @@ from .readers.hgvs_lines import read_hgvs_lines
 from .rejoin import rejoin
 from .result import CallerComparison, VariantResult
 from .variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
+from .vocabulary import VariantStatus
 
 DEFAULT_CDNA_BUILD = Build.GRCh38
 Item = VariantResult | RecordError
@@ -142,7 +143,7 @@ def _result(obs: Observation, ref: ReferenceProvider, kb: KnowledgeBase, options
             build=obs.build.value if obs.build else None, pos=a.start + 1 if a else None,
             ref=a.ref if a else None, alt=cols[4] if len(cols) > 4 else None, hgvs_g=None,
             hgvs_c=None, hgvs_p=None, protein_change=None, consequence=None, exon=None,
-            intron=None, domain=None, classification=None, status="not_interpreted",
+            intron=None, domain=None, classification=None, status=VariantStatus.not_interpreted,
             notes=tuple(extra + [obs.not_interpreted]), **common)
     if obs.protein is not None:
         return _protein_result(obs, obs.protein, kb, extra, common)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .classify import Classification
 from .variant import CallerAnnotation
+from .vocabulary import VariantStatus
 
 # Keys every variant line carries, in this order (the README documents each).
 CONTRACT_KEYS = (
@@ -52,7 +53,7 @@ class VariantResult:
     intron: int | None
     domain: str | None
     classification: Classification | None
-    status: str = "annotated"                 # "annotated" | "not_interpreted"
+    status: VariantStatus = VariantStatus.annotated
     genotype: str | None = None
     depth: int | None = None
     vaf: float | None = None
@@ -75,7 +76,7 @@ class VariantResult:
             "oncogenicity": c.oncogenicity if c else None,
             "evidence": [e.as_dict() for e in c.evidence] if c else [],
             "knowledge_version": c.knowledge_version if c else None,
-            "status": self.status, "intron": self.intron, "domain": self.domain,
+            "status": str(self.status), "intron": self.intron, "domain": self.domain,
             "oncogenicity_rule": c.rule if c else None,
             "vicc_codes": list(c.vicc_codes) if c else [],
             "vicc_points": c.vicc_points if c else None,

@@ -294,3 +294,20 @@ class TrialVerdict(enum.StrEnum):
     possible = "possible"            # fits, but a fact the trial turns on is unknown (says which)
     not_enrolling = "not_enrolling"  # would fit, but the trial is closed
     no_match = "no_match"
+
+
+class VariantStatus(enum.StrEnum):
+    """What became of one input record (the ``status`` column of the annotation output)."""
+
+    annotated = "annotated"              # named, its effect predicted and classified
+    not_interpreted = "not_interpreted"  # kept in the output with the reason (notes), never dropped
+
+
+class StatedOutcome(enum.StrEnum):
+    """What became of an alteration a case states in words (``other_alterations``), case/drivers.py."""
+
+    driver = "driver"                    # another driver (EGFR, ALK, ...) found by the driver rules
+    her2 = "her2"                        # an ERBB2 statement: counted in the HER2 picture instead
+    not_a_driver = "not_a_driver"        # recognised, but not a driver under the rules
+    not_interpreted = "not_interpreted"  # not recognised: listed as stated, not interpreted
+    pending = "pending"                  # working value while the rules run; never in a report

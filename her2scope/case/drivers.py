@@ -17,6 +17,7 @@ from ..errors import Her2scopeError
 from ..knowledge.drivers import DRIVERS, DriverKind, DriverRule, Mutation
 from ..readers.base import FileSummary
 from ..readers.gene_records import GeneRecord, first_residue, read_gene_records
+from ..vocabulary import StatedOutcome
 from .stated import Kind, StatedAlteration, recognise
 
 
@@ -37,11 +38,11 @@ class StatedReading:
 
     text: str
     interpretation: str      # e.g. "EGFR exon 19 deletion"; "" when not interpreted
-    outcome: str             # "driver" | "her2" | "not_a_driver" | "not_interpreted"
+    outcome: StatedOutcome
     note: str = ""
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "interpretation": self.interpretation, "outcome": self.outcome,
+        return {"text": self.text, "interpretation": self.interpretation, "outcome": str(self.outcome),
                 "note": self.note}
 
 
@@ -55,7 +56,7 @@ class DriverReport:
 
     @property
     def not_interpreted(self) -> tuple[StatedReading, ...]:
-        return tuple(s for s in self.stated if s.outcome in ("not_interpreted", "not_a_driver"))
+        return tuple(s for s in self.stated if s.outcome in (StatedOutcome.not_interpreted, StatedOutcome.not_a_driver))
 
     def as_dict(self) -> dict:
         return {"assessed": self.assessed, "findings": [f.as_dict() for f in self.findings],
@@ -139,19 +140,19 @@ def _stated_findings(stated: list[StatedAlteration],
         if s.kind in _EVENT_DRIVER:
             d = by_key[_EVENT_DRIVER[s.kind]]
             findings.append(DriverFinding(d.label, f"{s.label()} ({where})", d.rule))
-            readings.append(StatedReading(s.text, s.label(), "driver"))
+            readings.append(StatedReading(s.text, s.label(), StatedOutcome.driver))
         elif s.kind is Kind.amplification and s.gene == "ERBB2":
-            readings.append(StatedReading(s.text, s.label(), "her2",
+            readings.append(StatedReading(s.text, s.label(), StatedOutcome.her2,
                                           "counted in the HER2 amplification result as a laboratory call"))
         elif s.kind is Kind.amplification:
             findings.append(DriverFinding(f"{s.gene} amplification", f"{s.label()} ({where})",
                                           f"{s.gene} amplification as stated by the laboratory "
                                           "(no copy-number threshold applied by her2scope)"))
-            readings.append(StatedReading(s.text, s.label(), "driver"))
+            readings.append(StatedReading(s.text, s.label(), StatedOutcome.driver))
         elif s.kind is Kind.not_interpreted:
-            readings.append(StatedReading(s.text, "", "not_interpreted", s.why_not))
+            readings.append(StatedReading(s.text, "", StatedOutcome.not_interpreted, s.why_not))
         else:   # protein changes and fusions: decided by the rules below
-            readings.append(StatedReading(s.text, s.label(), "pending"))
+            readings.append(StatedReading(s.text, s.label(), StatedOutcome.pending))
     return findings, readings
 
 
@@ -179,9 +180,9 @@ def find_drivers(files: list[Path], stated: list[str]) -> DriverReport:
         for d in DRIVERS:
             if _fusion_matches(d, fusion.gene):
                 add(d, f"{fusion.gene} fusion", fusion.where)
-    readings = [r if r.outcome != "pending" else
-                StatedReading(r.text, r.interpretation, "driver") if f"stated: {r.text}" in matched else
-                StatedReading(r.text, r.interpretation, "not_a_driver",
+    readings = [r if r.outcome is not StatedOutcome.pending else
+                StatedReading(r.text, r.interpretation, StatedOutcome.driver) if f"stated: {r.text}" in matched else
+                StatedReading(r.text, r.interpretation, StatedOutcome.not_a_driver,
                               "recognised, but no NSCLC driver rule matches it") for r in readings]
     note = ("EGFR, KRAS, BRAF, MET exon 14 checked in the sequencing records; fusions (ALK, ROS1, RET, "
             "NTRK) and amplifications only when stated or in a structural-variant result")

@@ -19,7 +19,7 @@ from ..pipeline import Options, annotate_inputs
 from ..readers import sample_names
 from ..readers.base import RecordError
 from ..result import VariantResult
-from ..vocabulary import (TESTED_STATUSES, UNTESTED_STATUSES, Oncogenicity, Status, TestState,  # noqa: F401 (re-exported)
+from ..vocabulary import (TESTED_STATUSES, UNTESTED_STATUSES, Oncogenicity, Status, TestState, VariantStatus,  # noqa: F401 (re-exported)
                           is_activating)   # the one definition of "activating"
 from .copy_number import CopyNumberCall, call_copy_number
 from .schema import Case, NgsTest, SampleType
@@ -130,7 +130,7 @@ class NgsVerdict:
 
 
 def _is_activating(v: VariantResult) -> bool:
-    return bool(v.classification and is_activating(v.classification.oncogenicity) and v.status == "annotated")
+    return bool(v.classification and is_activating(v.classification.oncogenicity) and v.status is VariantStatus.annotated)
 
 
 def check_sample(path: str, sample: str | None) -> str | None:

@@ -48,6 +48,11 @@ class Outcome(str, enum.Enum):
     unmatched = "unmatched"             # no patient could be tied to the sample
     not_stored = "not_stored"           # nothing certain to store (e.g. a failed file without a positive)
 
+    @property
+    def in_registry(self) -> bool:
+        """The sample's result is in the registry (stored now or by an earlier sweep)."""
+        return self in (Outcome.stored, Outcome.already_stored)
+
 
 @dataclass(frozen=True, slots=True)
 class SweepTest:

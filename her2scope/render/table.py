@@ -18,6 +18,7 @@ from typing import IO
 
 from ..readers.base import RecordError
 from ..vocabulary import Oncogenicity as O
+from ..vocabulary import VariantStatus
 from .records import TSV_KEYS, as_dict
 
 DEFAULT_WIDTH = 100        # when the output is a file or a pipe
@@ -55,7 +56,7 @@ def _hgvs_c(d: dict) -> str:
 
 
 def _protein(d: dict) -> str:
-    if d.get("status") == "not_interpreted":
+    if d.get("status") == VariantStatus.not_interpreted:
         return d.get("alt") or "-"                     # a symbolic allele such as <DEL>
     return d.get("protein_change") or "-"
 
@@ -100,7 +101,7 @@ def _class(d: dict) -> str:
 
 
 def _oncogenicity(d: dict) -> str:
-    if d.get("status") == "not_interpreted":
+    if d.get("status") == VariantStatus.not_interpreted:
         return "not interpreted"
     value = d.get("oncogenicity")
     return ONCOGENICITY_LABELS.get(value, value) if value else "-"

@@ -29,7 +29,7 @@ from ..registry.sweep_import import (
                                      known_patients,
                                      variant_hgvs,
 )
-from ..vocabulary import is_activating
+from ..vocabulary import VariantStatus, is_activating
 
 REPORT_NAME = "registry.tsv"
 REPORT_COLUMNS = ("file", "sample", "patient", "matched_by", "activating", "outcome", "her2_status", "detail")
@@ -149,7 +149,7 @@ def _doubt(f: dict, sample: str | None, rows: list[dict], record_errors: int, te
     if record_errors:
         return (f"{record_errors} record(s) of the file could not be interpreted (one may be this sample's "
                 "activating variant)")
-    if any(v["status"] != "annotated" for v in rows) or texts < len(rows):
+    if any(v["status"] != VariantStatus.annotated for v in rows) or texts < len(rows):
         return "an ERBB2 record of this sample could not be interpreted"
     return None
 
