@@ -10,7 +10,7 @@ alterations the case states (``other_alterations``, e.g. "EGFR p.L858R", "ALK fu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Her2scopeError
@@ -161,6 +161,22 @@ def _fusion_matches(d: DriverRule, gene: str) -> bool:
     return d.kind is DriverKind.fusion and (gene in d.genes or gene == "NTRK" and "NTRK1" in d.genes)
 
 
+def _coordinates_missing(rows: list[Located], matched: set[str]) -> list[str]:
+    """Records a coordinate rule (MET exon 14) would count on a build the file does not state in
+    a form her2scope reads: said as a problem, so that a missed MET exon 14 event is never silent."""
+    out = []
+    for d in DRIVERS:
+        windowed = [c for c in d.clauses if c.windows]
+        for row in rows:
+            m = row.mutation
+            if m.build is not None or row.where in matched or m.gene not in d.genes:
+                continue
+            if any(c.matches(replace(m, build=w.build)) for c in windowed for w in c.windows):
+                out.append(f"{row.where}: {m.gene} record without a genome build her2scope reads (GRCh37 or "
+                           f"GRCh38): the {d.label} rule ({d.rule}) works on coordinates and could not be applied")
+    return out
+
+
 def find_drivers(files: list[Path], stated: list[str]) -> DriverReport:
     recognised = [recognise(text) for text in stated]
     problems: list[str] = []
@@ -180,6 +196,7 @@ def find_drivers(files: list[Path], stated: list[str]) -> DriverReport:
         for d in DRIVERS:
             if _fusion_matches(d, fusion.gene):
                 add(d, f"{fusion.gene} fusion", fusion.where)
+    problems += _coordinates_missing(mutations, matched)
     readings = [r if r.outcome is not StatedOutcome.pending else
                 StatedReading(r.text, r.interpretation, StatedOutcome.driver) if f"stated: {r.text}" in matched else
                 StatedReading(r.text, r.interpretation, StatedOutcome.not_a_driver,
