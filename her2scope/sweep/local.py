@@ -130,7 +130,8 @@ def run_local(inputs: list[SweepInput], out_dir: str, settings: Settings, *, job
             result.done += 1
         else:
             result.failed += 1
-            result.failures.append((st["file"], st["reason"]))
+            # the summary line names the file first: its path is not repeated inside the reason
+            result.failures.append((st["file"], st["reason"].replace(f"{st['input']}: ", "")))
         result.records += st["records"]
         result.variants += st["variants"]
         result.errors += st["errors"]
