@@ -29,27 +29,32 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def burden(
-    fmt: Annotated[BurdenFormat, typer.Option("--format", "-f", help="Output format.")] = BurdenFormat.json,
-    nsclc_share: Annotated[Optional[str], typer.Option(
+# The options of 'burden'.
+FmtOpt = Annotated[BurdenFormat, typer.Option("--format", "-f", help="Output format.")]
+NsclcShareOpt = Annotated[Optional[str], typer.Option(
         "--nsclc-share", help="NSCLC share of lung cancer: POINT, LOW,HIGH or LOW,POINT,HIGH "
-                              "(proportions, or percentages such as 85%).")] = None,
-    prevalence: Annotated[Optional[str], typer.Option(
-        "--prevalence", help="HER2-mutation prevalence in NSCLC: POINT, LOW,HIGH or LOW,POINT,HIGH.")] = None,
-    advanced_share: Annotated[Optional[str], typer.Option(
+                              "(proportions, or percentages such as 85%).")]
+PrevalenceOpt = Annotated[Optional[str], typer.Option(
+        "--prevalence", help="HER2-mutation prevalence in NSCLC: POINT, LOW,HIGH or LOW,POINT,HIGH.")]
+AdvancedShareOpt = Annotated[Optional[str], typer.Option(
         "--advanced-share", help="Share of NSCLC diagnosed advanced (off by default: no verified global "
-                                 "registry figure). POINT, LOW,HIGH or LOW,POINT,HIGH.")] = None,
-    draws: Annotated[Optional[int], typer.Option("--draws", help="Monte Carlo draws (default 10,000).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (reproducible runs).")] = None,
-    assumptions: Annotated[Optional[Path], typer.Option(
-        "--assumptions", help="Assumptions YAML instead of the bundled assumptions_v1.yaml.")] = None,
-    country: Annotated[Optional[list[str]], typer.Option(
+                                 "registry figure). POINT, LOW,HIGH or LOW,POINT,HIGH.")]
+DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help="Monte Carlo draws (default 10,000).")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed (reproducible runs).")]
+AssumptionsOpt = Annotated[Optional[Path], typer.Option(
+        "--assumptions", help="Assumptions YAML instead of the bundled assumptions_v1.yaml.")]
+CountryOpt = Annotated[Optional[list[str]], typer.Option(
         "--country", help="Only these countries in the country table (ISO alpha-3; repeat or comma-separate). "
-                          "World and region figures stay complete; a 'selection' total is added.")] = None,
-    chart: Annotated[Optional[Path], typer.Option(
-        "--chart", help="Also draw a chart to FILE.png or FILE.svg (needs matplotlib).")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
-) -> None:
+                          "World and region figures stay complete; a 'selection' total is added.")]
+ChartOpt = Annotated[Optional[Path], typer.Option(
+        "--chart", help="Also draw a chart to FILE.png or FILE.svg (needs matplotlib).")]
+OutputOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")]
+
+
+def burden(fmt: FmtOpt = BurdenFormat.json, nsclc_share: NsclcShareOpt = None, prevalence: PrevalenceOpt = None,
+           advanced_share: AdvancedShareOpt = None, draws: DrawsOpt = None, seed: SeedOpt = None,
+           assumptions: AssumptionsOpt = None, country: CountryOpt = None, chart: ChartOpt = None,
+           output: OutputOpt = None) -> None:
     """Estimate new HER2 (ERBB2)-mutant NSCLC cases per year: world, UN M49 regions and countries,
     with Monte Carlo intervals and the derivation step by step."""
     from .burden.assumptions import BurdenOptionError, load_assumptions, with_overrides  # lazy: start-up

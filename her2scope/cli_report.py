@@ -70,57 +70,63 @@ def write_report(report, output: Path, paper: str = "a4", fmt: str | None = None
                 render_pdf(report, fh, paper=paper)
 
 
-def report(
-    ctx: typer.Context,
-    output: Annotated[list[Path], typer.Option("-o", "--output", metavar="FILE",
+# The options of 'report' (allowed values as in the case schema: case/schema.py, vocabulary.py;
+# tests/test_cli_help.py compares them).
+OutputOpt = Annotated[list[Path], typer.Option("-o", "--output", metavar="FILE",
         help="Where to write the report; the name says the format (report.html, report.pdf, report.json, "
-             "report.fhir.json). For /dev/null, a FIFO or - give --format. Repeat for several formats.")],
-    case: Annotated[Optional[Path], typer.Argument(
-        help="Case file (YAML or JSON; see docs/case.md). Or give the case with the options below.")] = None,
-    # Allowed values as in the case schema (case/schema.py, vocabulary.py; tests/test_cli_help.py compares them).
-    case_id: Annotated[Optional[str], typer.Option(
-        "--case-id", help="A pseudonymous id for the case (letters, digits, . _ -; never a name).")] = None,
-    histology: Annotated[Optional[Literal["adenocarcinoma", "squamous", "adenosquamous", "large_cell",
+             "report.fhir.json). For /dev/null, a FIFO or - give --format. Repeat for several formats.")]
+CaseOpt = Annotated[Optional[Path], typer.Argument(
+        help="Case file (YAML or JSON; see docs/case.md). Or give the case with the options below.")]
+CaseIdOpt = Annotated[Optional[str], typer.Option(
+        "--case-id", help="A pseudonymous id for the case (letters, digits, . _ -; never a name).")]
+HistologyOpt = Annotated[Optional[Literal["adenocarcinoma", "squamous", "adenosquamous", "large_cell",
                                           "nsclc_nos", "other"]], typer.Option(
-        "--histology", help="The tumour's histology (squamous matters for some labels).")] = None,
-    stage: Annotated[Optional[Literal["I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV",
+        "--histology", help="The tumour's histology (squamous matters for some labels).")]
+StageOpt = Annotated[Optional[Literal["I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV",
                                       "IVA", "IVB"]], typer.Option(
-        "--stage", help="The stage (AJCC); IIIB and above counts as advanced.")] = None,
-    region: Annotated[Optional[Literal["US", "EU", "JP", "CN"]], typer.Option(
-        "--region", help="Where the patient is treated: therapy labels are judged for this region.")] = None,
-    prior_lines: Annotated[int, typer.Option(
+        "--stage", help="The stage (AJCC); IIIB and above counts as advanced.")]
+RegionOpt = Annotated[Optional[Literal["US", "EU", "JP", "CN"]], typer.Option(
+        "--region", help="Where the patient is treated: therapy labels are judged for this region.")]
+PriorLinesOpt = Annotated[int, typer.Option(
         "--prior-lines", min=0, help="Lines of systemic therapy already given for advanced disease (0 = first "
-                                     "line).")] = 0,
-    brain_metastases: Annotated[Literal["active", "treated_stable", "yes", "no", "unknown"], typer.Option(
+                                     "line).")]
+BrainMetastasesOpt = Annotated[Literal["active", "treated_stable", "yes", "no", "unknown"], typer.Option(
         "--brain-metastases", help="Brain metastases: active (untreated or progressing), treated_stable, yes "
-                                   "(activity not stated), no, or unknown.")] = "unknown",
-    ngs: Annotated[Optional[list[Path]], typer.Option(
-        "--ngs", metavar="FILE", help="An NGS result file (VCF, MAF or HGVS text). Repeat for several.")] = None,
-    sample_type: Annotated[Literal["tissue", "plasma"], typer.Option(
-        "--sample-type", help="What the NGS test sequenced.")] = "tissue",
-    ihc: Annotated[Optional[Literal["0", "1+", "2+", "3+"]], typer.Option(
-        "--ihc", help="The HER2 IHC score.")] = None,
-    ihc_system: Annotated[str, typer.Option(
-        "--ihc-system", help="The IHC scoring system used, e.g. 'gastric (Hofmann 2008)'.")] = "not stated",
-    ish_ratio: Annotated[Optional[float], typer.Option(
-        "--ish-ratio", min=0, help="The HER2/CEP17 ratio by ISH.")] = None,
-    ish_copies: Annotated[Optional[float], typer.Option(
-        "--ish-copies", min=0, help="The mean HER2 copies per cell by ISH.")] = None,
-    copy_number: Annotated[Optional[float], typer.Option(
-        "--copy-number", min=0, help="The ERBB2 copy number from NGS.")] = None,
-    paper: Annotated[Literal["a4", "letter"], typer.Option(
-        "--paper", help="The paper size for printing the HTML and for the PDF.")] = "a4",
-    fmt: Annotated[Optional[ReportFormat], typer.Option(
+                                   "(activity not stated), no, or unknown.")]
+NgsOpt = Annotated[Optional[list[Path]], typer.Option(
+        "--ngs", metavar="FILE", help="An NGS result file (VCF, MAF or HGVS text). Repeat for several.")]
+SampleTypeOpt = Annotated[Literal["tissue", "plasma"], typer.Option(
+        "--sample-type", help="What the NGS test sequenced.")]
+IhcOpt = Annotated[Optional[Literal["0", "1+", "2+", "3+"]], typer.Option(
+        "--ihc", help="The HER2 IHC score.")]
+IhcSystemOpt = Annotated[str, typer.Option(
+        "--ihc-system", help="The IHC scoring system used, e.g. 'gastric (Hofmann 2008)'.")]
+IshRatioOpt = Annotated[Optional[float], typer.Option(
+        "--ish-ratio", min=0, help="The HER2/CEP17 ratio by ISH.")]
+IshCopiesOpt = Annotated[Optional[float], typer.Option(
+        "--ish-copies", min=0, help="The mean HER2 copies per cell by ISH.")]
+CopyNumberOpt = Annotated[Optional[float], typer.Option(
+        "--copy-number", min=0, help="The ERBB2 copy number from NGS.")]
+PaperOpt = Annotated[Literal["a4", "letter"], typer.Option(
+        "--paper", help="The paper size for printing the HTML and for the PDF.")]
+FmtOpt = Annotated[Optional[ReportFormat], typer.Option(
         "--format", help="For an -o whose name has no .html/.pdf/.json/.fhir.json (/dev/null, a FIFO, -).")]
-    = None,
-    reference: Annotated[Optional[Path], typer.Option(
-        "--reference", metavar="GENOME.fa", help="An indexed genome FASTA, as for annotate.")] = None,
-    previous: Annotated[Optional[Path], typer.Option(
-        "--previous", help="An earlier report.json of this case: print what would now be different.")] = None,
-    knowledge: Annotated[Optional[Path], typer.Option(
+ReferenceOpt = Annotated[Optional[Path], typer.Option(
+        "--reference", metavar="GENOME.fa", help="An indexed genome FASTA, as for annotate.")]
+PreviousOpt = Annotated[Optional[Path], typer.Option(
+        "--previous", help="An earlier report.json of this case: print what would now be different.")]
+KnowledgeOpt = Annotated[Optional[Path], typer.Option(
         "--knowledge", help="Variant knowledge-base YAML instead of the bundled one (v1 / v2 name the bundled "
-                            "generations).")] = None,
-) -> None:
+                            "generations).")]
+
+
+def report(ctx: typer.Context, output: OutputOpt, case: CaseOpt = None, case_id: CaseIdOpt = None,
+           histology: HistologyOpt = None, stage: StageOpt = None, region: RegionOpt = None,
+           prior_lines: PriorLinesOpt = 0, brain_metastases: BrainMetastasesOpt = "unknown", ngs: NgsOpt = None,
+           sample_type: SampleTypeOpt = "tissue", ihc: IhcOpt = None, ihc_system: IhcSystemOpt = "not stated",
+           ish_ratio: IshRatioOpt = None, ish_copies: IshCopiesOpt = None, copy_number: CopyNumberOpt = None,
+           paper: PaperOpt = "a4", fmt: FmtOpt = None, reference: ReferenceOpt = None, previous: PreviousOpt = None,
+           knowledge: KnowledgeOpt = None) -> None:
     """The HER2 report for one patient case: three HER2 dimensions, next steps, evidence."""
     # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .pipeline import Options
@@ -155,21 +161,9 @@ def report(
             raise typer.Exit(2) from None
         typer.echo(f"wrote {out}", err=True)
     if previous is not None:
-        from .report.diff import diff_reports  # lazy: start-up
-
-        old = json.loads(previous.read_text())
-        changes = diff_reports(old, rep.as_dict())
-        typer.echo("\n".join(changes) if changes else "no differences in the report's findings", err=False)
+        _print_changes(previous, rep)
     if rep.picture.errors:
-        # The report is written and shows each problem; the exit status and stderr say so too.
-        shown = rep.picture.errors[:5]
-        for e in shown:
-            where = f"{Path(e.input).name}" + (f" record {e.record}" if e.record is not None else "")
-            typer.echo(f"her2scope: {where}: {e.error}: {e.message.replace(e.input, Path(e.input).name)}", err=True)
-        if len(rep.picture.errors) > len(shown):
-            typer.echo(f"her2scope: ... and {len(rep.picture.errors) - len(shown)} more", err=True)
-        typer.echo(f"her2scope: the report shows the ERBB2 mutation result as {rep.picture.mutation.status.value}"
-                   " (see its reason)", err=True)
+        _print_errors(rep)
         raise typer.Exit(1) from None
 
 
@@ -179,6 +173,26 @@ _OPTION_OF = {"case_id": "--case-id", "clinical.histology": "--histology", "clin
               "ihc.score": "--ihc", "ish.her2_cep17_ratio": "--ish-ratio", "ish.mean_her2_copies": "--ish-copies",
               "ngs.0.copy_number.copy_number": "--copy-number"}
 
+
+def _print_changes(previous: Path, rep) -> None:
+    """What would now be different from an earlier report.json of the case."""
+    from .report.diff import diff_reports  # lazy: start-up
+
+    old = json.loads(previous.read_text())
+    changes = diff_reports(old, rep.as_dict())
+    typer.echo("\n".join(changes) if changes else "no differences in the report's findings", err=False)
+
+
+def _print_errors(rep) -> None:
+    """The report is written and shows each problem; the exit status and stderr say so too."""
+    shown = rep.picture.errors[:5]
+    for e in shown:
+        where = f"{Path(e.input).name}" + (f" record {e.record}" if e.record is not None else "")
+        typer.echo(f"her2scope: {where}: {e.error}: {e.message.replace(e.input, Path(e.input).name)}", err=True)
+    if len(rep.picture.errors) > len(shown):
+        typer.echo(f"her2scope: ... and {len(rep.picture.errors) - len(shown)} more", err=True)
+    typer.echo(f"her2scope: the report shows the ERBB2 mutation result as {rep.picture.mutation.status.value}"
+               " (see its reason)", err=True)
 
 def _report_from_options(options, *, case_id, histology, stage, region, prior_lines, brain_metastases,
                          ngs, sample_type, ihc, ihc_system, ish_ratio, ish_copies, copy_number):

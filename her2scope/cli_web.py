@@ -98,29 +98,34 @@ class _Stop:
             signal.signal(sig, handler)
 
 
-def serve(
-    db: Annotated[str | None, typer.Option(
+# The options of 'serve'.
+DbOpt = Annotated[str | None, typer.Option(
         "--db", help="Registry database URL: a SQLite path or sqlite:///..., or postgresql+psycopg://... "
-                     "(default ./her2scope-registry.db).")] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (put a TLS reverse proxy in front "
-                                                     "for anything but 127.0.0.1).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="Load the registry demo data (and demo users) first.")] = False,
-    insecure_cookies: Annotated[bool, typer.Option(
+                     "(default ./her2scope-registry.db).")]
+HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on (put a TLS reverse proxy in front "
+                                                     "for anything but 127.0.0.1).")]
+PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port to listen on.")]
+DemoOpt = Annotated[bool, typer.Option("--demo", help="Load the registry demo data (and demo users) first.")]
+InsecureCookiesOpt = Annotated[bool, typer.Option(
         "--insecure-cookies", help="Session cookies without the Secure flag: ONLY for http://127.0.0.1 "
-                                   "development and tests.")] = False,
-    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, max=4096,
-                                               help="Largest accepted request body.")] = 50,
-    pending_days: Annotated[int, typer.Option("--pending-days", min=0, max=3650,
-                                              help="'Pending too long' worklist threshold.")] = 14,
-    secret_key_file: Annotated[Path | None, typer.Option(
+                                   "development and tests.")]
+MaxUploadMbOpt = Annotated[int, typer.Option("--max-upload-mb", min=1, max=4096,
+                                               help="Largest accepted request body.")]
+PendingDaysOpt = Annotated[int, typer.Option("--pending-days", min=0, max=3650,
+                                              help="'Pending too long' worklist threshold.")]
+SecretKeyFileOpt = Annotated[Path | None, typer.Option(
         "--secret-key-file", help="File with the session-signing secret (else $HER2SCOPE_SECRET_KEY, "
-                                  "else a random key per start: sessions end on restart).")] = None,
-    forwarded_allow_ips: Annotated[str, typer.Option(
-        "--forwarded-allow-ips", help="Reverse proxies whose X-Forwarded-* headers are trusted.")] = "127.0.0.1",
-    log_level: Annotated[Literal["critical", "error", "warning", "info", "debug"], typer.Option(
-        "--log-level", help="How much the server logs on standard error.")] = "info",
-) -> None:
+                                  "else a random key per start: sessions end on restart).")]
+ForwardedAllowIpsOpt = Annotated[str, typer.Option(
+        "--forwarded-allow-ips", help="Reverse proxies whose X-Forwarded-* headers are trusted.")]
+LogLevelOpt = Annotated[Literal["critical", "error", "warning", "info", "debug"], typer.Option(
+        "--log-level", help="How much the server logs on standard error.")]
+
+
+def serve(db: DbOpt = None, host: HostOpt = "127.0.0.1", port: PortOpt = 8000, demo: DemoOpt = False,
+          insecure_cookies: InsecureCookiesOpt = False, max_upload_mb: MaxUploadMbOpt = 50,
+          pending_days: PendingDaysOpt = 14, secret_key_file: SecretKeyFileOpt = None,
+          forwarded_allow_ips: ForwardedAllowIpsOpt = "127.0.0.1", log_level: LogLevelOpt = "info") -> None:
     """Start the web app and REST API (pages at http://HOST:PORT/, API under /api/v1)."""
     try:
         import fastapi  # noqa: F401  # lazy: optional extra, probed

@@ -218,55 +218,61 @@ def write_table(items: Iterable, out: IO[str], *, columns: Sequence[str] = DEFAU
     names = names or {}
     console = Console(file=out, width=width, highlight=False, soft_wrap=False,
                       force_terminal=None if getattr(out, "isatty", lambda: False)() else False)
-    cols = [column(k) for k in columns]
     groups: dict[str, list[dict]] = {}
     errors: list[dict] = []
     for item in items:
         d = as_dict(item)
         groups.setdefault(d["input"], [])
         (errors if isinstance(item, RecordError) else groups[d["input"]]).append(d)
-
-    def line(cells: Sequence[str], widths: Sequence[int], styles: Sequence[str | None] = ()) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for i, (cell, w) in enumerate(zip(cells, widths)):
-            piece = Text(cell, style=(styles[i] if i < len(styles) else None) or "")
-            piece.truncate(w, overflow="ellipsis", pad=i < len(cells) - 1)
-            text.append_text(piece)
-            if i < len(cells) - 1:
-                text.append(GAP)
-        text.rstrip()
-        return text
-
-    shown_any = False
-    for inp, ds in groups.items():
-        if not ds:
-            continue
-        shown_any = True
-        rows = [[c.show(d) for c in cols] for d in ds]
-        natural = [max([len(c.header)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
-        widths = fit_widths(natural, [min(c.floor, n) for c, n in zip(cols, natural)],
-                            width - len(GAP) * (len(cols) - 1))
-        title = names.get(inp, inp)
-        count = f"{len(ds)} variant{'s' if len(ds) != 1 else ''}"
-        console.print(Text(f"{title}  ({count})", style="bold", no_wrap=True, overflow="ellipsis"))
-        console.print(line([c.header for c in cols], widths, ["bold"] * len(cols)))
-        console.print(line(["─" * w for w in widths], widths))
-        onc = columns.index("oncogenicity") if "oncogenicity" in columns else None
-        for d, cells in zip(ds, rows):
-            styles: list[str | None] = [None] * len(cols)
-            if onc is not None:
-                styles[onc] = ONCOGENICITY_STYLES.get(d.get("oncogenicity") or "")
-            console.print(line(cells, widths, styles))
-        console.print()
-    if not shown_any:
+    shown = [inp for inp, ds in groups.items() if ds]
+    for inp in shown:
+        _print_group(console, names.get(inp, inp), groups[inp], columns, width)
+    if not shown:
         console.print("No ERBB2 variant found." if not errors else "No ERBB2 variant could be reported.")
         console.print()
     legend = [LEGEND[k] for k in columns if k in LEGEND]
-    if shown_any and legend:
+    if shown and legend:
         console.print(Text("; ".join(legend) + ". Every field: --format jsonl or tsv.", style="dim"),
                       soft_wrap=False)
     if errors:
         _print_errors(console, errors, names, width)
+
+
+def _print_group(console, title: str, ds: list[dict], columns: Sequence[str], width: int) -> None:
+    """One input's variants: a title line, the header, a rule and a row per variant."""
+    from rich.text import Text  # lazy: as in write_table
+
+    cols = [column(k) for k in columns]
+    rows = [[c.show(d) for c in cols] for d in ds]
+    natural = [max([len(c.header)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
+    widths = fit_widths(natural, [min(c.floor, n) for c, n in zip(cols, natural)],
+                        width - len(GAP) * (len(cols) - 1))
+    count = f"{len(ds)} variant{'s' if len(ds) != 1 else ''}"
+    console.print(Text(f"{title}  ({count})", style="bold", no_wrap=True, overflow="ellipsis"))
+    console.print(_line([c.header for c in cols], widths, ["bold"] * len(cols)))
+    console.print(_line(["─" * w for w in widths], widths))
+    onc = columns.index("oncogenicity") if "oncogenicity" in columns else None
+    for d, cells in zip(ds, rows):
+        styles: list[str | None] = [None] * len(cols)
+        if onc is not None:
+            styles[onc] = ONCOGENICITY_STYLES.get(d.get("oncogenicity") or "")
+        console.print(_line(cells, widths, styles))
+    console.print()
+
+
+def _line(cells: Sequence[str], widths: Sequence[int], styles: Sequence[str | None] = ()):
+    """One table line: each cell cut to its width with an ellipsis, never wrapped."""
+    from rich.text import Text  # lazy: as in write_table
+
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (cell, w) in enumerate(zip(cells, widths)):
+        piece = Text(cell, style=(styles[i] if i < len(styles) else None) or "")
+        piece.truncate(w, overflow="ellipsis", pad=i < len(cells) - 1)
+        text.append_text(piece)
+        if i < len(cells) - 1:
+            text.append(GAP)
+    text.rstrip()
+    return text
 
 
 def _print_errors(console, errors: list[dict], names: dict[str, str], width: int) -> None:
