@@ -14,7 +14,9 @@
   grouped per patient and date into one NGS test.
 - Observation HER2 IHC (LOINC 18474-7, or code text mentioning immunohistochemistry/IHC):
   the value text holds the score (``IHC 3+``, ``2+``). HER2 ISH (code text mentioning ISH/FISH,
-  or LOINC 48676-1): ``valueQuantity`` is the HER2/CEP17 ratio.
+  or LOINC 48676-1): ``valueQuantity`` is the HER2/CEP17 ratio. Their resulted date is their own
+  ``effectiveDateTime``/``issued``, else the date of a DiagnosticReport that lists them; with
+  neither they are rejected (never dated by the day of the import).
 Row numbers in the report are 1-based bundle entry numbers.
 """
 
@@ -135,7 +137,7 @@ def read_bundle(bundle: dict, *, today: dt.date | None = None) -> tuple[list[Imp
     out, ids = _patient_rows(entries, full_urls)
     report_rows, used = _condition_and_report_rows(entries, ids, by_id, today)
     out += report_rows
-    out += _observation_rows(entries, ids, used, today)
+    out += _observation_rows(entries, ids, used, today, _report_days(entries, by_id, today))
     notes: list[str] = []
     skipped = sorted({r.get("resourceType", "?") for r in entries}
                      - {"Patient", "Condition", "Observation", "DiagnosticReport"})
@@ -186,6 +188,24 @@ def _pseudonym(patient: dict) -> str:
     return check_pseudonym(chosen or (idents[0].get("value") if idents else None) or patient.get("id", ""))
 
 
+def _report_days(entries: list[dict], by_id: dict, today: dt.date) -> dict[int, dt.date]:
+    """The date of the DiagnosticReport that lists an Observation, by the Observation's entry
+    number: the date of an IHC or ISH result that does not carry its own."""
+    days: dict[int, dt.date] = {}
+    for res in entries:
+        if res.get("resourceType") != "DiagnosticReport":
+            continue
+        try:
+            day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today)
+        except RowRejected:
+            continue      # the report itself is rejected for its date, with the reason
+        if day is None:
+            continue
+        for m, _ in _results(res, by_id):
+            days.setdefault(m, day)
+    return days
+
+
 def _condition_and_report_rows(entries: list[dict], ids: dict, by_id: dict,
                                today: dt.date) -> tuple[list[ImportRow | RejectedRow], set[int]]:
     """A row per Condition and genomic DiagnosticReport, and the entry numbers of the variant
@@ -207,8 +227,8 @@ def _condition_and_report_rows(entries: list[dict], ids: dict, by_id: dict,
     return out, used
 
 
-def _observation_rows(entries: list[dict], ids: dict, used: set[int],
-                      today: dt.date) -> list[ImportRow | RejectedRow]:
+def _observation_rows(entries: list[dict], ids: dict, used: set[int], today: dt.date,
+                      report_days: dict[int, dt.date]) -> list[ImportRow | RejectedRow]:
     """A row per IHC / ISH Observation; the variant Observations outside a report, grouped into
     one test per patient, sample type and day."""
     out: list[ImportRow | RejectedRow] = []
@@ -217,7 +237,7 @@ def _observation_rows(entries: list[dict], ids: dict, used: set[int],
         if res.get("resourceType") != "Observation" or n in used:
             continue
         try:
-            row = _observation(n, res, ids, today)
+            row = _observation(n, res, ids, today, report_days.get(n))
             if row is None:
                 continue
             if isinstance(row, tuple):      # a loose variant: grouped below
@@ -298,7 +318,17 @@ def _final(res: dict, what: str) -> None:
         raise RowRejected(f"{what} status {status!r}: only a final (or amended, corrected) result is imported")
 
 
-def _observation(n: int, res: dict, ids: dict, today: dt.date):
+def _result_day(res: dict, what: str, today: dt.date, report_day: dt.date | None) -> dt.date:
+    """An IHC/ISH result's date: its own, else that of the report listing it. Never the import
+    day: a made-up date would move the registry's turnaround and 'pending too long' figures."""
+    day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today) or report_day
+    if day is None:
+        raise RowRejected(f"{what} without effectiveDateTime or issued date, and no DiagnosticReport of this "
+                          "bundle lists it with a date")
+    return day
+
+
+def _observation(n: int, res: dict, ids: dict, today: dt.date, report_day: dt.date | None = None):
     codes = _codes(res.get("code"))
     text = _text(res.get("code")).lower()
     if VARIANT in codes:
@@ -313,7 +343,7 @@ def _observation(n: int, res: dict, ids: dict, today: dt.date):
     if IHC_LOINC in codes or "immunohistochemistry" in text or re.search(r"\bihc\b", text):
         pseudonym = _subject(n, res, ids)
         _final(res, "IHC Observation")
-        day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today) or today
+        day = _result_day(res, "IHC Observation", today, report_day)
         value = _text(res.get("valueCodeableConcept")) or str(res.get("valueString") or "")
         if value.strip().lower() == "failed":
             return ImportRow(n, pseudonym, None, TestSpec(test_type="ihc", external_id=f"fhir-{res.get('id') or n}",
@@ -328,7 +358,7 @@ def _observation(n: int, res: dict, ids: dict, today: dt.date):
         qty = (res.get("valueQuantity") or {}).get("value")
         if qty is None:
             raise RowRejected("ISH Observation without a HER2/CEP17 ratio (valueQuantity)")
-        day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today) or today
+        day = _result_day(res, "ISH Observation", today, report_day)
         return ImportRow(n, pseudonym, None, TestSpec(test_type="ish", external_id=f"fhir-{res.get('id') or n}",
                                                       resulted=day, value=str(qty)))
     return None

@@ -152,10 +152,12 @@ def render_fhir(report: Report) -> dict:
     ihc_id = None
     if ihc is not None:
         ihc_id = _id(case_id, "ihc")
-        entries.append(_biomarker(ihc_id, subject, "HER2 protein expression by immunohistochemistry (tumour)",
-                                  "failed" if ihc.status == TestState.failed else f"IHC {ihc.score}",
-                                  f"scoring system: {ihc.scoring_system}", loinc=IHC_CODE,
-                                  components=(_gene_studied(),)))
+        ihc_obs = _biomarker(ihc_id, subject, "HER2 protein expression by immunohistochemistry (tumour)",
+                             "failed" if ihc.status == TestState.failed else f"IHC {ihc.score}",
+                             f"scoring system: {ihc.scoring_system}", loinc=IHC_CODE, components=(_gene_studied(),))
+        if ihc.date is not None:       # when the IHC was done (a receiving registry dates the result by it)
+            ihc_obs["effectiveDateTime"] = ihc.date.isoformat()
+        entries.append(ihc_obs)
         results.append({"reference": f"urn:uuid:{ihc_id}"})
     if pic.amplification.status is not Status.not_tested:
         amp_id = _id(case_id, "amplification")
