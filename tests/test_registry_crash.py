@@ -14,15 +14,30 @@ import registry_helpers as support
 from registry_helpers import PASSWORD, TODAY
 
 from her2scope.registry.demo import write_synthetic_csv
-from her2scope.registry.importing import PAUSE_ENV
 
 db_url = support.db_url  # shared fixture
 registry = support.registry  # shared fixture
 users = support.users  # shared fixture
 
 IMPORTER = """
-import datetime as dt, sys
+import datetime as dt, os, sys, time
 from her2scope.registry import Registry
+from her2scope.registry.importing import BatchWriter
+
+# Fault injection (the test's, not the importer's): with PAUSE_AFTER=N the N-th row is flushed
+# into the open transaction, the importer says so on stderr and sleeps, to be killed there.
+pause_after = int(os.environ.get("PAUSE_AFTER", "0"))
+if pause_after:
+    apply, applied = BatchWriter.apply, []
+    def paused_apply(self, row):
+        apply(self, row)
+        applied.append(row)
+        if len(applied) == pause_after:
+            self.s.flush()
+            print(f"paused after {len(applied)} rows", file=sys.stderr, flush=True)
+            time.sleep(120)
+    BatchWriter.apply = paused_apply
+
 reg = Registry.open(sys.argv[1])
 user = reg.authenticate("u-data_manager", sys.argv[3])
 rep = reg.import_csv(sys.argv[2], user, today=dt.date.fromisoformat(sys.argv[4]))
@@ -56,7 +71,7 @@ def _wait_for(proc, marker: str, timeout: float = 60) -> None:
 def test_kill_mid_import_leaves_nothing_then_rerun_completes(registry, users, db_url, tmp_path):
     path = write_synthetic_csv(tmp_path / "big.csv", 1500, seed=11, today=TODAY, her2_rate=0.05, prefix="CRASH")
     before = _data_counts(registry)
-    proc = _start(db_url, path, {PAUSE_ENV: "700:120"})
+    proc = _start(db_url, path, {"PAUSE_AFTER": "700"})
     try:
         _wait_for(proc, "paused after 700 rows")   # 700 rows are written into the open transaction
         os.kill(proc.pid, signal.SIGKILL)

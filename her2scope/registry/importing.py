@@ -11,9 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import os
-import sys
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -29,9 +26,6 @@ from .interpret import TestResult, interpret_test
 from .models import Diagnosis, ImportBatch, Patient, Result, ResultVariant, Test, utcnow
 from .rows import ImportRow, RowRejected, TestSpec, check_test_dates, test_status
 
-# Test hook (crash-safety tests only): "N" or "N:SECONDS" makes the importer flush its
-# pending rows into the open transaction after N rows, say so on stderr, and sleep.
-PAUSE_ENV = "HER2SCOPE_TEST_IMPORT_PAUSE"
 _CHUNK = 500
 
 
@@ -197,14 +191,6 @@ def store_result(s: Session, test: Test, r, *, source_file: str | None, source_s
     return res
 
 
-def _pause_hook() -> tuple[int, float] | None:
-    text = os.environ.get(PAUSE_ENV)
-    if not text:
-        return None
-    n, _, secs = text.partition(":")
-    return int(n), float(secs or 600)
-
-
 def run_import(session_factory, *, kind: str, source: str, sha256: str, rows: Iterable[ImportRow | RejectedRow],
                actor: str, options: Options, notes: tuple[str, ...] = ()) -> ImportReport:
     """Import all rows in one transaction, or recognise the file as already imported."""
@@ -232,19 +218,13 @@ def _import(s: Session, kind, source, sha256, rows, actor, options, notes) -> Im
     good = [r for r in rows if isinstance(r, ImportRow)]
     rejected = [r for r in rows if isinstance(r, RejectedRow)]
     writer = BatchWriter(s, kind, options)
-    pause = _pause_hook()
     with s.no_autoflush:
         writer.preload(good)
-        for n, row in enumerate(good, 1):
+        for row in good:
             try:
                 writer.apply(row)
             except RowRejected as exc:
                 rejected.append(RejectedRow(row.row, exc.reason, row.patient_id))
-            if pause and n == pause[0]:
-                s.flush()
-                sys.stderr.write(f"her2scope-import: paused after {n} rows\n")
-                sys.stderr.flush()
-                time.sleep(pause[1])
     rejected.sort(key=lambda r: r.row)
     report = ImportReport(kind=kind, source=source, sha256=sha256, batch_id=None, already_imported=False,
                           rows_total=len(rows), rows_imported=len(rows) - len(rejected),
