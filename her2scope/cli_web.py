@@ -2,8 +2,9 @@
 
 Registered in ``cli.py``; fastapi/uvicorn are imported only when the command runs.
 Exit status: 0 stopped normally (also by SIGTERM, SIGHUP or Ctrl-C while serving), 2 usage
-error (missing extra, unusable option), 128+N stopped by signal N during start-up. Its
-temporary folders are removed in every case (``_private_temp_root``).
+error (missing extra, unusable option), 3 the server could not start (e.g. the port is taken),
+128+N stopped by signal N during start-up. Its temporary folders are removed in every case
+(``_private_temp_root``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import typer
 from .errors import Her2scopeError
 
 EXTRA_HINT = "pip install 'her2scope[web,registry]'"
+STARTUP_FAILURE = 3                      # uvicorn.run's exit status when the server could not start
 FIGURES_THREAD = "her2scope-figures"     # web.figures.FigureCache's thread (not imported: start-up)
 
 
@@ -80,18 +82,43 @@ def _private_temp_root():
 
 
 class _Stop:
-    """Signal handlers that unwind the stack (so the clean-up runs) instead of killing the
-    process. uvicorn takes these signals over while it serves and raises them again after its
-    graceful shutdown: that stop is a normal one (exit 0); one during start-up is not."""
+    """How SIGTERM, SIGHUP and Ctrl-C stop ``serve`` with its clean-up done.
+
+    During start-up the first signal is remembered and ``check()``, called between the start-up
+    steps, turns it into SystemExit(128+N): raising from the handler itself would land wherever
+    the main thread happens to be, and an exception raised inside a finaliser or weakref callback
+    is dropped by Python (the signal lost, the server started anyway) or, inside SQLAlchemy's
+    transaction handling, replaced by another error. A second signal stops at once. Once the server
+    exists (``serving``) a signal asks it to stop: uvicorn checks ``should_exit`` on every tick,
+    takes these signals over itself while it serves, and raises them again after its graceful
+    shutdown; that stop is a normal one (exit 0)."""
 
     SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
     def __init__(self) -> None:
-        self.served = False
+        self.received: int | None = None
+        self._server = None
         self._saved = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
 
     def _handle(self, signum, frame) -> None:
-        raise SystemExit(0 if self.served else 128 + signum)
+        again = self.received is not None
+        self.received = signum
+        if self._server is not None:
+            self._server.should_exit = True
+        elif again:
+            raise SystemExit(128 + signum)   # asked twice: stop now, wherever start-up is
+
+    def check(self) -> None:
+        """Stop here if a signal came during start-up."""
+        if self.received is not None and self._server is None:
+            raise SystemExit(128 + self.received)
+
+    def serving(self, server) -> None:
+        """From now on a signal stops ``server`` (a uvicorn.Server), whatever runs when it comes."""
+        self.check()                    # a signal so far: start-up stops here (128+N)
+        self._server = server
+        if self.received is not None:   # one that came in between: the server stops as it starts
+            server.should_exit = True
 
     def restore(self) -> None:
         for sig, handler in self._saved.items():
@@ -157,21 +184,27 @@ def serve(db: DbOpt = None, host: HostOpt = "127.0.0.1", port: PortOpt = 8000, d
             except Her2scopeError as exc:
                 _fail(exc.message)
             try:
+                stop.check()
                 if demo:
                     _load_demo(registry)
+                    stop.check()
                 settings = WebSettings(db_url=db, secret_key=secret or secrets.token_urlsafe(32),
                                        secure_cookies=not insecure_cookies, max_upload_bytes=max_upload_mb * MB,
                                        pending_days=pending_days)
                 app = create_app(settings, registry)
+                server = uvicorn.Server(uvicorn.Config(
+                    app, host=host, port=port, log_config=log_config(log_level.upper()), access_log=False,
+                    proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, server_header=False,
+                    date_header=True, limit_concurrency=200, timeout_keep_alive=5))
+                stop.serving(server)
                 typer.echo(f"her2scope serve: http://{host}:{port}/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)",
                            err=True)
-                stop.served = True
-                uvicorn.run(app, host=host, port=port, log_config=log_config(log_level.upper()), access_log=False,
-                            proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, server_header=False,
-                            date_header=True, limit_concurrency=200, timeout_keep_alive=5)
+                server.run()
+                if not server.started and stop.received is None:
+                    code = STARTUP_FAILURE      # e.g. the port is taken (uvicorn has logged why)
             finally:
                 registry.close()
-    except SystemExit as exc:      # a signal (``_Stop``): 0 after serving, 128+N during start-up
+    except SystemExit as exc:      # a signal during start-up (``_Stop``): 128+N
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
         stop.restore()

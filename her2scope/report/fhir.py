@@ -133,6 +133,15 @@ def _amplification_coding(report: Report) -> dict:
     return {"loinc": ISH_CODE if ish is not None and not ngs_copy_number else None, "components": tuple(comps)}
 
 
+def _ihc(ihc, oid: str, subject: dict) -> dict:
+    out = _biomarker(oid, subject, "HER2 protein expression by immunohistochemistry (tumour)",
+                     "failed" if ihc.status == TestState.failed else f"IHC {ihc.score}",
+                     f"scoring system: {ihc.scoring_system}", loinc=IHC_CODE, components=(_gene_studied(),))
+    if ihc.date is not None:       # when the IHC was done (a receiving registry dates the result by it)
+        out["effectiveDateTime"] = ihc.date.isoformat()
+    return out
+
+
 def render_fhir(report: Report) -> dict:
     case_id = report.case.case_id
     pid = _id(case_id, "patient")
@@ -148,16 +157,10 @@ def render_fhir(report: Report) -> dict:
         if v.protein_change:
             variant_refs[v.protein_change] = oid
     pic = report.picture
-    ihc = report.case.ihc
     ihc_id = None
-    if ihc is not None:
+    if report.case.ihc is not None:
         ihc_id = _id(case_id, "ihc")
-        ihc_obs = _biomarker(ihc_id, subject, "HER2 protein expression by immunohistochemistry (tumour)",
-                             "failed" if ihc.status == TestState.failed else f"IHC {ihc.score}",
-                             f"scoring system: {ihc.scoring_system}", loinc=IHC_CODE, components=(_gene_studied(),))
-        if ihc.date is not None:       # when the IHC was done (a receiving registry dates the result by it)
-            ihc_obs["effectiveDateTime"] = ihc.date.isoformat()
-        entries.append(ihc_obs)
+        entries.append(_ihc(report.case.ihc, ihc_id, subject))
         results.append({"reference": f"urn:uuid:{ihc_id}"})
     if pic.amplification.status is not Status.not_tested:
         amp_id = _id(case_id, "amplification")
