@@ -55,7 +55,8 @@ class Report:
             drugs = ", ".join(dict.fromkeys(o.drug for o in on_label))
             parts.append(f"On-label in {c.region.value} for this line ({c.treatment_text()}): {drugs}.")
         if pending:
-            parts.append("On label once a condition is met: " + "; ".join(
+            # Not "on label once ...": the missing result may as well exclude the option.
+            parts.append("Not decided yet, a result or fact is missing (see the reasons below): " + "; ".join(
                 f"{o.drug} ({o.verdict.replace('_', ' ')})" for o in pending) + ".")
         if not on_label and not pending and any(d.status is Status.positive for d in pic.dimensions):
             parts.append(f"No on-label HER2-directed option in {c.region.value} for this case as it stands "
