@@ -124,13 +124,17 @@ def attach(patient: str, file: Path, db: DbOpt = None, user: UserOpt = None, tok
            build: Annotated[Optional[Literal["GRCh37", "GRCh38"]], typer.Option(
                "--build", help="The genome build, when the file does not state it.")] = None,
            resulted: Annotated[Optional[str], typer.Option(
-               "--resulted", metavar="YYYY-MM-DD", help="The result date (default: today).")] = None) -> None:
+               "--resulted", metavar="YYYY-MM-DD", help="The result date (default: today).")] = None,
+           sample: Annotated[Optional[str], typer.Option(
+               "--sample", help="Which sample of the file is the tumour (a VCF sample column or a MAF "
+                                "Tumor_Sample_Barcode); needed when the file holds several.")] = None) -> None:
     """Interpret a VCF/MAF/HGVS file with the engine and store it as PATIENT's NGS result."""
     reg = _open(db)
     try:
         actor = _actor(reg, user, token)
         day = dt.date.fromisoformat(resulted) if resulted else None
-        r = reg.attach_ngs_result(patient, file, actor, sample_type=sample_type, assay=assay, build=build, resulted=day)
+        r = reg.attach_ngs_result(patient, file, actor, sample_type=sample_type, assay=assay, build=build,
+                                  resulted=day, sample=sample)
     except ValueError as exc:
         typer.echo(f"her2scope: {exc}", err=True)
         raise typer.Exit(2) from None

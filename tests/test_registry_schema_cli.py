@@ -92,6 +92,26 @@ def test_cli_end_to_end(db_url, tmp_path):
     assert r.exit_code == 2
 
 
+def test_cli_attach_names_the_tumour_sample(db_url):
+    """`registry attach --sample`: the same tumour/normal VCF is positive for the tumour column,
+    negative for the normal one, and an unknown name is an error that lists the file's samples."""
+    assert _run("init", "--db", db_url, "--admin", "cli-admin").exit_code == 0
+    assert _run("import", str(EXAMPLE_CSV), "--db", db_url, "--user", "cli-admin").exit_code == 0
+    vcf = str(DEMO / "patient01_yvma_grch38.vcf")          # samples P001_TUMOR, P001_NORMAL
+
+    def attach(sample):
+        return _run("attach", "EX-003", vcf, "--db", db_url, "--user", "cli-admin", "--resulted", "2026-10-01",
+                    "--sample", sample)
+
+    tumour = attach("P001_TUMOR")
+    assert tumour.exit_code == 0 and "Activating ERBB2 mutation detected: p.Y772_A775dup" in tumour.output
+    normal = attach("P001_NORMAL")
+    assert normal.exit_code == 0 and "No activating ERBB2 mutation" in normal.output
+    unknown = attach("NOPE")
+    assert unknown.exit_code == 1
+    assert "no sample named 'NOPE'" in unknown.output and "P001_TUMOR, P001_NORMAL" in unknown.output
+
+
 def test_cli_demo(db_url):
     r = _run("demo", "--db", db_url, "--today", TODAY.isoformat())
     assert r.exit_code == 0, r.output
