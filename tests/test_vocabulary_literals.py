@@ -14,13 +14,16 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from her2scope.vocabulary import Oncogenicity, Status, TestState, TrialVerdict, Verdict
+import jinja2
+from jinja2 import nodes
+
+from her2scope.vocabulary import Oncogenicity, Status, TestState, TrialVerdict, VariantStatus, Verdict
 
 PACKAGE = Path(__file__).resolve().parents[1] / "her2scope"
 # The vocabularies a result, a test or a decision is stated in. Words such as "tissue", "US",
 # "yes" or "other" (Specimen, Region, BrainMetastases, Assay) are left out on purpose: they are
 # also plain words of inputs and options, and matching them would flag unrelated strings.
-VOCABULARIES = (Status, TestState, Oncogenicity, Verdict, TrialVerdict)
+VOCABULARIES = (Status, TestState, Oncogenicity, Verdict, TrialVerdict, VariantStatus)
 WORDS = frozenset(m.value for e in VOCABULARIES for m in e)
 
 # (path under her2scope/, the comparison as ast.unparse writes it) -> why it stays.
@@ -116,3 +119,31 @@ def test_every_vocabulary_word_is_its_members_name():
     """The registry binds the text (``.value``), but psycopg would bind a bare Enum by its
     name: equal names and values keep the stored bytes the same either way."""
     assert all(m.name == m.value for e in VOCABULARIES for m in e)
+
+
+# Templates too (Jinja's own parser): they get the enums as globals (web/templating.py, report/html.py).
+def template_comparisons(source: str) -> list[tuple[int, str]]:
+    """(line, constant) of each comparison in a Jinja template with a vocabulary word."""
+    found = []
+    for compare in jinja2.Environment().parse(source).find_all(nodes.Compare):
+        for operand in [compare.expr] + [op.expr for op in compare.ops]:
+            items = operand.items if isinstance(operand, (nodes.Tuple, nodes.List)) else [operand]
+            words = [i.value for i in items if isinstance(i, nodes.Const) and isinstance(i.value, str)]
+            if words and len(words) == len(items) and any(w in WORDS for w in words):
+                found.append((compare.lineno, ", ".join(repr(w) for w in words)))
+    return found
+
+
+def test_no_bare_vocabulary_literal_is_compared_in_a_template():
+    found = [f"{path.relative_to(PACKAGE)}:{line}: {text}"
+             for path in sorted(PACKAGE.rglob("templates/*")) if path.suffix in (".html", ".j2")
+             for line, text in template_comparisons(path.read_text(encoding="utf-8"))]
+    assert not found, "compare with the enum member (a template global), not its text:\n" + "\n".join(found)
+
+
+def test_the_template_scan_finds_each_form():
+    source = ('{% if t.status == "retracted" %}x{% endif %}{{ "a" if o.verdict != "on_label" }}'
+              '{% if d.status in ("failed", "not_assessed") %}y{% endif %}{% if f.dir == "desc" %}z{% endif %}'
+              '{% if t.status == TestState.failed %}ok{% endif %}')
+    assert [text for _, text in template_comparisons(source)] == ["'retracted'", "'on_label'",
+                                                                  "'failed', 'not_assessed'"]

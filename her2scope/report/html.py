@@ -6,6 +6,7 @@ from importlib import resources
 from typing import IO
 
 from ..knowledge import load_knowledge
+from ..vocabulary import Status
 from .model import STEP_LABELS, Report
 from .svg import lollipop, panel
 
@@ -18,6 +19,7 @@ def render_html(report: Report, *, paper: str = "a4") -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files(__package__) / "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
+    env.globals.update(Status=Status)   # templates compare with the vocabulary's members, not their text
     template = env.get_template("report.html.j2")
     pic = report.picture
     patient = [(v.protein_change, v.classification.oncogenicity) for v in pic.variants

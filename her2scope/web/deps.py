@@ -13,6 +13,8 @@ from typing import Any
 import jinja2
 from fastapi import HTTPException, Request
 
+from ..case.schema import STAGES, Histology
+from ..vocabulary import Region
 from .auth import LoginThrottle, TokenCache, state
 from .config import WebSettings
 from .figures import FigureCache
@@ -33,9 +35,9 @@ class AppState:
     once: OneTime
 
 
-HISTOLOGIES = ("adenocarcinoma", "squamous", "adenosquamous", "large_cell", "nsclc_nos", "other")
-STAGES = ("I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB")
-REGIONS = ("US", "EU", "JP", "CN")
+# The forms offer the case schema's own values (one vocabulary: a value added there appears here).
+HISTOLOGIES = tuple(h.value for h in Histology)
+REGIONS = tuple(r.value for r in Region)
 BUILDS = ("", "GRCh37", "GRCh38")
 SAMPLE_TYPES = ("tissue", "plasma")
 CHOICES = {"histologies": HISTOLOGIES, "stages": STAGES, "regions": REGIONS, "builds": BUILDS,

@@ -27,7 +27,7 @@ from ..registry.clinical import BRAIN, HISTOLOGIES, REGIONS, STAGES, THERAPIES, 
 from ..registry.patient_ops import PATIENT_SORTS, STATUSES, WORKLIST_SORTS
 from ..report.html import render_pdf
 from .auth import csrf_protect, page_user, state
-from .deps import invalid_choices, pdf_available, stored_report
+from .deps import CHOICES, invalid_choices, pdf_available, stored_report
 from .security import document_csp
 from .services import report_for_patient
 from .templating import render
@@ -90,7 +90,7 @@ def patients(request: Request, user=Depends(page_user), q: str = "", status: str
         report = reg.import_report(int(import_id), user)
         if request.query_params.get("again"):
             report = type(report)(**{**report.__dict__, "already_imported": True})
-    return render(request, "patients.html", result=result, report=report, error=None,
+    return render(request, "patients.html", result=result, report=report, error=None, choices=CHOICES,
                   f={"q": q, "status": status, "advanced": advanced if adv is not None else "", "sort": sort,
                      "dir": "desc" if dir == "desc" else "asc", "per_page": per_page},
                   statuses=STATUSES, sorts=PATIENT_SORTS, per_pages=PER_PAGE, qs=_query_builder(request, "/patients"))
@@ -113,7 +113,7 @@ def patients_import(request: Request, user=Depends(page_user), file: UploadFile 
             if exc.code == "permission_denied":
                 raise
             return render(request, "patients.html", status=422, result=reg.patients_page(user), report=None,
-                          error=exc.message, f={"q": "", "status": "", "advanced": "", "sort": "patient",
+                          error=exc.message, choices=CHOICES, f={"q": "", "status": "", "advanced": "", "sort": "patient",
                                                 "dir": "asc", "per_page": 50},
                           statuses=(), sorts=(), per_pages=PER_PAGE, qs=_query_builder(request, "/patients"))
     return _see("/patients", **{"import": report.batch_id, "again": 1 if report.already_imported else None})

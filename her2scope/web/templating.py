@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from .._version import __version__
 from ..registry.roles import Action, allowed
+from ..vocabulary import TestState, Verdict
 from .auth import optional_page_user, session_of
 from .logs import API_PREFIX
 from .security import cookie_header, new_session
@@ -26,6 +27,8 @@ def templates_env() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["label"] = lambda v: "" if v is None else str(v).replace("_", " ")
+    # Templates compare with the vocabulary's members, never with their text (as the code does).
+    env.globals.update(TestState=TestState, Verdict=Verdict)
     return env
 
 
