@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import functools
 import gc
 import os
 import re
@@ -27,17 +28,17 @@ from .genome.builds import Build
 from .progress import Feedback, feedback_of
 from .render.outputs import open_output, writing
 
-app = typer.Typer(
+# The command line as one Typer tree. The commands of this module are registered on import; those
+# defined in their own modules (cli_*.py) only when a line names them or the whole tree is needed
+# (``_with_all_commands``): importing them cost every run of annotate about 4.5 ms of start-up.
+# ``her2scope.cli.app`` (for tests and embedding) is always the whole tree (``__getattr__`` below).
+_app = typer.Typer(
     help="her2scope: find, explain and track HER2 (ERBB2)-mutant NSCLC. Runs offline: no patient data "
          "leaves this machine. New here? Run 'her2scope demo', then 'her2scope doctor' to see what is "
          "installed. Shell completion: 'her2scope --install-completion' (bash, zsh, fish, PowerShell).",
     no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False)
 knowledge_app = typer.Typer(help="Inspect the bundled knowledge base.", no_args_is_help=True)
-app.add_typer(knowledge_app, name="knowledge")
-from .cli_cohort import cohort_app  # noqa: E402
-app.add_typer(cohort_app, name="cohort")
-from .cli_registry import registry_app  # noqa: E402
-app.add_typer(registry_app, name="registry")
+_app.add_typer(knowledge_app, name="knowledge")
 
 
 class OutputFormat(str, enum.Enum):
@@ -66,7 +67,7 @@ VerboseOpt = Annotated[bool, typer.Option(
     "--verbose", "-v", help="Print each step and its duration on standard error.")]
 
 
-@app.callback()
+@_app.callback()
 def main_options(ctx: typer.Context, version: Annotated[Optional[bool], typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
         quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
@@ -211,7 +212,7 @@ def _print_summary(summaries, failed: int, names: dict[str, str] | None = None) 
     sys.stderr.write("\n".join(lines) + "\n")
 
 
-@app.command()
+@_app.command()
 def annotate(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(
@@ -259,7 +260,7 @@ def annotate(
                                   feedback=feedback_of(ctx, quiet, verbose)))
 
 
-@app.command()
+@_app.command()
 def demo(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Where to write the JSON lines.")]
@@ -382,27 +383,34 @@ def knowledge_show(
         typer.echo(f"  {v.protein_change:<18} {v.oncogenicity:<24} {', '.join(v.vicc_codes) or '-'}")
 
 
-from .cli_burden import burden  # noqa: E402  (light module: numpy/matplotlib load inside the command)
+@functools.cache
+def _with_all_commands() -> typer.Typer:
+    """``_app`` with the commands of the other cli_* modules registered too (once), in the order
+    the help lists them."""
+    # lazy: start-up (each module below loads only when its command is asked for)
+    from .cli_burden import burden   # numpy/matplotlib load inside the command
+    from .cli_cohort import cohort_app
+    from .cli_doctor import doctor   # checks import nothing until the command runs
+    from .cli_knowledge import knowledge_audit
+    from .cli_registry import registry_app
+    from .cli_report import knowledge_diff, report
+    from .cli_sweep import sweep     # duckdb/pyspark load inside the command
+    from .cli_web import serve       # fastapi/uvicorn load inside the command
 
-app.command("burden")(burden)
-from .cli_report import knowledge_diff, report  # noqa: E402
-
-app.command("report")(report)
-knowledge_app.command("diff")(knowledge_diff)
-from .cli_knowledge import knowledge_audit  # noqa: E402
-
-knowledge_app.command("audit")(knowledge_audit)
-from .cli_web import serve  # noqa: E402  (fastapi/uvicorn load inside the command)
-
-app.command("serve")(serve)
-from .cli_sweep import sweep  # noqa: E402  (duckdb/pyspark load inside the command)
-
-app.command("sweep")(sweep)
+    _app.add_typer(cohort_app, name="cohort")
+    _app.add_typer(registry_app, name="registry")
+    for name, command in (("burden", burden), ("report", report), ("serve", serve), ("sweep", sweep),
+                          ("doctor", doctor)):
+        _app.command(name)(command)
+    knowledge_app.command("diff")(knowledge_diff)
+    knowledge_app.command("audit")(knowledge_audit)
+    return _app
 
 
-from .cli_doctor import doctor  # noqa: E402  (checks import nothing until the command runs)
-
-app.command("doctor")(doctor)
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":        # the whole command tree
+        return _with_all_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _asked_for(argv: list[str]) -> str | None:
@@ -419,18 +427,21 @@ def _name_of(command: typer.models.CommandInfo) -> str | None:
 
 
 def _command_tree(argv: list[str]) -> typer.Typer:
-    """``app`` with only the command the line asks for. Typer reads the signature of every
-    command it registers; building the other ~30 would cost start-up about 40 ms on each run.
+    """The tree with only the command the line asks for. Typer reads the signature of every
+    command it registers; building the other ~30 would cost start-up about 30 ms on each run.
     The whole tree when no known command is named (top-level help, an unknown name with its
     suggestions) and for shell completion, which lists every command."""
     name = _asked_for(argv)
     if name is None or os.environ.get("_HER2SCOPE_COMPLETE"):
-        return app
-    commands = [c for c in app.registered_commands if _name_of(c) == name]
-    groups = [g for g in app.registered_groups if g.name == name]
+        return _with_all_commands()
+    # A command of this module (annotate, demo) needs no other cli_* module; anything else may.
+    mine = any(_name_of(c) == name for c in _app.registered_commands)
+    tree = _app if mine else _with_all_commands()
+    commands = [c for c in tree.registered_commands if _name_of(c) == name]
+    groups = [g for g in tree.registered_groups if g.name == name]
     if not commands and not groups:
-        return app
-    slim = copy.copy(app)
+        return tree
+    slim = copy.copy(tree)
     slim.registered_commands, slim.registered_groups = commands, groups
     return slim
 

@@ -4,6 +4,8 @@ as from the whole command tree."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
 import sys
 
 import pytest
@@ -69,3 +71,21 @@ def test_slim_tree_holds_only_the_named_command():
 def test_shell_completion_gets_the_whole_tree(monkeypatch):
     monkeypatch.setenv("_HER2SCOPE_COMPLETE", "bash_complete")
     assert _command_tree(["annotate"]) is app
+
+
+def test_annotate_loads_no_other_command_module():
+    """annotate and demo are defined in cli.py: their runs import none of the other cli_* modules
+    (registry, web, cohort, report...), which cost start-up about 10 ms."""
+    code = ("import sys, typer; import her2scope.cli as c; "
+            "typer.main.get_command(c._command_tree(['-q', 'annotate', 'x.vcf'])); "
+            "print(sorted(m for m in sys.modules if m.startswith('her2scope.cli_')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["['her2scope.cli_help']"]
+
+
+def test_app_is_the_whole_tree_whatever_was_run_before():
+    code = ("import typer; import her2scope.cli as c; c._command_tree(['annotate']); "
+            "g = typer.main.get_command(c.app); print(sorted(g.commands))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert {"annotate", "demo", "report", "serve", "sweep", "doctor", "burden", "knowledge", "cohort",
+            "registry"} <= set(ast.literal_eval(out))
