@@ -123,15 +123,15 @@ def _ngs_entry(t: Test) -> dict | None:
     return entry
 
 
-def _latest_value(tests: list[Test], test_type: str) -> tuple[str, dt.date | None] | None:
-    """The stored value (IHC score, ISH ratio) and date of the newest resulted test of a type;
-    None when there is no such test or it has no value."""
+def _latest_value(tests: list[Test], test_type: str) -> tuple[str, dt.date | None, dict] | None:
+    """The stored value (IHC score, ISH ratio), date and stored record of the newest resulted
+    test of a type; None when there is no such test or it has no value."""
     done = [(t, t.result) for t in tests if t.test_type == test_type and t.status == TestState.resulted
             and t.result is not None]
     if not done:
         return None
     test, result = max(done, key=lambda tr: (tr[0].resulted or dt.date.min, tr[0].id))
-    return (result.value, test.resulted) if result is not None and result.value else None
+    return (result.value, test.resulted, result.picture or {}) if result is not None and result.value else None
 
 
 def case_data(p: Patient, clinical: ClinicalData) -> dict:
@@ -154,7 +154,8 @@ def case_data(p: Patient, clinical: ClinicalData) -> dict:
         data["ihc"] = {"score": ihc[0], "scoring_system": DEFAULT_SCORING, "date": ihc[1]}
     ish = _latest_value(tests, "ish")
     if ish is not None:
-        data["ish"] = {"her2_cep17_ratio": float(ish[0]), "date": ish[1]}
+        data["ish"] = {"her2_cep17_ratio": float(ish[0]), "mean_her2_copies": ish[2].get("ish_copies"),
+                       "date": ish[1]}
     return data
 
 

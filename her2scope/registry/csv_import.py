@@ -13,6 +13,8 @@ Columns (header required, any order; unknown columns are an error so typos are n
     result            IHC score (0, 1+, 2+, 3+) or ISH HER2/CEP17 ratio; empty for NGS
     erbb2_variants    NGS: ERBB2 variants as reported, HGVS, ';'-separated; empty = none found
     scoring_system    IHC scoring system (optional)
+    ish_copies        ISH: mean HER2 signals per cell (optional; with the ratio it gives the ASCO/CAP
+                      group, so a ratio below 2 can be called)
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from .rows import (
 )
 
 COLUMNS = ("patient_id", "histology", "stage", "diagnosis_date", "test_type", "test_id", "assay", "ordered",
-           "received", "resulted", "failed", "result", "erbb2_variants", "scoring_system")
+           "received", "resulted", "failed", "result", "erbb2_variants", "scoring_system", "ish_copies")
 REQUIRED = ("patient_id",)
 MAX_BYTES = 200 << 20
 
@@ -121,18 +123,38 @@ def _row(n: int, rec: dict, today: dt.date) -> ImportRow:
         if test_type in ("ihc", "ish") and dates["resulted"] and not value:
             raise RowRejected(f"a resulted {test_type} test needs its result "
                               + ("(IHC score 0, 1+, 2+, 3+)" if test_type == "ihc" else "(HER2/CEP17 ratio)"))
-        if test_type == "ish" and value:
-            try:
-                if float(value) <= 0:
-                    raise ValueError
-            except ValueError:
-                raise RowRejected(f"ISH result must be a positive HER2/CEP17 ratio (got {value!r})") from None
         test = TestSpec(test_type=test_type, external_id=rec.get("test_id") or None, assay=rec.get("assay") or None,
-                        value=value, variants=variants, scoring_system=rec.get("scoring_system") or None, **dates)
+                        value=value, variants=variants, scoring_system=rec.get("scoring_system") or None,
+                        copies=_ish_numbers(test_type, value, rec.get("ish_copies") or None),
+                        ordered=dates["ordered"], received=dates["received"], resulted=dates["resulted"],
+                        failed=dates["failed"])
         check_test_dates(test)
     elif any(rec.get(k) for k in ("test_id", "assay", "ordered", "received", "resulted", "failed", "result",
-                                  "erbb2_variants")):
+                                  "erbb2_variants", "ish_copies")):
         raise RowRejected("test columns are filled but test_type is empty")
     if diagnosis is None and test is None:
         raise RowRejected("nothing to import: give a diagnosis (histology, stage) and/or a test")
     return ImportRow(n, pid, diagnosis, test)
+
+
+def _positive(text: str, what: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not 0 < number < float("inf"):
+        raise RowRejected(f"{what} must be a positive number (got {text!r})")
+    return number
+
+
+def _ish_numbers(test_type: str, ratio: str | None, copies: str | None) -> float | None:
+    """Check an ISH row's ratio (the ``result``) and return its copies per cell, if given."""
+    if test_type != "ish":
+        if copies:
+            raise RowRejected(f"ish_copies given for a {test_type} test")
+        return None
+    if ratio:
+        _positive(ratio, "ISH result (HER2/CEP17 ratio)")
+    if copies and not ratio:
+        raise RowRejected("ish_copies given without the HER2/CEP17 ratio (result)")
+    return _positive(copies, "ish_copies (mean HER2 signals per cell)") if copies else None

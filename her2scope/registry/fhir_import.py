@@ -14,7 +14,8 @@
   grouped per patient and date into one NGS test.
 - Observation HER2 IHC (LOINC 18474-7, or code text mentioning immunohistochemistry/IHC):
   the value text holds the score (``IHC 3+``, ``2+``). HER2 ISH (code text mentioning ISH/FISH,
-  or LOINC 48676-1): ``valueQuantity`` is the HER2/CEP17 ratio. Their resulted date is their own
+  or LOINC 48676-1): the HER2/CEP17 ratio is ``valueQuantity`` or the component LOINC 49683-6, the
+  mean HER2 copies per cell the component LOINC 74860-8 (as her2scope exports them). Their resulted date is their own
   ``effectiveDateTime``/``issued``, else the date of a DiagnosticReport that lists them; with
   neither they are rejected (never dated by the day of the import).
 Row numbers in the report are 1-based bundle entry numbers.
@@ -41,6 +42,7 @@ from .rows import (
 LOINC = "http://loinc.org"
 VARIANT, GENOMIC_REPORT, IHC_LOINC, ISH_LOINC = "69548-6", "51969-4", "18474-7", "48676-1"
 C_HGVS, G_HGVS, P_HGVS, ASSEMBLY = "48004-6", "81290-9", "48005-3", "62374-4"
+ISH_RATIO_LOINC, ISH_COPIES_LOINC = "49683-6", "74860-8"     # ERBB2/CEP17 ratio; ERBB2 copies per nucleus
 ASSEMBLY_CODES = {"LA14029-5": "GRCh37", "LA26806-2": "GRCh38"}
 IDENTIFYING = ("name", "birthDate", "address", "telecom", "photo")
 _HISTOLOGY_WORDS = (("adenosquamous", "adenosquamous"), ("adenocarcinoma", "adenocarcinoma"),
@@ -355,10 +357,30 @@ def _observation(n: int, res: dict, ids: dict, today: dt.date, report_day: dt.da
     if ISH_LOINC in codes or re.search(r"\b(f|c|s)?ish\b", text):
         pseudonym = _subject(n, res, ids)
         _final(res, "ISH Observation")
-        qty = (res.get("valueQuantity") or {}).get("value")
-        if qty is None:
-            raise RowRejected("ISH Observation without a HER2/CEP17 ratio (valueQuantity)")
+        ratio, copies = _ish_numbers(res)
+        if ratio is None:
+            raise RowRejected("ISH Observation without a HER2/CEP17 ratio (valueQuantity, or a component "
+                              f"LOINC {ISH_RATIO_LOINC})")
         day = _result_day(res, "ISH Observation", today, report_day)
         return ImportRow(n, pseudonym, None, TestSpec(test_type="ish", external_id=f"fhir-{res.get('id') or n}",
-                                                      resulted=day, value=str(qty)))
+                                                      resulted=day, value=str(ratio), copies=copies))
     return None
+
+
+def _quantity(holder: dict) -> float | None:
+    value = (holder.get("valueQuantity") or {}).get("value")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+        raise RowRejected(f"ISH valueQuantity {value!r} is not a positive number")
+    return float(value)
+
+
+def _ish_numbers(res: dict) -> tuple[float | None, float | None]:
+    """(HER2/CEP17 ratio, mean HER2 copies per cell) of an ISH Observation: the ratio is its
+    valueQuantity or its component LOINC 49683-6, the copies its component LOINC 74860-8 (the
+    codes her2scope's own FHIR export writes)."""
+    parts = {code: _quantity(c) for c in res.get("component") or [] for code in _codes(c.get("code"))
+             if code in (ISH_RATIO_LOINC, ISH_COPIES_LOINC)}
+    ratio = _quantity(res)
+    return (ratio if ratio is not None else parts.get(ISH_RATIO_LOINC)), parts.get(ISH_COPIES_LOINC)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -74,7 +75,7 @@ def _variant_dict(v: VariantResult) -> dict:
 def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None, assay: str | None = None,
                    value: str | None = None, variants: tuple[str, ...] = (), files: tuple[str, ...] = (),
                    build: str | None = None, scoring_system: str | None = None, sample: str | None = None,
-                   options: Options = Options()) -> TestResult:
+                   copies: float | None = None, options: Options = Options()) -> TestResult:
     """Raises ``CaseError`` (an InputError) when a value is invalid, e.g. an IHC score of 4+,
     and ``UnknownSampleError`` (an InputError) when ``sample`` is not a sample of the file: the
     registry refuses such a result instead of storing a negative.
@@ -84,18 +85,20 @@ def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None,
     clinical data actually recorded, see ``clinical.py``)."""
     case = test_case(patient_id, _case_data(patient_id, test_type, resulted=resulted, assay=assay, value=value,
                                             variants=variants, files=files, build=build,
-                                            scoring_system=scoring_system, sample=sample),
+                                            scoring_system=scoring_system, sample=sample, copies=copies),
                      f"{patient_id} {test_type}")
     picture = build_picture(case, Path("."), options, strict=True)
     dim: Dimension = {"ihc": picture.expression, "ish": picture.amplification}.get(test_type, picture.mutation)
     # The IHC score as the case schema normalised it (an ihc test always has its ihc part).
     ihc_score = case.ihc.score if case.ihc is not None else None
     stored_value = ihc_score if test_type == "ihc" else (value if test_type == "ish" else None)
-    data = {"mutation": picture.mutation.as_dict(), "amplification": picture.amplification.as_dict(),
-            "protein_expression": picture.expression.as_dict(),
-            "variants": [_variant_dict(v) for v in picture.variants],
-            "activating": [v.protein_change for v in picture.activating],
-            "errors": [{**e.as_dict(), "input": Path(e.input).name} for e in picture.errors]}
+    data: dict[str, Any] = {
+        "mutation": picture.mutation.as_dict(), "amplification": picture.amplification.as_dict(),
+        "protein_expression": picture.expression.as_dict(), "variants": [_variant_dict(v) for v in picture.variants],
+        "activating": [v.protein_change for v in picture.activating],
+        "errors": [{**e.as_dict(), "input": Path(e.input).name} for e in picture.errors]}
+    if copies is not None:      # kept with the result: the patient's report reads it back (clinical.py)
+        data["ish_copies"] = copies
     kb = load_knowledge(options.knowledge)
     return TestResult(str(dim.status), dim.summary, stored_value, data, picture.variants, kb.version,
                       picture.errors)
@@ -127,7 +130,7 @@ def test_case(patient_id: str, data: dict, where: str) -> Case:
 
 
 def _case_data(patient_id: str, test_type: str, *, resulted, assay, value, variants, files, build,
-               scoring_system, sample) -> dict:
+               scoring_system, sample, copies=None) -> dict:
     data: dict = {"case_id": patient_id}
     if test_type in NGS_TYPES:
         ngs = {"sample_type": "tissue" if test_type == "ngs_tissue" else "plasma", "assay": assay,
@@ -141,7 +144,7 @@ def _case_data(patient_id: str, test_type: str, *, resulted, assay, value, varia
     elif test_type == "ihc":
         data["ihc"] = {"score": value, "scoring_system": scoring_system or DEFAULT_SCORING, "date": resulted}
     elif test_type == "ish":
-        data["ish"] = {"her2_cep17_ratio": value, "date": resulted}
+        data["ish"] = {"her2_cep17_ratio": value, "mean_her2_copies": copies, "date": resulted}
     else:
         raise ValueError(f"unknown test type {test_type!r}")
     return data

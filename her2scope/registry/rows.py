@@ -39,6 +39,7 @@ class TestSpec:
     resulted: dt.date | None = None
     failed: dt.date | None = None
     value: str | None = None                # IHC score or ISH ratio
+    copies: float | None = None             # ISH mean HER2 copies per cell (with the ratio: ASCO/CAP groups)
     variants: tuple[str, ...] = ()          # HGVS expressions reported (NGS)
     scoring_system: str | None = None
 
