@@ -16,6 +16,7 @@ from registry_helpers import TODAY
 
 from her2scope.case.schema import parse_case
 from her2scope.registry import Registry, Role
+from her2scope.registry.clinical import check_update
 from her2scope.report.fhir import render_fhir
 from her2scope.report.model import report_for
 
@@ -72,3 +73,15 @@ def test_fhir_export_of_an_ish_result_imports_with_ratio_and_copies(reg):
     ish = _ish(r, dm, "ISH-F")
     assert ish.result.value == "1.5" and ish.result.picture["ish_copies"] == 3.0
     assert ish.result.her2_status == "negative"
+
+
+def test_the_patients_report_case_gets_the_copies_back(reg, tmp_path):
+    r, dm = reg
+    path = tmp_path / "dx.csv"
+    path.write_text("patient_id,histology,stage,diagnosis_date,test_type,test_id,resulted,result,ish_copies\n"
+                    f"ISH-C,adenocarcinoma,IVB,2026-09-01,ish,C1,{DAY},1.5,3.0\n")
+    assert r.import_csv(path, dm, today=TODAY).rows_imported == 1
+    r.update_clinical("ISH-C", check_update(region="US"), dm)
+    case = r.patient_case("ISH-C", dm).case
+    assert case is not None and case.ish is not None
+    assert (case.ish.her2_cep17_ratio, case.ish.mean_her2_copies) == (1.5, 3.0)
