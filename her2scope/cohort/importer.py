@@ -27,7 +27,7 @@ import duckdb
 
 from . import ACTIVATING_DEFINITION, AMPLIFICATION_DEFINITION, CNA_PROFILED_DEFINITION, PROFILED_DEFINITION
 from .attributes import ATTRIBUTES, HISTOLOGY, IDENTIFIERS, NA_TOKENS, Attribute, read_value
-from .drivers import GENES
+from .drivers import DRIVERS, GENES, unplaced_condition_sql
 from .errors import StudyFileError
 from .sql import Bind, identifier, in_list, literal
 from .studies import CNA_GENE_COLUMNS, WHOLE_EXOME_IDS, Study, TableFile, open_text
@@ -279,7 +279,26 @@ def _copy_mutations(con: Connection, study: Study, path: str, warnings: list[str
     if erbb2_no_build:
         warnings.append(f"{erbb2_no_build} ERBB2 row(s) without a recognised NCBI_Build: called from the "
                         "protein change only")
+    warnings.extend(_unplaced_driver_warnings(con, path))
     return n_rows
+
+
+def _unplaced_driver_warnings(con: Connection, path: str) -> list[str]:
+    """A coordinate rule (MET exon 14) cannot count a row without a build: say how many rows it
+    would have counted on either build, so that a missed MET exon 14 event is never silent."""
+    out = []
+    for d in DRIVERS:
+        condition = unplaced_condition_sql(d)
+        if condition is None:
+            continue
+        b = Bind()
+        row = con.execute(f"SELECT count(*) FROM {_parquet(path, b)} WHERE {condition}", b.values).fetchone()
+        if row and row[0]:
+            builds = " or ".join(sorted({w.build for c in d.clauses for w in c.windows}))
+            out.append(f"{row[0]} {'/'.join(d.genes)} row(s) without a recognised NCBI_Build lie where the "
+                       f"{d.label} rule ({d.rule}) would count them on {builds}: the rule works on "
+                       f"coordinates and could not be applied, so these rows are not counted as {d.label}")
+    return out
 
 
 def _write_mutations(con: Connection, study: Study, path: str) -> None:
