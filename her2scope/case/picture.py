@@ -10,6 +10,7 @@ They are never collapsed into one "HER2-positive".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,9 +232,12 @@ def _what(test: NgsTest) -> str:
 
 def covers_erbb2(test: NgsTest) -> bool:
     """Whether the assay looked at ERBB2: ``genes_covered`` absent means a broad panel."""
-    if test.genes_covered is None:
-        return True
-    return any(re.search(r"\b(ERBB2|HER2)\b", g, re.I) for g in test.genes_covered)
+    return test.genes_covered is None or covers_erbb2_genes(test.genes_covered)
+
+
+def covers_erbb2_genes(genes_covered: Iterable[str]) -> bool:
+    """Whether a list of an assay's genes names ERBB2 (or HER2)."""
+    return any(re.search(r"\b(ERBB2|HER2)\b", g, re.I) for g in genes_covered)
 
 
 def _messages(errors) -> str:

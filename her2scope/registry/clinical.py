@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..case.picture import covers_erbb2_genes
 from ..case.schema import STAGES, Histology
 from ..vocabulary import TESTED_STATUSES, BrainMetastases, PriorTherapy, Region, Status, TestState
 from .interpret import DEFAULT_SCORING
@@ -112,9 +113,13 @@ def _ngs_entry(t: Test) -> dict | None:
         return None                   # pending: not a result yet
     entry["date"] = t.resulted
     variants = [x for x in (_variant_text(v) for v in t.result.variants) if x]
+    genes = (t.result.picture or {}).get("genes_covered")
+    if genes is not None:       # the panel's genes, kept with the result (interpret.py)
+        entry["genes_covered"] = genes
     if variants:
         entry["variants"] = variants
-    elif t.result.her2_status in _ASSESSED:
+    elif t.result.her2_status in _ASSESSED or (genes is not None and not covers_erbb2_genes(genes)):
+        # (a panel without ERBB2: the report gives that reason, not "no sequencing result")
         entry["no_variant_reported"] = True
     elif t.result.her2_status == Status.failed:      # the picture's status: the case test failed
         entry["status"] = TestState.failed.value

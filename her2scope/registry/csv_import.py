@@ -15,6 +15,8 @@ Columns (header required, any order; unknown columns are an error so typos are n
     scoring_system    IHC scoring system (optional)
     ish_copies        ISH: mean HER2 signals per cell (optional; with the ratio it gives the ASCO/CAP
                       group, so a ratio below 2 can be called)
+    genes_covered     NGS: the genes the assay covers, ';'-separated (optional; without ERBB2 or
+                      HER2 the test did not look at ERBB2, so no variant found is not a negative)
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 
+from ..case.picture import covers_erbb2_genes
 from .dto import RejectedRow
 from .interpret import NGS_TYPES, TEST_TYPES
 from .roles import InvalidImport
@@ -41,7 +45,8 @@ from .rows import (
 )
 
 COLUMNS = ("patient_id", "histology", "stage", "diagnosis_date", "test_type", "test_id", "assay", "ordered",
-           "received", "resulted", "failed", "result", "erbb2_variants", "scoring_system", "ish_copies")
+           "received", "resulted", "failed", "result", "erbb2_variants", "scoring_system", "ish_copies",
+           "genes_covered")
 REQUIRED = ("patient_id",)
 MAX_BYTES = 200 << 20
 
@@ -126,15 +131,34 @@ def _row(n: int, rec: dict, today: dt.date) -> ImportRow:
         test = TestSpec(test_type=test_type, external_id=rec.get("test_id") or None, assay=rec.get("assay") or None,
                         value=value, variants=variants, scoring_system=rec.get("scoring_system") or None,
                         copies=_ish_numbers(test_type, value, rec.get("ish_copies") or None),
+                        genes_covered=_genes_covered(test_type, rec.get("genes_covered", ""), variants),
                         ordered=dates["ordered"], received=dates["received"], resulted=dates["resulted"],
                         failed=dates["failed"])
         check_test_dates(test)
     elif any(rec.get(k) for k in ("test_id", "assay", "ordered", "received", "resulted", "failed", "result",
-                                  "erbb2_variants", "ish_copies")):
+                                  "erbb2_variants", "ish_copies", "genes_covered")):
         raise RowRejected("test columns are filled but test_type is empty")
     if diagnosis is None and test is None:
         raise RowRejected("nothing to import: give a diagnosis (histology, stage) and/or a test")
     return ImportRow(n, pid, diagnosis, test)
+
+
+_GENE_SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+
+
+def _genes_covered(test_type: str, text: str, variants: tuple[str, ...]) -> tuple[str, ...] | None:
+    """An NGS row's panel genes (None when not given: a broad panel, as in a case file)."""
+    if not text.strip():
+        return None
+    if test_type not in NGS_TYPES:
+        raise RowRejected(f"genes_covered given for a {test_type} test")
+    genes = tuple(g.strip() for g in text.split(";"))
+    bad = [g for g in genes if not _GENE_SYMBOL.fullmatch(g)]
+    if bad:
+        raise RowRejected(f"genes_covered must be gene symbols separated by ';' (got {bad[0]!r})")
+    if variants and not covers_erbb2_genes(genes):
+        raise RowRejected("erbb2_variants given but genes_covered does not include ERBB2 (or HER2)")
+    return genes
 
 
 def _positive(text: str, what: str) -> float:

@@ -135,9 +135,10 @@ class BatchWriter:
                                    received=t.received or (existing.received if existing else None),
                                    resulted=t.resulted or (existing.resulted if existing else None), failed=failed)
         check_test_dates(spec)
-        # (copies only when given: results stored before the column keep their signature)
+        # (copies and genes only when given: results stored before those columns keep their signature)
         signature = hashlib.sha256(repr((t.test_type, t.assay, spec.resulted, t.value, t.variants,
                                          t.scoring_system) + ((t.copies,) if t.copies is not None else ())
+                                        + ((t.genes_covered,) if t.genes_covered is not None else ())
                                         ).encode()).hexdigest()
         result = None
         if spec.resulted:
@@ -147,7 +148,8 @@ class BatchWriter:
                 try:
                     result = interpret_test(patient_id, t.test_type, resulted=spec.resulted, assay=t.assay,
                                             value=t.value, variants=t.variants, scoring_system=t.scoring_system,
-                                            copies=t.copies, options=self.options)
+                                            copies=t.copies, genes_covered=t.genes_covered,
+                                            options=self.options)
                 except Her2scopeError as exc:
                     raise RowRejected(exc.message) from None
                 except ValueError as exc:

@@ -75,7 +75,8 @@ def _variant_dict(v: VariantResult) -> dict:
 def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None, assay: str | None = None,
                    value: str | None = None, variants: tuple[str, ...] = (), files: tuple[str, ...] = (),
                    build: str | None = None, scoring_system: str | None = None, sample: str | None = None,
-                   copies: float | None = None, options: Options = Options()) -> TestResult:
+                   copies: float | None = None, genes_covered: tuple[str, ...] | None = None,
+                   options: Options = Options()) -> TestResult:
     """Raises ``CaseError`` (an InputError) when a value is invalid, e.g. an IHC score of 4+,
     and ``UnknownSampleError`` (an InputError) when ``sample`` is not a sample of the file: the
     registry refuses such a result instead of storing a negative.
@@ -85,7 +86,8 @@ def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None,
     clinical data actually recorded, see ``clinical.py``)."""
     case = test_case(patient_id, _case_data(patient_id, test_type, resulted=resulted, assay=assay, value=value,
                                             variants=variants, files=files, build=build,
-                                            scoring_system=scoring_system, sample=sample, copies=copies),
+                                            scoring_system=scoring_system, sample=sample, copies=copies,
+                                            genes_covered=genes_covered),
                      f"{patient_id} {test_type}")
     picture = build_picture(case, Path("."), options, strict=True)
     dim: Dimension = {"ihc": picture.expression, "ish": picture.amplification}.get(test_type, picture.mutation)
@@ -97,8 +99,11 @@ def interpret_test(patient_id: str, test_type: str, *, resulted: dt.date | None,
         "protein_expression": picture.expression.as_dict(), "variants": [_variant_dict(v) for v in picture.variants],
         "activating": [v.protein_change for v in picture.activating],
         "errors": [{**e.as_dict(), "input": Path(e.input).name} for e in picture.errors]}
-    if copies is not None:      # kept with the result: the patient's report reads it back (clinical.py)
+    # kept with the result: the patient's report reads them back (clinical.py)
+    if copies is not None:
         data["ish_copies"] = copies
+    if genes_covered is not None:
+        data["genes_covered"] = list(genes_covered)
     kb = load_knowledge(options.knowledge)
     return TestResult(str(dim.status), dim.summary, stored_value, data, picture.variants, kb.version,
                       picture.errors)
@@ -130,12 +135,14 @@ def test_case(patient_id: str, data: dict, where: str) -> Case:
 
 
 def _case_data(patient_id: str, test_type: str, *, resulted, assay, value, variants, files, build,
-               scoring_system, sample, copies=None) -> dict:
+               scoring_system, sample, copies=None, genes_covered=None) -> dict:
     data: dict = {"case_id": patient_id}
     if test_type in NGS_TYPES:
         ngs = {"sample_type": "tissue" if test_type == "ngs_tissue" else "plasma", "assay": assay,
                "date": resulted, "files": list(files), "variants": list(variants), "build": build,
                "sample": sample}
+        if genes_covered is not None:
+            ngs["genes_covered"] = list(genes_covered)
         if not files and not variants:
             # An import row resulted with no ERBB2 variant listed: the lab reported none found
             # (docs/registry-import.md), not "no data".

@@ -41,6 +41,7 @@ class TestSpec:
     value: str | None = None                # IHC score or ISH ratio
     copies: float | None = None             # ISH mean HER2 copies per cell (with the ratio: ASCO/CAP groups)
     variants: tuple[str, ...] = ()          # HGVS expressions reported (NGS)
+    genes_covered: tuple[str, ...] | None = None   # NGS panel genes; None = a broad panel
     scoring_system: str | None = None
 
 
