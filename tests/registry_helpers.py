@@ -87,6 +87,17 @@ def users(registry):
     return {role.value: registry.create_user(f"u-{role.value}", PASSWORD, role) for role in Role}
 
 
+@pytest.fixture
+def sqlite_manager(tmp_path):
+    """A fresh SQLite registry and a signed-in data manager: (registry, user)."""
+    from her2scope.registry import Registry, Role
+
+    reg = Registry.open(f"sqlite:///{tmp_path / 'registry.db'}")
+    reg.create_user("dm", "a-long-manager-password", Role.data_manager)
+    yield reg, reg.authenticate("dm", "a-long-manager-password")
+    reg.close()
+
+
 def write_csv(path: Path, *rows: str) -> Path:
     path.write_text("\n".join((HEADER,) + rows) + "\n", encoding="utf-8")
     return path

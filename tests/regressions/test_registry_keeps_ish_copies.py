@@ -12,10 +12,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from registry_helpers import TODAY
+from registry_helpers import TODAY, sqlite_manager  # noqa: F401 (a fixture)
 
 from her2scope.case.schema import parse_case
-from her2scope.registry import Registry, Role
 from her2scope.registry.clinical import check_update
 from her2scope.report.fhir import render_fhir
 from her2scope.report.model import report_for
@@ -24,11 +23,8 @@ DAY = (TODAY - dt.timedelta(days=3)).isoformat()
 
 
 @pytest.fixture
-def reg(tmp_path):
-    r = Registry.open(f"sqlite:///{tmp_path / 'registry.db'}")
-    r.create_user("dm", "a-long-manager-password", Role.data_manager)
-    yield r, r.authenticate("dm", "a-long-manager-password")
-    r.close()
+def reg(sqlite_manager):
+    return sqlite_manager
 
 
 def _csv(tmp_path, *rows: str):

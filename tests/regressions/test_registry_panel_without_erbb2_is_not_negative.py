@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from registry_helpers import TODAY
+from registry_helpers import TODAY, sqlite_manager  # noqa: F401 (a fixture)
 
-from her2scope.registry import Registry, Role
 
 DAY = (TODAY - dt.timedelta(days=3)).isoformat()
 HEAD = "patient_id,histology,stage,test_type,test_id,resulted,erbb2_variants,result,genes_covered\n"
 
 
 @pytest.fixture
-def reg(tmp_path):
-    r = Registry.open(f"sqlite:///{tmp_path / 'registry.db'}")
-    r.create_user("dm", "a-long-manager-password", Role.data_manager)
-    yield r, r.authenticate("dm", "a-long-manager-password")
-    r.close()
+def reg(sqlite_manager):
+    return sqlite_manager
 
 
 def _import(r, user, tmp_path, *rows: str, name: str = "ngs.csv"):
