@@ -127,15 +127,21 @@ def attach(patient: str, file: Path, db: DbOpt = None, user: UserOpt = None, tok
                "--resulted", metavar="YYYY-MM-DD", help="The result date (default: today).")] = None,
            sample: Annotated[Optional[str], typer.Option(
                "--sample", help="Which sample of the file is the tumour (a VCF sample column or a MAF "
-                                "Tumor_Sample_Barcode); needed when the file holds several.")] = None) -> None:
+                                "Tumor_Sample_Barcode); needed when the file holds several.")] = None,
+           genes_covered: Annotated[Optional[str], typer.Option(
+               "--genes-covered", metavar="GENE;GENE...",
+               help="The genes the assay covers, ';'-separated (default: a broad panel that covers "
+                    "ERBB2). Without ERBB2 no variant found is 'not assessed', not a negative.")] = None) -> None:
     """Interpret a VCF/MAF/HGVS file with the engine and store it as PATIENT's NGS result."""
+    from .registry.rows import RowRejected, check_genes_covered  # lazy: start-up (SQLAlchemy)
+
     reg = _open(db)
     try:
         actor = _actor(reg, user, token)
         day = dt.date.fromisoformat(resulted) if resulted else None
         r = reg.attach_ngs_result(patient, file, actor, sample_type=sample_type, assay=assay, build=build,
-                                  resulted=day, sample=sample)
-    except ValueError as exc:
+                                  resulted=day, sample=sample, genes_covered=check_genes_covered(genes_covered))
+    except (ValueError, RowRejected) as exc:
         typer.echo(f"her2scope: {exc}", err=True)
         raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001

@@ -25,7 +25,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import re
 from pathlib import Path
 
 from ..case.picture import covers_erbb2_genes
@@ -38,6 +37,7 @@ from .rows import (
     RowRejected,
     TestSpec,
     check_date,
+    check_genes_covered,
     check_histology,
     check_pseudonym,
     check_stage,
@@ -143,19 +143,13 @@ def _row(n: int, rec: dict, today: dt.date) -> ImportRow:
     return ImportRow(n, pid, diagnosis, test)
 
 
-_GENE_SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
-
-
 def _genes_covered(test_type: str, text: str, variants: tuple[str, ...]) -> tuple[str, ...] | None:
     """An NGS row's panel genes (None when not given: a broad panel, as in a case file)."""
-    if not text.strip():
+    genes = check_genes_covered(text)
+    if genes is None:
         return None
     if test_type not in NGS_TYPES:
         raise RowRejected(f"genes_covered given for a {test_type} test")
-    genes = tuple(g.strip() for g in text.split(";"))
-    bad = [g for g in genes if not _GENE_SYMBOL.fullmatch(g)]
-    if bad:
-        raise RowRejected(f"genes_covered must be gene symbols separated by ';' (got {bad[0]!r})")
     if variants and not covers_erbb2_genes(genes):
         raise RowRejected("erbb2_variants given but genes_covered does not include ERBB2 (or HER2)")
     return genes

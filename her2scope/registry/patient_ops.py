@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import SQLColumnExpression, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from ..case.picture import covers_erbb2_genes
 from ..case.schema import Case, parse_case
 from ..errors import Her2scopeError
 from ..knowledge import load_knowledge
@@ -244,6 +245,11 @@ class PatientOpsMixin(RegistryBase):
                 if t.status != TestState.resulted or res is None or t.test_type not in NGS_TYPES \
                         or res.knowledge_version == current:
                     continue
+                genes = (res.picture or {}).get("genes_covered")     # the panel's genes, if the import gave them
+                if genes is not None and not covers_erbb2_genes(genes):
+                    out.append(f"test {t.id}: {res.her2_status}: the panel does not cover ERBB2; "
+                               "nothing to re-interpret")
+                    continue
                 if res.her2_status not in _ASSESSED:
                     # failed / not assessed because of the input (records not interpreted, damage):
                     # those problems are not stored with the variants, and the variants alone
@@ -255,7 +261,7 @@ class PatientOpsMixin(RegistryBase):
                 old = (res.her2_status, res.knowledge_version, [(v.protein_change, v.oncogenicity)
                                                                  for v in res.variants])
                 r = interpret_test(p.pseudonym, t.test_type, resulted=t.resulted, assay=t.assay, variants=texts,
-                                   options=self.options)
+                                   genes_covered=None if genes is None else tuple(genes), options=self.options)
                 store_result(s, t, r, source_file=res.source_file, source_sha256=res.source_sha256)
                 calls = [f"{name}: {was} -> {now.classification.oncogenicity if now.classification else None}"
                          for (name, was), now in zip(old[2], r.variants)

@@ -53,6 +53,21 @@ class ImportRow:
     test: TestSpec | None = None
 
 
+_GENE_SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+
+
+def check_genes_covered(text: str | None) -> tuple[str, ...] | None:
+    """An assay's genes as written (';'-separated symbols), or None when none are given (a broad
+    panel that covers ERBB2, as a case file's ngs[].genes_covered)."""
+    if text is None or not text.strip():
+        return None
+    genes = tuple(g.strip() for g in text.split(";"))
+    bad = [g for g in genes if not _GENE_SYMBOL.fullmatch(g)]
+    if bad:
+        raise RowRejected(f"genes_covered must be gene symbols separated by ';' (got {bad[0]!r})")
+    return genes
+
+
 def check_pseudonym(value: str) -> str:
     value = (value or "").strip()
     if not value:

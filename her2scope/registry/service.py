@@ -134,10 +134,12 @@ class Registry(AccountsMixin, PatientOpsMixin):
 
     def attach_ngs_result(self, patient_id: str, path: str | Path, actor: UserInfo, *, sample_type: str = "tissue",
                           assay: str | None = None, build: str | None = None, resulted: dt.date | None = None,
-                          sample: str | None = None) -> ResultInfo:
+                          sample: str | None = None, genes_covered: tuple[str, ...] | None = None) -> ResultInfo:
         """Interpret a VCF/BCF/MAF/HGVS file with the engine (through the HER2 picture) and store
         it as the result of the patient's oldest pending NGS test of that sample type, or of a
         new test. Attaching the same file again replaces that result (no duplicate).
+        ``genes_covered``: the assay's genes (None = a broad panel); without ERBB2 a file with
+        no ERBB2 variant is "not assessed", not a negative.
 
         Refused (RegistryError / InputError, nothing stored): text in which no line is a variant,
         a ``sample`` the file does not have (the message names the file's samples), an unknown
@@ -161,7 +163,7 @@ class Registry(AccountsMixin, PatientOpsMixin):
             if p is None:
                 raise NotFound(f"no patient {patient_id!r}")
             r = interpret_test(p.pseudonym, test_type, resulted=resulted, assay=assay, files=(str(path.resolve()),),
-                               build=build, sample=sample, options=self.options)
+                               build=build, sample=sample, genes_covered=genes_covered, options=self.options)
             fatal = [e for e in r.errors if e.record is None]
             if fatal and not r.variants:
                 raise RegistryError(f"{path.name}: " + "; ".join(f"{e.error}: {e.message}" for e in fatal))

@@ -93,3 +93,44 @@ def test_the_patients_report_says_the_panel_did_not_cover_erbb2(reg, tmp_path):
     mutation = build_picture(case, Path(".")).mutation
     assert mutation.status == "not_assessed"
     assert "does not include ERBB2" in mutation.summary
+
+
+def test_reinterpretation_keeps_the_panel_genes(reg, tmp_path):
+    from sqlalchemy import text
+
+    r, dm = reg
+    _import(r, dm, tmp_path, f"RE-1,adenocarcinoma,IVB,ngs_tissue,R1,{DAY},,,EGFR;ERBB2",
+            f"RE-2,adenocarcinoma,IVB,ngs_tissue,R2,{DAY},,,EGFR;KRAS")
+    with r.engine.begin() as conn:        # as if made with an older knowledge base
+        conn.execute(text("UPDATE results SET knowledge_version = 'old'"))
+    covered, small = r.reinterpret("RE-1", dm), r.reinterpret("RE-2", dm)
+    assert len(covered) == 1 and "negative (knowledge old) -> negative" in covered[0]
+    test = next(t for t in r.patient_detail("RE-1", dm).tests if t.test_type == "ngs_tissue")
+    assert test.result.picture["genes_covered"] == ["EGFR", "ERBB2"] and test.result.knowledge_version != "old"
+    assert len(small) == 1 and "the panel does not cover ERBB2" in small[0]
+    assert _ngs_status(r, dm, "RE-2") == "not_assessed"
+
+
+def test_cli_attach_takes_the_panel_genes(tmp_path):
+    from registry_helpers import DEMO
+    from typer.testing import CliRunner
+
+    from her2scope.cli import app
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {"HER2SCOPE_PASSWORD": "cli-admin-password"}
+
+    def run(*args):
+        return CliRunner().invoke(app, ["registry", *args, "--db", db], env=env)
+
+    assert run("init", "--admin", "cli-admin").exit_code == 0
+    (tmp_path / "dx.csv").write_text("patient_id,histology,stage\nATT-1,adenocarcinoma,IVB\n")
+    assert run("import", str(tmp_path / "dx.csv"), "--user", "cli-admin").exit_code == 0
+    vcf = str(DEMO / "patient01_yvma_grch38.vcf")       # the normal column holds no ERBB2 variant
+    attach = ("attach", "ATT-1", vcf, "--user", "cli-admin", "--sample", "P001_NORMAL")
+    small = run(*attach, "--genes-covered", "EGFR;KRAS")
+    assert small.exit_code == 0 and "does not include ERBB2" in small.output, small.output
+    bad = run(*attach, "--genes-covered", "EGFR KRAS")
+    assert bad.exit_code == 2 and "genes_covered must be gene symbols" in bad.output
+    broad = run(*attach)
+    assert broad.exit_code == 0 and "No activating ERBB2 mutation" in broad.output, broad.output
