@@ -23,6 +23,7 @@ from ..case.schema import Case
 from ..knowledge import load_knowledge
 from ..registry import DECISION_KINDS, WORKLISTS
 from ..registry.patient_ops import MAX_PER_PAGE, PATIENT_SORTS, STATUSES
+from ..registry.rows import RowRejected, check_genes_covered
 from .auth import api_user, optional_page_user, state
 from .security import document_csp
 from .schemas import (
@@ -161,8 +162,15 @@ def attach_test(request: Request, patient_id: Annotated[str, StringConstraints(m
                 user=Depends(api_user), file: UploadFile = File(...),
                 sample_type: Literal["tissue", "plasma"] = Form("tissue"), assay: str | None = Form(None, max_length=200),
                 build: BuildName | None = Form(None), resulted: dt.date | None = Form(None),
-                sample: str | None = Form(None, max_length=128)):
+                sample: str | None = Form(None, max_length=128),
+                genes_covered: str | None = Form(None, max_length=2000, description=(
+                    "the genes the assay covers, ';'-separated; empty = a broad panel that covers ERBB2. "
+                    "Without ERBB2 a file with no ERBB2 variant is 'not assessed', not a negative."))):
     """Attach an NGS result file to the patient (interpreted by the engine; clinician or above)."""
+    try:
+        genes = check_genes_covered(genes_covered)
+    except RowRejected as exc:
+        raise HTTPException(422, exc.reason) from None
     st = state(request)
     with private_folder() as tmp:
         folder = Path(tmp)
@@ -170,7 +178,7 @@ def attach_test(request: Request, patient_id: Annotated[str, StringConstraints(m
             saved = save_upload(file.file, file.filename, st.settings.max_upload_bytes, folder, build)
             return st.registry.attach_ngs_result(patient_id, saved.path, user, sample_type=sample_type,
                                                  assay=assay, build=build, resulted=resulted,
-                                                 sample=sample).as_dict()
+                                                 sample=sample, genes_covered=genes).as_dict()
 
 
 @router.get("/patients/{patient_id}/report", tags=["report"], response_model=None,

@@ -25,6 +25,7 @@ from ..registry import DECISION_KINDS, WORKLISTS
 from ..registry import worklists as worklist_definitions
 from ..registry.clinical import BRAIN, HISTOLOGIES, REGIONS, STAGES, THERAPIES, check_update
 from ..registry.patient_ops import PATIENT_SORTS, STATUSES, WORKLIST_SORTS
+from ..registry.rows import RowRejected, check_genes_covered
 from ..report.html import render_pdf
 from .auth import csrf_protect, page_user, state
 from .deps import CHOICES, invalid_choices, pdf_available, stored_report
@@ -245,7 +246,8 @@ class _FormError(Exception):
 @router.post("/patients/{patient_id}/results", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 def attach_result(request: Request, patient_id: str, user=Depends(page_user), file: UploadFile = File(...),
                   sample_type: str = Form("tissue"), assay: str = Form("", max_length=200),
-                  build: str = Form(""), resulted: str = Form(""), sample: str = Form("", max_length=128)):
+                  build: str = Form(""), resulted: str = Form(""), sample: str = Form("", max_length=128),
+                  genes_covered: str = Form("", max_length=2000)):
     st = state(request)
     # Checked before the file is read: each bad field gets its own message (a 422, never a 500).
     invalid = invalid_choices(build=build, sample_type=sample_type)
@@ -253,6 +255,10 @@ def attach_result(request: Request, patient_id: str, user=Depends(page_user), fi
         day = dt.date.fromisoformat(resulted) if resulted else None
     except ValueError:
         day, invalid = None, "; ".join(filter(None, (invalid, "resulted: a date YYYY-MM-DD")))
+    try:
+        genes = check_genes_covered(genes_covered)
+    except RowRejected as exc:
+        genes, invalid = None, "; ".join(filter(None, (invalid, exc.reason)))
     if invalid:
         return _patient_page(request, patient_id, user, error=invalid, status=422)
     with private_folder() as tmp:
@@ -263,7 +269,7 @@ def attach_result(request: Request, patient_id: str, user=Depends(page_user), fi
                                     build or None)
                 res = st.registry.attach_ngs_result(patient_id, saved.path, user, sample_type=sample_type,
                                                     assay=assay or None, build=build or None, resulted=day,
-                                                    sample=sample or None)
+                                                    sample=sample or None, genes_covered=genes)
         except UploadRejected as exc:
             return _patient_page(request, patient_id, user, error=exc.message, status=exc.status)
         except Her2scopeError as exc:

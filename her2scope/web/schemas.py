@@ -177,6 +177,9 @@ class StoredPicture(Her2Dimensions):
     variants: list[VariantItem]
     activating: list[str] = Field(description="protein changes of the activating variants")
     errors: list[RecordErrorItem]
+    ish_copies: float | None = Field(None, description="ISH: mean HER2 signals per cell, when the result gave them")
+    genes_covered: list[str] | None = Field(
+        None, description="NGS: the genes the assay covers, when given (absent: a broad panel that covers ERBB2)")
 
 
 # ---- registry -----------------------------------------------------------------------------------
