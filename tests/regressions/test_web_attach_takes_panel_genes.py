@@ -74,3 +74,17 @@ def test_api_shows_a_stored_ish_result_with_its_copies(web):
     [ish] = tests.json()
     assert ish["result"]["picture"]["ish_copies"] == 3.0 and ish["result"]["her2_status"] == "negative"
     assert c.get("/api/v1/patients/ISH-API-1", headers=h).status_code == 200
+
+
+def test_patient_page_shows_the_copies_and_the_panel_genes(web):
+    app, _reg, _users = web
+    d = login(app, "data_manager")
+    csv = (b"patient_id,histology,stage,test_type,test_id,resulted,result,ish_copies,genes_covered\n"
+           b"SHOW-1,adenocarcinoma,IVB,ish,I1,2026-10-01,1.5,3.0,\n"
+           b"SHOW-1,adenocarcinoma,IVB,ngs_tissue,N1,2026-10-01,,,EGFR;KRAS\n")
+    assert d.post("/patients/import", data={"csrf_token": csrf_of(d.get("/patients").text)},
+                  files={"file": ("show.csv", csv, "text/csv")}).status_code == 200
+    page = login(app, "viewer").get("/patients/SHOW-1").text
+    assert "HER2/CEP17 ratio 1.5; 3.0 HER2 signals per cell" in page
+    assert "panel genes: EGFR, KRAS" in page
+    assert "does not include ERBB2" in page
