@@ -12,6 +12,10 @@
 - Observation LOINC 69548-6 (variant, GRIG): c.HGVS (48004-6), else g.HGVS (81290-9) with
   the assembly (62374-4), else p.HGVS (48005-3). Variant observations outside any report are
   grouped per patient and date into one NGS test.
+- Observation LOINC 53041-0 (region studied, genomics-reporting IG) listed by a report: the genes
+  of its components LOINC 48018-6 (gene studied; HGNC:3430 is ERBB2) are the assay's genes, so a
+  report whose regions studied leave out ERBB2 is "not assessed", not a negative. A report without
+  one is taken as a broad panel.
 - Observation HER2 IHC (LOINC 18474-7, or code text mentioning immunohistochemistry/IHC):
   the value text holds the score (``IHC 3+``, ``2+``). HER2 ISH (code text mentioning ISH/FISH,
   or LOINC 48676-1): the HER2/CEP17 ratio is ``valueQuantity`` or the component LOINC 49683-6, the
@@ -44,6 +48,10 @@ VARIANT, GENOMIC_REPORT, IHC_LOINC, ISH_LOINC = "69548-6", "51969-4", "18474-7",
 C_HGVS, G_HGVS, P_HGVS, ASSEMBLY = "48004-6", "81290-9", "48005-3", "62374-4"
 ISH_RATIO_LOINC, ISH_COPIES_LOINC = "49683-6", "74860-8"     # ERBB2/CEP17 ratio; ERBB2 copies per nucleus
 ASSEMBLY_CODES = {"LA14029-5": "GRCh37", "LA26806-2": "GRCh38"}
+# HL7 genomics-reporting IG (STU2, v2.0.0) profile region-studied: code LOINC 53041-0 "DNA region of
+# interest panel", component LOINC 48018-6 "Gene studied [ID]" (an HGNC coding); checked 2026-12-01
+# against the profile page and its example Observations (RegionStudiedPGx1-3).
+REGION_STUDIED, GENE_STUDIED, ERBB2_HGNC = "53041-0", "48018-6", "HGNC:3430"
 IDENTIFYING = ("name", "birthDate", "address", "telecom", "photo")
 _HISTOLOGY_WORDS = (("adenosquamous", "adenosquamous"), ("adenocarcinoma", "adenocarcinoma"),
                     ("squamous", "squamous"), ("large cell", "large_cell"), ("large_cell", "large_cell"),
@@ -289,11 +297,14 @@ def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> Import
     for ref in res.get("result", []):
         if ref.get("reference") not in by_id:   # a result not read could be a variant: no negative
             raise RowRejected(f"DiagnosticReport result {ref.get('reference')!r} is not an entry of this bundle")
+    genes: list[str] = []
     for _, obs in _results(res, by_id):
         if VARIANT in _codes(obs.get("code")):
             if _present(obs):
                 variants.append(_variant_expr(obs))
             plasma = plasma or _plasma(obs)
+        elif REGION_STUDIED in _codes(obs.get("code")):
+            genes += _genes_studied(obs)
     status = str(res.get("status", "final"))
     if status not in _REPORT_DONE + ("cancelled",):
         # registered / partial / preliminary: the report is not complete, so a variant missing
@@ -303,8 +314,24 @@ def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> Import
     test = TestSpec(test_type="ngs_plasma" if plasma else "ngs_tissue",
                     external_id=f"fhir-report-{res.get('id') or n}",
                     resulted=day if status != "cancelled" else None, failed=day if status == "cancelled" else None,
-                    variants=tuple(variants) if status != "cancelled" else ())
+                    variants=tuple(variants) if status != "cancelled" else (),
+                    genes_covered=tuple(genes) if genes else None)
     return ImportRow(n, pseudonym, None, test)
+
+
+def _genes_studied(obs: dict) -> list[str]:
+    """The genes a region-studied Observation names (its 'gene studied' components)."""
+    genes = []
+    for c in obs.get("component") or []:
+        if GENE_STUDIED not in _codes(c.get("code")):
+            continue
+        value = c.get("valueCodeableConcept")
+        name = "ERBB2" if ERBB2_HGNC in _codes(value) else _text(value).strip()
+        if not name:
+            raise RowRejected(f"region-studied Observation {obs.get('id') or ''}: a gene studied without a "
+                              "symbol or HGNC id")
+        genes.append(name)
+    return genes
 
 
 def _present(obs: dict) -> bool:
