@@ -157,6 +157,31 @@ def test_without_the_coverage_statement_only_positives_are_stored(registry, user
     assert [t.result.her2_status for t in registry.patient_detail("PT-C", manager).tests] == ["positive"]
 
 
+def test_the_manifest_s_panel_genes_decide_the_negatives(registry, users, tmp_path):
+    """Without --assay-covers-erbb2, a manifest line's genes_covered says what its assay covered:
+    with ERBB2 a sample without an ERBB2 variant is stored negative; without ERBB2 it is stored
+    'not assessed' (NGS done, ERBB2 not looked at: the patient stays on advanced_without_ngs);
+    a bad list stores nothing and says why."""
+    clinician, manager = users["clinician"], users["data_manager"]
+    for pid in ("PT-G1", "PT-G2", "PT-G3"):
+        registry.create_patient(pid, clinician, histology="adenocarcinoma", stage="IVB")
+    for name in ("G1", "G2", "G3"):
+        write_vcf(tmp_path, f"{name}.vcf", [CHR1_ONLY], samples=(name,))
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text("path\tpatient\tsample\tsample_type\tgenes_covered\n"
+                        "G1.vcf\tPT-G1\tG1\ttissue\tEGFR;ERBB2;KRAS\n"
+                        "G2.vcf\tPT-G2\tG2\ttissue\tEGFR;KRAS\n"
+                        "G3.vcf\tPT-G3\tG3\ttissue\tEGFR KRAS\n", encoding="utf-8")
+    lines = sweep_and_register(registry, manager, manifest, tmp_path / "out", RegistryOptions())
+    assert (outcome(lines, "G1").outcome.value, outcome(lines, "G1").her2_status) == ("stored", "negative")
+    assert (outcome(lines, "G2").outcome.value, outcome(lines, "G2").her2_status) == ("stored", "not_assessed")
+    bad = outcome(lines, "G3")
+    assert bad.outcome.value == "not_stored" and "manifest line 4: genes_covered must be gene symbols" in bad.detail
+    assert registry.patient_detail("PT-G3", manager).tests == ()
+    worklist = {w.patient_id for w in registry.worklists(manager)["advanced_without_ngs"]}
+    assert "PT-G2" in worklist and "PT-G1" not in worklist
+
+
 def test_a_truncated_file_gives_no_negative_and_a_wrong_sample_name_nothing(registry, users, tmp_path):
     clinician, manager = users["clinician"], users["data_manager"]
     registry.create_patient("PT-D", clinician, histology="adenocarcinoma", stage="IV")

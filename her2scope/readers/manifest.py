@@ -3,8 +3,9 @@
 Blank lines and lines starting with ``#`` are skipped; a TSV/CSV line is cut at its first tab or
 comma (so a manifest exported with a second column, e.g. a sample or run ID, can be used as is);
 a relative path is taken relative to the manifest's own folder. A header line ``path`` is skipped.
-A header that also names a ``patient`` column (and optionally ``sample``, ``sample_type``) ties
-files and samples to registry patients for ``sweep --registry`` (``read_manifest_links``).
+A header that also names a ``patient`` column (and optionally ``sample``, ``sample_type``,
+``genes_covered``) ties files and samples to registry patients for ``sweep --registry``
+(``read_manifest_links``).
 """
 
 from __future__ import annotations
@@ -40,18 +41,21 @@ def read_manifest(manifest: str) -> list[tuple[str, str]]:
 PATIENT_COLUMNS = ("patient", "patient_id")
 SAMPLE_COLUMNS = ("sample", "sample_id")
 SAMPLE_TYPE_COLUMNS = ("sample_type",)
+GENES_COVERED_COLUMNS = ("genes_covered",)
 
 
 @dataclass(frozen=True, slots=True)
 class ManifestLink:
     """One manifest line's claim: the file (as written), its patient, optionally which sample
-    of the file and whether it is tissue or plasma."""
+    of the file, whether it is tissue or plasma and the assay's genes (as written:
+    ';'-separated symbols; checked by the registry step)."""
 
     file: str
     line: int
     patient: str | None
     sample: str | None
     sample_type: str | None
+    genes_covered: str | None = None
 
 
 def read_manifest_links(manifest: str) -> tuple[ManifestLink, ...] | None:
@@ -68,7 +72,8 @@ def read_manifest_links(manifest: str) -> tuple[ManifestLink, ...] | None:
     delimiter = "\t" if "\t" in lines[0] else ","
     header = [h.strip().lower() for h in next(csv.reader([lines[0]], delimiter=delimiter))]
     where = {name: _column(header, names) for name, names in
-             (("patient", PATIENT_COLUMNS), ("sample", SAMPLE_COLUMNS), ("sample_type", SAMPLE_TYPE_COLUMNS))}
+             (("patient", PATIENT_COLUMNS), ("sample", SAMPLE_COLUMNS), ("sample_type", SAMPLE_TYPE_COLUMNS),
+              ("genes_covered", GENES_COVERED_COLUMNS))}
     if not header or header[0] != "path" or where["patient"] is None:
         return None
     links = []

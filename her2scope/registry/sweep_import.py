@@ -64,6 +64,7 @@ class SweepTest:
     sample: str | None            # None: the file names no samples
     sample_type: str              # tissue | plasma
     variants: tuple[str, ...]     # HGVS of the sample's ERBB2 variants; () = none found
+    genes_covered: tuple[str, ...] | None = None   # the assay's genes (manifest); None = not said
 
     @property
     def external_id(self) -> str:
@@ -192,10 +193,12 @@ def _early_outcome(t: SweepTest, stored: dict[str, list[tuple]], patients: set[s
 def _import(reg: Registry, tests: list[SweepTest], user: str, source: str, today: dt.date) -> ImportReport:
     rows = [ImportRow(row=n, patient_id=t.patient,
                       test=TestSpec(test_type=f"ngs_{t.sample_type}", external_id=t.external_id,
-                                    resulted=today, variants=t.variants))
+                                    resulted=today, variants=t.variants, genes_covered=t.genes_covered))
             for n, t in enumerate(tests, 1)]
-    # The batch is named by what it stores, so the same set offered again is recognised.
-    content = [(t.patient, t.external_id, t.sample_type, t.variants) for t in tests]
+    # The batch is named by what it stores, so the same set offered again is recognised (the
+    # genes only when given: batches stored before the manifest column keep their name).
+    content = [(t.patient, t.external_id, t.sample_type, t.variants)
+               + ((t.genes_covered,) if t.genes_covered is not None else ()) for t in tests]
     sha = hashlib.sha256(json.dumps(content, separators=(",", ":")).encode()).hexdigest()
     return run_import(reg._sessions, kind="sweep", source=source, sha256=sha, rows=rows, actor=user,
                       options=reg.options)

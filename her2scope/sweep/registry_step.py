@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..errors import MalformedRecordError
 from ..readers.manifest import ManifestLink
 from ..registry.dto import UserInfo
+from ..registry.rows import RowRejected, check_genes_covered
 from ..registry.service import Registry
 from ..registry.sweep_import import (
                                      SAMPLE_TYPES,
@@ -64,6 +65,7 @@ class Match:
     matched_by: str                     # manifest line N | sample name | "" (unmatched)
     sample_type: str | None
     reason: str = ""                    # why unmatched
+    genes_covered: str | None = None    # the manifest line's assay genes, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,11 +156,12 @@ def _doubt(f: dict, sample: str | None, rows: list[dict], record_errors: int, te
     return None
 
 
-def claim(unit: Unit, opts: RegistryOptions) -> str | None:
+def claim(unit: Unit, opts: RegistryOptions, genes: tuple[str, ...] | None = None) -> str | None:
     """None when the unit may be stored, else why not. A positive is stored whatever else is
     wrong with the file (what was read is certain); anything else only under the negative rule:
     the assay covered ERBB2, the sample is named in the file, the file was read to its end and
-    every ERBB2 record was interpreted."""
+    every ERBB2 record was interpreted. ``genes``: the assay's genes from the manifest; with them
+    the registry's picture decides (negative, or not assessed when ERBB2 is not among them)."""
     if unit.file_sha256 is None:
         return f"file not read: {unit.failed}"
     if unit.activating:
@@ -167,7 +170,7 @@ def claim(unit: Unit, opts: RegistryOptions) -> str | None:
         return f"file failed ({unit.failed}): no negative from a file not read to its end"
     if unit.doubt:
         return unit.doubt
-    if not opts.assay_covers_erbb2:
+    if genes is None and not opts.assay_covers_erbb2:
         return ("no activating ERBB2 variant; the sweep cannot tell whether the assay covered ERBB2 "
                 "(--assay-covers-erbb2 stores these results too)")
     return None
@@ -202,7 +205,8 @@ def _match(u: Unit, links: list[ManifestLink], samples: int, known: set[str], op
                      "samples: add the sample column")
     if chosen:
         ln = chosen[0]
-        return Match(ln.patient, f"manifest line {ln.line}", ln.sample_type or opts.sample_type)
+        return Match(ln.patient, f"manifest line {ln.line}", ln.sample_type or opts.sample_type,
+                     genes_covered=ln.genes_covered)
     if opts.match_sample_names and u.sample in known:
         return Match(u.sample, "sample name", opts.sample_type)
     if any(ln.patient for ln in links):
@@ -234,7 +238,7 @@ def run_registry_step(out_dir: str, reg: Registry, actor: UserInfo, opts: Regist
         if line is None:
             assert u.file_sha256 is not None and m.patient is not None and m.sample_type is not None
             tests.append((len(lines), SweepTest(m.patient, u.file, u.file_sha256, u.sample, m.sample_type,
-                                                u.variants)))
+                                                u.variants, check_genes_covered(m.genes_covered))))
         lines.append(line)
     stored = import_sweep_tests(reg, [t for _, t in tests], actor, create_patients=opts.create_patients,
                                 source=f"sweep {os.path.basename(os.path.abspath(out_dir))}"[:300], today=today)
@@ -249,7 +253,11 @@ def _before_registry(u: Unit, m: Match, opts: RegistryOptions) -> Line | None:
     """The line of a unit that goes no further, or None. Nothing certain to store comes first
     (a failed file is reported as failed, matched or not); ``unmatched`` is kept for samples
     that would have been stored had a patient been found."""
-    why = claim(u, opts)
+    try:
+        genes = check_genes_covered(m.genes_covered)
+    except RowRejected as exc:
+        return Line(u, m, Outcome.not_stored, None, f"{m.matched_by}: {exc.reason}")
+    why = claim(u, opts, genes)
     if why:
         return Line(u, m, Outcome.not_stored, None, why + (f"; no patient either: {m.reason}" if m.reason else ""))
     if m.patient is None:
