@@ -95,6 +95,10 @@ BrainMetastasesOpt = Annotated[Literal["active", "treated_stable", "yes", "no", 
                                    "(activity not stated), no, or unknown.")]
 NgsOpt = Annotated[Optional[list[Path]], typer.Option(
         "--ngs", metavar="FILE", help="An NGS result file (VCF, MAF or HGVS text). Repeat for several.")]
+GenesCoveredOpt = Annotated[Optional[str], typer.Option(
+        "--genes-covered", metavar="GENE;GENE...",
+        help="The genes the --ngs assay covers, ';'-separated (default: a broad panel that covers ERBB2). "
+             "Without ERBB2 no variant found is 'not assessed', not a negative.")]
 SampleTypeOpt = Annotated[Literal["tissue", "plasma"], typer.Option(
         "--sample-type", help="What the NGS test sequenced.")]
 IhcOpt = Annotated[Optional[Literal["0", "1+", "2+", "3+"]], typer.Option(
@@ -123,7 +127,7 @@ KnowledgeOpt = Annotated[Optional[Path], typer.Option(
 def report(ctx: typer.Context, output: OutputOpt, case: CaseOpt = None, case_id: CaseIdOpt = None,
            histology: HistologyOpt = None, stage: StageOpt = None, region: RegionOpt = None,
            prior_lines: PriorLinesOpt = 0, brain_metastases: BrainMetastasesOpt = "unknown", ngs: NgsOpt = None,
-           sample_type: SampleTypeOpt = "tissue", ihc: IhcOpt = None, ihc_system: IhcSystemOpt = "not stated",
+           genes_covered: GenesCoveredOpt = None, sample_type: SampleTypeOpt = "tissue", ihc: IhcOpt = None, ihc_system: IhcSystemOpt = "not stated",
            ish_ratio: IshRatioOpt = None, ish_copies: IshCopiesOpt = None, copy_number: CopyNumberOpt = None,
            paper: PaperOpt = "a4", fmt: FmtOpt = None, reference: ReferenceOpt = None, previous: PreviousOpt = None,
            knowledge: KnowledgeOpt = None) -> None:
@@ -146,7 +150,7 @@ def report(ctx: typer.Context, output: OutputOpt, case: CaseOpt = None, case_id:
             rep = _report_from_options(options, case_id=case_id, histology=histology, stage=stage,
                                        region=region, prior_lines=prior_lines,
                                        brain_metastases=brain_metastases, ngs=ngs or [],
-                                       sample_type=sample_type, ihc=ihc, ihc_system=ihc_system,
+                                       genes_covered=genes_covered, sample_type=sample_type, ihc=ihc, ihc_system=ihc_system,
                                        ish_ratio=ish_ratio, ish_copies=ish_copies, copy_number=copy_number)
     except Her2scopeError as exc:
         typer.echo(f"her2scope: {exc.message}", err=True)
@@ -171,7 +175,7 @@ _OPTION_OF = {"case_id": "--case-id", "clinical.histology": "--histology", "clin
               "clinical.region": "--region", "clinical.prior_lines": "--prior-lines",
               "clinical.brain_metastases": "--brain-metastases", "ngs.0.sample_type": "--sample-type",
               "ihc.score": "--ihc", "ish.her2_cep17_ratio": "--ish-ratio", "ish.mean_her2_copies": "--ish-copies",
-              "ngs.0.copy_number.copy_number": "--copy-number"}
+              "ngs.0.copy_number.copy_number": "--copy-number", "ngs.0.genes_covered": "--genes-covered"}
 
 
 def _print_changes(previous: Path, rep) -> None:
@@ -195,7 +199,8 @@ def _print_errors(rep) -> None:
                " (see its reason)", err=True)
 
 def _report_from_options(options, *, case_id, histology, stage, region, prior_lines, brain_metastases,
-                         ngs, sample_type, ihc, ihc_system, ish_ratio, ish_copies, copy_number):
+                         ngs, sample_type, ihc, ihc_system, ish_ratio, ish_copies, copy_number,
+                         genes_covered=None):
     """A case given as options; validation messages name the option, not the case field."""
     # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
     from .case.schema import CaseError, parse_case
@@ -204,10 +209,14 @@ def _report_from_options(options, *, case_id, histology, stage, region, prior_li
     data: dict = {"case_id": case_id or "CLI-CASE",
                   "clinical": {"histology": histology, "stage": stage, "region": region,
                                "prior_lines": prior_lines, "brain_metastases": brain_metastases}}
+    if genes_covered is not None and not ngs:
+        raise CaseError("--genes-covered describes the --ngs assay: give --ngs too")
     if ngs or copy_number is not None:
         test: dict = {"sample_type": sample_type, "files": [str(p.resolve()) for p in ngs]}
         if copy_number is not None:
             test["copy_number"] = {"copy_number": copy_number}
+        if genes_covered is not None:
+            test["genes_covered"] = [g.strip() for g in genes_covered.split(";")]
         data["ngs"] = [test]
     if ihc is not None:
         data["ihc"] = {"score": ihc, "scoring_system": ihc_system}
