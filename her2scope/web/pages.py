@@ -15,6 +15,7 @@ from ..errors import Her2scopeError
 from ..knowledge import load_knowledge
 from ..knowledge.guidance import load_guidance
 from ..knowledge.trials import load_trials
+from ..registry.rows import RowRejected, check_genes_covered
 from ..report.html import render_pdf
 from .auth import csrf_protect, page_user, safe_next, session_of, state
 from .deps import CHOICES, invalid_choices, pdf_available, stored_report
@@ -100,15 +101,20 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
            histology: str = Form(...), stage: str = Form(...), region: str = Form(...),
            prior_lines: int = Form(0, ge=0, le=15), sample_type: str = Form("tissue"),
            build: str = Form(""), sample: str = Form("", max_length=128), assay: str = Form("", max_length=200),
-           case_id: str = Form("", max_length=64)):
+           case_id: str = Form("", max_length=64), genes_covered: str = Form("", max_length=2000)):
     st = state(request)
     form = {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines,
-            "sample_type": sample_type, "build": build, "sample": sample, "assay": assay, "case_id": case_id}
+            "sample_type": sample_type, "build": build, "sample": sample, "assay": assay, "case_id": case_id,
+            "genes_covered": genes_covered}
 
     def again(status: int, message: str):
         return render(request, "upload.html", status=status, choices=CHOICES, error=message, form=form)
 
     invalid = invalid_choices(build=build, sample_type=sample_type)
+    try:
+        genes = check_genes_covered(genes_covered)
+    except RowRejected as exc:
+        genes, invalid = None, "; ".join(filter(None, (invalid, exc.reason)))
     if invalid:
         return again(422, invalid)
     with private_folder() as tmp:
@@ -121,7 +127,7 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
                 built = report_from_upload(
                     saved, {"histology": histology, "stage": stage, "region": region, "prior_lines": prior_lines},
                     case_id=case_id or "UPLOAD", sample_type=sample_type, assay=assay or None,
-                    sample=sample or None, build=build or None)
+                    sample=sample or None, build=build or None, genes_covered=genes)
                 kept = saved.path.read_bytes() if saved.size <= MAX_KEPT_UPLOAD else None
         except UploadRejected as exc:
             return again(exc.status, exc.message)
@@ -130,7 +136,7 @@ def upload(request: Request, user=Depends(page_user), file: UploadFile = File(..
     key = st.reports.put(StoredReport(
         user.username, time.monotonic(), saved.display_name, built, annotation, kept, saved.display_name,
         {"sample_type": sample_type, "assay": assay or None, "build": build or None, "sample": sample or None,
-         "histology": histology, "stage": stage, "region": region}))
+         "histology": histology, "stage": stage, "region": region, "genes_covered": genes}))
     return RedirectResponse(f"/reports/{key}/view", status_code=303)
 
 
@@ -153,6 +159,8 @@ def _case_from_form(f: dict) -> dict:
         for k in ("assay", "date"):
             if f.get(k):
                 ngs[k] = f[k]
+        if (f.get("genes_covered") or "").strip():
+            ngs["genes_covered"] = [g.strip() for g in f["genes_covered"].split(";")]
         if f.get("tumour_content"):
             ngs["tumour_content"] = f["tumour_content"]
         if f.get("lab_call"):

@@ -146,8 +146,11 @@ def report_from_case_data(data: dict) -> BuiltReport:
 
 
 def report_from_upload(saved: SavedUpload, clinical: dict, *, case_id: str, sample_type: str,
-                       assay: str | None, sample: str | None, build: str | None) -> BuiltReport:
+                       assay: str | None, sample: str | None, build: str | None,
+                       genes_covered: tuple[str, ...] | None = None) -> BuiltReport:
     ngs: dict[str, Any] = {"sample_type": sample_type, "files": [saved.path.name]}
+    if genes_covered is not None:
+        ngs["genes_covered"] = list(genes_covered)
     if assay:
         ngs["assay"] = assay
     if sample:

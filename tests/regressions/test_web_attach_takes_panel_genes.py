@@ -88,3 +88,40 @@ def test_patient_page_shows_the_copies_and_the_panel_genes(web):
     assert "HER2/CEP17 ratio 1.5; 3.0 HER2 signals per cell" in page
     assert "panel genes: EGFR, KRAS" in page
     assert "does not include ERBB2" in page
+
+
+def test_upload_report_and_its_later_attach_keep_the_panel_genes(web):
+    """The Upload page (a report from a file) and the attach of that stored upload to a patient."""
+    app, reg, users = web
+    c = login(app, "clinician")
+    form = {"histology": "adenocarcinoma", "stage": "IVB", "region": "US", "prior_lines": "0", "sample": NORMAL}
+
+    def upload(genes: str):
+        return c.post("/upload", data={**form, "genes_covered": genes, "csrf_token": csrf_of(c.get("/upload").text)},
+                      files={"file": (YVMA_VCF.name, YVMA_VCF.read_bytes(), "text/plain")}, follow_redirects=False)
+
+    bad = upload("EGFR KRAS")
+    assert bad.status_code == 422 and "genes_covered must be gene symbols" in bad.text
+    r = upload("EGFR;KRAS")
+    assert r.status_code == 303, r.text
+    view = r.headers["location"]
+    key = view.split("/")[2]
+    assert c.get(f"/reports/{key}/report.json").json()["her2"]["mutation"]["status"] == "not_assessed"
+    r = c.post(f"/reports/{key}/attach", data={"patient_id": "PANEL-U1", "create": "1",
+                                                "csrf_token": csrf_of(c.get(view).text)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    [test] = reg.patient_detail("PANEL-U1", users["admin"]).tests
+    assert test.result.her2_status == "not_assessed" and test.result.picture["genes_covered"] == ["EGFR", "KRAS"]
+
+
+def test_case_form_takes_the_panel_genes(web):
+    app, _reg, _users = web
+    c = login(app, "clinician")
+    form = {"case_id": "FORM-G1", "histology": "adenocarcinoma", "stage": "IVB", "region": "US", "prior_lines": "0",
+            "ngs_done": "on", "sample_type": "tissue", "genes_covered": "EGFR;KRAS"}
+    r = c.post("/case", data={**form, "csrf_token": csrf_of(c.get("/case").text)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    key = r.headers["location"].split("/")[2]
+    assert c.get(f"/reports/{key}/report.json").json()["her2"]["mutation"]["status"] == "not_assessed"
+    blank = c.post("/case", data={**form, "genes_covered": "EGFR;;KRAS", "csrf_token": csrf_of(c.get("/case").text)})
+    assert blank.status_code == 422 and "entries must not be blank" in blank.text
