@@ -9,6 +9,9 @@
 - DiagnosticReport (LOINC 51969-4 genomic report): one NGS test; its ``result`` references
   give the ERBB2 variant observations; ``issued``/``effectiveDateTime`` is the resulted date;
   a plasma specimen (``specimen[].display`` mentioning plasma/blood/ctDNA) makes it ngs_plasma.
+  Only a report that states a sequencing result is a test (``_check_states_a_result``): one
+  with nothing of the kind (her2scope's export of a case never sequenced) is a note, never a
+  negative.
 - Observation LOINC 69548-6 (variant, GRIG): c.HGVS (48004-6), else g.HGVS (81290-9) with
   the assembly (62374-4), else p.HGVS (48005-3). Variant observations outside any report are
   grouped per patient and date into one NGS test.
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 from .dto import RejectedRow
 from .roles import InvalidImport
@@ -52,6 +56,12 @@ ASSEMBLY_CODES = {"LA14029-5": "GRCh37", "LA26806-2": "GRCh38"}
 # interest panel", component LOINC 48018-6 "Gene studied [ID]" (an HGNC coding); checked 2026-12-01
 # against the profile page and its example Observations (RegionStudiedPGx1-3).
 REGION_STUDIED, GENE_STUDIED, ERBB2_HGNC = "53041-0", "48018-6", "HGNC:3430"
+# genomics-reporting IG overall-interpretation: LOINC 51968-6, value LA6576-8 Positive / LA6577-6
+# Negative (checked 2026-12-01 against the profile page and its example OverallInterpExample1).
+OVERALL_INTERPRETATION, NEGATIVE_ANSWER = "51968-6", "LA6577-6"
+# The ERBB2 mutation status her2scope's own FHIR export writes (report/fhir.py): code text, value text.
+MUTATION_STATUS_TEXT = "ERBB2 mutation status (DNA sequencing)"
+_STATED_RESULTS = ("negative", "not_detected", "positive", "equivocal")
 IDENTIFYING = ("name", "birthDate", "address", "telecom", "photo")
 _HISTOLOGY_WORDS = (("adenosquamous", "adenosquamous"), ("adenocarcinoma", "adenocarcinoma"),
                     ("squamous", "squamous"), ("large cell", "large_cell"), ("large_cell", "large_cell"),
@@ -145,10 +155,10 @@ def read_bundle(bundle: dict, *, today: dt.date | None = None) -> tuple[list[Imp
     by_id = _entries_by_reference(entries, full_urls)
     # Patients first: every other resource refers to one.
     out, ids = _patient_rows(entries, full_urls)
-    report_rows, used = _condition_and_report_rows(entries, ids, by_id, today)
+    notes: list[str] = []
+    report_rows, used = _condition_and_report_rows(entries, ids, by_id, today, notes)
     out += report_rows
     out += _observation_rows(entries, ids, used, today, _report_days(entries, by_id, today))
-    notes: list[str] = []
     skipped = sorted({r.get("resourceType", "?") for r in entries}
                      - {"Patient", "Condition", "Observation", "DiagnosticReport"})
     if skipped:
@@ -216,10 +226,10 @@ def _report_days(entries: list[dict], by_id: dict, today: dt.date) -> dict[int, 
     return days
 
 
-def _condition_and_report_rows(entries: list[dict], ids: dict, by_id: dict,
-                               today: dt.date) -> tuple[list[ImportRow | RejectedRow], set[int]]:
+def _condition_and_report_rows(entries: list[dict], ids: dict, by_id: dict, today: dt.date,
+                               notes: list[str]) -> tuple[list[ImportRow | RejectedRow], set[int]]:
     """A row per Condition and genomic DiagnosticReport, and the entry numbers of the variant
-    Observations the reports hold."""
+    Observations the reports hold. A report that states no sequencing result is a note."""
     out: list[ImportRow | RejectedRow] = []
     used: set[int] = set()
     for n, res in enumerate(entries, 1):
@@ -232,6 +242,8 @@ def _condition_and_report_rows(entries: list[dict], ids: dict, by_id: dict,
                 # imported on their own as a test of part of the report
                 used |= {m for m, obs in _results(res, by_id) if VARIANT in _codes(obs.get("code"))}
                 out.append(_report(n, res, ids, by_id, today))
+        except _NoSequencingResult as exc:
+            notes.append(f"entry {n}: {exc}")
         except RowRejected as exc:
             out.append(RejectedRow(n, exc.reason, _refs(res, ids)))
     return out, used
@@ -287,36 +299,80 @@ def _results(res: dict, by_id: dict) -> list[tuple[int, dict]]:
     return [by_id[r["reference"]] for r in res.get("result", []) if r.get("reference") in by_id]
 
 
+class _NoSequencingResult(Exception):
+    """A genomic report that says nothing about ERBB2 sequencing: not a test, not an error."""
+
+
+@dataclass
+class _Findings:
+    """What a genomic report's results say about ERBB2 sequencing."""
+
+    variants: list[str] = field(default_factory=list)   # present ERBB2 variants (HGVS)
+    plasma: bool = False
+    genes: list[str] = field(default_factory=list)      # genes of its regions studied
+    told: bool = False         # a variant Observation (present or absent), a region studied or a
+                               # negative overall interpretation: the report states a sequencing result
+    stated: str | None = None  # her2scope's own export: the ERBB2 mutation status it wrote
+
+
+def _findings(res: dict, by_id: dict) -> _Findings:
+    f = _Findings(plasma=_plasma(res))
+    for _, obs in _results(res, by_id):
+        codes = _codes(obs.get("code"))
+        if VARIANT in codes:
+            f.told = True
+            if _present(obs):
+                f.variants.append(_variant_expr(obs))
+            f.plasma = f.plasma or _plasma(obs)
+        elif REGION_STUDIED in codes:
+            f.told = True
+            f.genes += _genes_studied(obs)
+        elif OVERALL_INTERPRETATION in codes:
+            f.told = f.told or NEGATIVE_ANSWER in _codes(obs.get("valueCodeableConcept"))
+        elif _text(obs.get("code")) == MUTATION_STATUS_TEXT:
+            f.stated = _text(obs.get("valueCodeableConcept")).strip().lower()
+    return f
+
+
 def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> ImportRow:
     pseudonym = _subject(n, res, ids)
     day = _date(res, ("effectiveDateTime", "effectivePeriod", "issued"), today)
     if day is None:
         raise RowRejected("DiagnosticReport without effectiveDateTime or issued date")
-    variants = []
-    plasma = _plasma(res)
     for ref in res.get("result", []):
         if ref.get("reference") not in by_id:   # a result not read could be a variant: no negative
             raise RowRejected(f"DiagnosticReport result {ref.get('reference')!r} is not an entry of this bundle")
-    genes: list[str] = []
-    for _, obs in _results(res, by_id):
-        if VARIANT in _codes(obs.get("code")):
-            if _present(obs):
-                variants.append(_variant_expr(obs))
-            plasma = plasma or _plasma(obs)
-        elif REGION_STUDIED in _codes(obs.get("code")):
-            genes += _genes_studied(obs)
+    f = _findings(res, by_id)
     status = str(res.get("status", "final"))
     if status not in _REPORT_DONE + ("cancelled",):
         # registered / partial / preliminary: the report is not complete, so a variant missing
         # from it is no negative; entered-in-error: it is no report at all
         raise RowRejected(f"DiagnosticReport status {status!r}: only a final (or amended, corrected, "
                           "appended) or cancelled report is imported")
-    test = TestSpec(test_type="ngs_plasma" if plasma else "ngs_tissue",
+    failed = status == "cancelled" or f.stated == "failed"
+    if not failed:
+        _check_states_a_result(f)
+    test = TestSpec(test_type="ngs_plasma" if f.plasma or f.stated == "not_detected" else "ngs_tissue",
                     external_id=f"fhir-report-{res.get('id') or n}",
-                    resulted=day if status != "cancelled" else None, failed=day if status == "cancelled" else None,
-                    variants=tuple(variants) if status != "cancelled" else (),
-                    genes_covered=tuple(genes) if genes else None)
+                    resulted=None if failed else day, failed=day if failed else None,
+                    variants=() if failed else tuple(f.variants),
+                    genes_covered=tuple(f.genes) if f.genes else None)
     return ImportRow(n, pseudonym, None, test)
+
+
+def _check_states_a_result(f: _Findings) -> None:
+    """A genomic report is an NGS result only when it states one: a report listing no variant
+    (present or absent), no region studied, no negative overall interpretation and no ERBB2
+    mutation status says nothing about ERBB2 (her2scope's own export of a case without NGS is
+    such a report) and would otherwise be stored as a negative."""
+    if f.stated == "not_assessed":
+        raise RowRejected("the report gives the ERBB2 mutation status as not assessed (the NGS did not cover "
+                          "ERBB2 or could not be read): not stored as a result")
+    if not f.told and f.stated not in _STATED_RESULTS:
+        raise _NoSequencingResult(
+            "the genomic DiagnosticReport states no sequencing result (no variant Observation, present or absent; "
+            "no region studied; no negative overall interpretation; no ERBB2 mutation status): not stored as an "
+            "NGS test, since it would read as an ERBB2 negative")
 
 
 def _genes_studied(obs: dict) -> list[str]:

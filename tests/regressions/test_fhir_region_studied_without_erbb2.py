@@ -19,7 +19,11 @@ def _gene(hgnc: str, symbol: str | None) -> dict:
     return {"code": {"coding": [{"system": LOINC, "code": "48018-6"}]}, "valueCodeableConcept": {"coding": [coding]}}
 
 
-def _bundle(pid: str, genes: list[tuple[str, str | None]] | None) -> dict:
+NEGATIVE_OVERALL = {"code": {"coding": [{"system": LOINC, "code": "51968-6"}]},
+                    "valueCodeableConcept": {"coding": [{"system": LOINC, "code": "LA6577-6", "display": "Negative"}]}}
+
+
+def _bundle(pid: str, genes: list[tuple[str, str | None]] | None, overall: dict | None = None) -> dict:
     subject = {"reference": f"urn:uuid:{pid}-p"}
     entries = [
         {"resourceType": "Patient", "id": f"{pid}-p", "identifier": [{"system": "urn:her2scope:case-id", "value": pid}]},
@@ -32,6 +36,10 @@ def _bundle(pid: str, genes: list[tuple[str, str | None]] | None) -> dict:
                                              "display": "DNA region of interest panel"}]},
                         "component": [_gene(code, symbol) for code, symbol in genes]})
         results.append({"reference": f"urn:uuid:{pid}-r"})
+    if overall is not None:
+        entries.append({"resourceType": "Observation", "id": f"{pid}-o", "status": "final", "subject": subject,
+                        **overall})
+        results.append({"reference": f"urn:uuid:{pid}-o"})
     entries.append({"resourceType": "DiagnosticReport", "id": f"{pid}-d", "status": "final", "subject": subject,
                     "code": {"coding": [{"system": LOINC, "code": "51969-4"}]}, "issued": f"{DAY}T00:00:00Z",
                     "result": results})
@@ -49,11 +57,11 @@ def test_genes_studied_without_erbb2_are_not_a_negative(sqlite_manager):
              "FH-ID-ONLY": [("HGNC:3236", "EGFR"), ("HGNC:3430", None)],     # ERBB2 by its HGNC id alone
              "FH-NO-REGION": None}
     for pid, genes in cases.items():
-        rep = r.import_fhir(_bundle(pid, genes), dm, today=TODAY)
+        rep = r.import_fhir(_bundle(pid, genes, NEGATIVE_OVERALL if genes is None else None), dm, today=TODAY)
         assert not rep.rejected, rep.rejected
     assert _status(r, dm, "FH-SMALL") == "not_assessed"
     assert _status(r, dm, "FH-ID-ONLY") == "negative"
-    assert _status(r, dm, "FH-NO-REGION") == "negative"
+    assert _status(r, dm, "FH-NO-REGION") == "negative"       # no region studied: a broad panel
     worklist = [w.patient_id for w in r.worklists(dm, today=TODAY)["advanced_without_ngs"]]
     assert worklist == ["FH-SMALL"]
 
