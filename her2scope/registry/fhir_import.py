@@ -34,6 +34,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..vocabulary import Status
 from .dto import RejectedRow
 from .roles import InvalidImport
 from .rows import (
@@ -61,7 +62,7 @@ REGION_STUDIED, GENE_STUDIED, ERBB2_HGNC = "53041-0", "48018-6", "HGNC:3430"
 OVERALL_INTERPRETATION, NEGATIVE_ANSWER = "51968-6", "LA6577-6"
 # The ERBB2 mutation status her2scope's own FHIR export writes (report/fhir.py): code text, value text.
 MUTATION_STATUS_TEXT = "ERBB2 mutation status (DNA sequencing)"
-_STATED_RESULTS = ("negative", "not_detected", "positive", "equivocal")
+_STATED_RESULTS = (Status.negative, Status.not_detected, Status.positive, Status.equivocal)
 IDENTIFYING = ("name", "birthDate", "address", "telecom", "photo")
 _HISTOLOGY_WORDS = (("adenosquamous", "adenosquamous"), ("adenocarcinoma", "adenocarcinoma"),
                     ("squamous", "squamous"), ("large cell", "large_cell"), ("large_cell", "large_cell"),
@@ -312,7 +313,14 @@ class _Findings:
     genes: list[str] = field(default_factory=list)      # genes of its regions studied
     told: bool = False         # a variant Observation (present or absent), a region studied or a
                                # negative overall interpretation: the report states a sequencing result
-    stated: str | None = None  # her2scope's own export: the ERBB2 mutation status it wrote
+    stated: Status | None = None  # her2scope's own export: the ERBB2 mutation status it wrote
+
+
+def _status(text: str) -> Status | None:
+    try:
+        return Status(text.strip().lower())
+    except ValueError:
+        return None
 
 
 def _findings(res: dict, by_id: dict) -> _Findings:
@@ -330,7 +338,7 @@ def _findings(res: dict, by_id: dict) -> _Findings:
         elif OVERALL_INTERPRETATION in codes:
             f.told = f.told or NEGATIVE_ANSWER in _codes(obs.get("valueCodeableConcept"))
         elif _text(obs.get("code")) == MUTATION_STATUS_TEXT:
-            f.stated = _text(obs.get("valueCodeableConcept")).strip().lower()
+            f.stated = _status(_text(obs.get("valueCodeableConcept")))
     return f
 
 
@@ -349,10 +357,10 @@ def _report(n: int, res: dict, ids: dict, by_id: dict, today: dt.date) -> Import
         # from it is no negative; entered-in-error: it is no report at all
         raise RowRejected(f"DiagnosticReport status {status!r}: only a final (or amended, corrected, "
                           "appended) or cancelled report is imported")
-    failed = status == "cancelled" or f.stated == "failed"
+    failed = status == "cancelled" or f.stated is Status.failed
     if not failed:
         _check_states_a_result(f)
-    test = TestSpec(test_type="ngs_plasma" if f.plasma or f.stated == "not_detected" else "ngs_tissue",
+    test = TestSpec(test_type="ngs_plasma" if f.plasma or f.stated is Status.not_detected else "ngs_tissue",
                     external_id=f"fhir-report-{res.get('id') or n}",
                     resulted=None if failed else day, failed=day if failed else None,
                     variants=() if failed else tuple(f.variants),
@@ -365,7 +373,7 @@ def _check_states_a_result(f: _Findings) -> None:
     (present or absent), no region studied, no negative overall interpretation and no ERBB2
     mutation status says nothing about ERBB2 (her2scope's own export of a case without NGS is
     such a report) and would otherwise be stored as a negative."""
-    if f.stated == "not_assessed":
+    if f.stated is Status.not_assessed:
         raise RowRejected("the report gives the ERBB2 mutation status as not assessed (the NGS did not cover "
                           "ERBB2 or could not be read): not stored as a result")
     if not f.told and f.stated not in _STATED_RESULTS:
