@@ -182,6 +182,26 @@ def test_the_manifest_s_panel_genes_decide_the_negatives(registry, users, tmp_pa
     assert "PT-G2" in worklist and "PT-G1" not in worklist
 
 
+def test_a_sample_without_a_genotype_call_at_erbb2_gets_no_negative(registry, users, tmp_path):
+    """A tumour with GT ./. at the YVMA record (a caller's no-call): even with the coverage
+    statement nothing is stored for it, and the files table names the sample."""
+    clinician, manager = users["clinician"], users["data_manager"]
+    registry.create_patient("PT-NC", clinician, histology="adenocarcinoma", stage="IVB")
+    no_call = YVMA_RECORD.replace("0/1:290,130:420:0.31", "./.:290,130:420:0.31")
+    write_vcf(tmp_path, "nc.vcf", [no_call], samples=("NC-1",))
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text("path\tpatient\tsample\tsample_type\nnc.vcf\tPT-NC\tNC-1\ttissue\n", encoding="utf-8")
+    lines = sweep_and_register(registry, manager, manifest, tmp_path / "out",
+                               RegistryOptions(assay_covers_erbb2=True))
+    line = outcome(lines, "NC-1")
+    assert line.outcome.value == "not_stored" and "no genotype call" in line.detail
+    assert registry.patient_detail("PT-NC", manager).tests == ()
+    import duckdb
+
+    files = duckdb.sql(f"SELECT no_call_samples FROM read_parquet('{tmp_path / 'out' / 'files.parquet'}')").fetchall()
+    assert files == [(["NC-1"],)]
+
+
 def test_a_truncated_file_gives_no_negative_and_a_wrong_sample_name_nothing(registry, users, tmp_path):
     clinician, manager = users["clinician"], users["data_manager"]
     registry.create_patient("PT-D", clinician, histology="adenocarcinoma", stage="IV")

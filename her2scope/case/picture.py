@@ -18,7 +18,7 @@ from ..errors import Her2scopeError, UnknownSampleError
 from ..genome.builds import Build
 from ..pipeline import Options, annotate_inputs
 from ..readers import sample_names
-from ..readers.base import RecordError
+from ..readers.base import FileSummary, NoCall, RecordError
 from ..result import VariantResult
 from ..vocabulary import (TESTED_STATUSES, UNTESTED_STATUSES, Oncogenicity, Status, TestState, VariantStatus,  # noqa: F401 (re-exported)
                           is_activating)   # the one definition of "activating"
@@ -106,6 +106,7 @@ class NgsReading:
     variants: tuple[VariantResult, ...]
     errors: tuple[RecordError, ...]
     notes: tuple[str, ...] = ()
+    no_calls: tuple[NoCall, ...] = ()      # ERBB2 records the sample has no genotype call for
 
 
 @dataclass(frozen=True)
@@ -179,12 +180,14 @@ def read_test(test: NgsTest, base: Path, options: Options, *, strict: bool = Fal
     opts = Options(build=Build(test.build) if test.build else options.build,
                    reference=options.reference, knowledge=options.knowledge)
     results = []
-    for item in annotate_inputs(inputs, opts, expressions=test.variants):
+    summaries: list[FileSummary] = []
+    for item in annotate_inputs(inputs, opts, summaries, expressions=test.variants):
         if isinstance(item, RecordError):
             errors.append(item)
         elif test.sample is None or item.sample in (None, test.sample):
             results.append(item)
-    return NgsReading(test, tuple(results), tuple(errors), tuple(notes))
+    no_calls = [c for s in summaries for c in s.no_calls if test.sample is None or c.sample == test.sample]
+    return NgsReading(test, tuple(results), tuple(errors), tuple(notes), tuple(no_calls))
 
 
 def build_picture(case: Case, base: Path, options: Options = Options(), *, strict: bool = False) -> Her2Picture:
@@ -273,6 +276,11 @@ def _assess(r: NgsReading) -> _Outcome:
         return _Outcome(Status.failed, f"{len(records)} ERBB2 record(s) could not be interpreted (first: "
                                        f"{_messages(records[:1])}); no negative can be given until they are "
                                        "reviewed", "uninterpreted_records")
+    if r.no_calls:   # a hotspot caller's NOCALL: that position was not looked at in this sample
+        first = r.no_calls[0]
+        return _Outcome(Status.not_assessed, f"{len(r.no_calls)} ERBB2 record(s) without a genotype call for the "
+                        f"sample (first: record {first.record}, sample {first.sample}, {first.site}): whether it "
+                        "carries that allele is unknown, so no negative can be given", "no_call")
     stated = _stated_erbb2_not_read(test)
     if stated:    # the laboratory states an ERBB2 finding her2scope did not interpret: it may be the activating one
         return _Outcome(Status.failed, "the result states ERBB2 finding(s) her2scope did not interpret ("

@@ -27,6 +27,16 @@ class RecordError:
         return cls(input, record, exc.code, exc.message)
 
 
+@dataclass(frozen=True, slots=True)
+class NoCall:
+    """A sample without a genotype call (GT ``./.``, or an all-missing column) at an ERBB2
+    record: whether it carries that ALT is unknown, so that position was not assessed in it."""
+
+    record: int
+    sample: str
+    site: str                     # "chr17:39724730 C>CATACGTGATGGC"
+
+
 @dataclass(slots=True)
 class FileSummary:
     """Counts a reader fills in as it goes (mutable on purpose: it is the reader's tally)."""
@@ -40,6 +50,7 @@ class FileSummary:
     used_index: bool = False
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # shown on stderr; the record is not annotated
+    no_calls: list[NoCall] = field(default_factory=list)  # ERBB2 records a sample has no call for
 
     @property
     def skipped_non_erbb2(self) -> int:

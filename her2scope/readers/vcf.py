@@ -13,7 +13,7 @@ from ..genome.builds import Build
 from ..genome.transcript import erbb2, overlaps_erbb2
 from ..variant import Observation
 from . import bgzf
-from .base import FileSummary, RecordError
+from .base import FileSummary, NoCall, RecordError
 from .compressed import decompression_errors, is_gzip, open_bytes
 from .fields import plain_int
 from .vcf_header import VcfHeader, parse_header
@@ -88,9 +88,10 @@ def _records(lines: Iterable[tuple[int, str]], header: VcfHeader, build: Build, 
             if hint is not None:
                 other_build_hits.append(hint)
             continue
+        no_calls: list[tuple[str, str]] = []
         try:
             observations = parse_record(line, header=header, build=build, input_name=name,
-                                        record=record_no, warnings=summary.warnings)
+                                        record=record_no, warnings=summary.warnings, no_calls=no_calls)
         except Her2scopeError as exc:
             summary.erbb2_records += 1
             summary.errors += 1
@@ -104,8 +105,23 @@ def _records(lines: Iterable[tuple[int, str]], header: VcfHeader, build: Build, 
         # A record counts as ERBB2 when it overlaps ERBB2, even if no sample carries it (0/0).
         if relevant or (not observations and _overlaps_line(line, build)):
             summary.erbb2_records += 1
+            _note_no_calls(summary, name, record_no, line, no_calls)
         yield from relevant
     yield from _other_build_verdict(other_build_hits, verified_here, build, name, summary)
+
+
+def _note_no_calls(summary: FileSummary, name: str, record_no: int, line: str,
+                   no_calls: list[tuple[str, str]]) -> None:
+    """Samples without a genotype call at this ERBB2 record: kept (the HER2 picture gives no
+    negative for them) and said."""
+    if not no_calls:
+        return
+    chrom, pos, _id, ref = line.split("\t", 4)[:4]
+    for sample, alt in no_calls:
+        site = f"{chrom}:{pos} {ref}>{alt}"
+        summary.no_calls.append(NoCall(record_no, sample, site))
+        summary.warnings.append(f"{name} record {record_no}: sample {sample} has no genotype call at ERBB2 "
+                                f"{site}: whether it carries that allele is unknown (no negative for it)")
 
 
 def _other_build_verdict(hits: list[tuple[int, str]], verified_here: int, build: Build, name: str,

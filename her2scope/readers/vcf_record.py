@@ -12,7 +12,7 @@ from ..variant import CallerAnnotation, GenomicAllele, Observation, SourceRecord
 from .fields import count, has_long_number, plain_int, real
 from .vcf_header import VcfHeader
 from .vcf_info import csq_entries, parse_info
-from .vcf_sample import Allele, SampleFields, sample_calls, site_call, site_fields
+from .vcf_sample import Allele, SampleFields, no_call_samples, sample_calls, site_call, site_fields
 
 _BASES = re.compile(r"^[ACGTNacgtn]+$")
 _ERBB2_TX = ("NM_004448", "ENST00000269571")
@@ -86,9 +86,11 @@ def _caller_names(info: dict[str, str], header: VcfHeader) -> _CallerNames:
 
 
 def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
-                 record: int, warnings: list[str] | None = None) -> list[Observation]:
+                 record: int, warnings: list[str] | None = None,
+                 no_calls: list[tuple[str, str]] | None = None) -> list[Observation]:
     """Observations for the samples carrying each ALT (see vcf_sample for the rule).
-    ``warnings`` receives notes about fields that are doubtful but not needed (e.g. QUAL)."""
+    ``warnings`` receives notes about fields that are doubtful but not needed (e.g. QUAL);
+    ``no_calls`` the (sample, ALT) pairs without a genotype call."""
     warnings = [] if warnings is None else warnings
     where = f"{input_name} record {record}"
     text = line.rstrip("\r\n")
@@ -125,23 +127,30 @@ def parse_record(line: str, *, header: VcfHeader, build: Build, input_name: str,
         if alt in (".", "*"):
             continue  # no ALT, or an overlapping deletion described by another record
         allele = Allele(ref, alt.upper(), index, len(alts), info, where)
-        symbolic = allele.structural
-        if not symbolic and not _BASES.match(alt):
+        if not allele.structural and not _BASES.match(alt):
             raise MalformedRecordError(f"{where}: ALT {alt[:40]!r} is not a DNA sequence or symbolic allele")
-        annotations = () if symbolic or names is _NO_NAMES else names.for_allele(ref, allele.alt, len(alts))
+        annotations = () if allele.structural or names is _NO_NAMES else names.for_allele(ref, allele.alt, len(alts))
         calls = sample_calls(samples, allele, warnings) if header.samples else [site_call(site, allele)]
-        for call in calls:
-            source = SourceRecord(input_name, record, text, call.sample, call.genotype, call.depth,
-                                  call.vaf, filt, call.phase_set, annotations)
-            if symbolic:
-                reason = (f"symbolic/structural allele {alt} (SVTYPE={info.get('SVTYPE', '?')}, "
-                          f"END={info.get('END', '?')}) is passed through, not interpreted")
-                observations.append(Observation(source, build, not_interpreted=reason,
-                                                allele=GenomicAllele(build, pos - 1, ref, "")))
-            else:
-                observations.append(Observation(source, build,
-                                                allele=GenomicAllele(build, pos - 1, ref, alt.upper())))
+        if no_calls is not None:
+            no_calls.extend((name, allele.alt) for name in no_call_samples(samples, allele))
+        sources = [SourceRecord(input_name, record, text, call.sample, call.genotype, call.depth,
+                                call.vaf, filt, call.phase_set, annotations) for call in calls]
+        observations += _observations(sources, allele, alt, build, pos)
     return observations
+
+
+def _observations(sources: list[SourceRecord], allele: Allele, alt: str, build: Build,
+                  pos: int) -> list[Observation]:
+    """One observation per sample carrying ``allele`` (``alt`` as written); a symbolic allele is
+    passed through."""
+    if allele.structural:
+        info = allele.info
+        reason = (f"symbolic/structural allele {alt} (SVTYPE={info.get('SVTYPE', '?')}, "
+                  f"END={info.get('END', '?')}) is passed through, not interpreted")
+        return [Observation(source, build, not_interpreted=reason,
+                            allele=GenomicAllele(build, pos - 1, allele.ref, "")) for source in sources]
+    return [Observation(source, build, allele=GenomicAllele(build, pos - 1, allele.ref, allele.alt))
+            for source in sources]
 
 
 def _check_qual(qual: str, where: str, warnings: list[str]) -> None:

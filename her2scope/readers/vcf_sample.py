@@ -4,7 +4,8 @@ way each caller writes its FORMAT fields.
 A sample carries ALT number ``i`` when
 - it has a GT (Mutect2, VarDict, DRAGEN, Ion Torrent, freebayes, VarScan ...): GT names allele
   ``i``, and the sample's allele count for it (below), when written, is not zero.  GT ``0/0``
-  and the no-call ``./.`` never carry it; a zero count overrides a GT that names the allele
+  and the no-call ``./.`` never carry it (a no-call at an ERBB2 record is kept apart,
+  ``no_call_samples``: not carrying is not the same as not called); a zero count overrides a GT that names the allele
   (Mutect2 writes 0/1 for every sample as a placeholder, whatever its reads say).  Structural
   and copy-number calls (symbolic ALTs) are the exception for ``./.``: CNV callers write it
   for real calls, so there the counts or a FORMAT CN decide;
@@ -148,6 +149,21 @@ def sample_calls(samples: list[SampleFields], allele: Allele, warnings: list[str
         out.append(SampleCall(s.name, s.raw.get("GT"), _depth(s, support[i]),
                               _vaf(support[i], freq[i]),
                               _phase_set(s.raw)))
+    return out
+
+
+def no_call_samples(samples: list[SampleFields], allele: Allele) -> list[str]:
+    """The samples with no genotype call for a sequence ALT: GT all missing (``./.``, ``.``) or an
+    all-missing column. Not carrying it is not the same as not called: a hotspot caller writes
+    ``./.`` where coverage was too low to tell (Torrent Variant Caller's NOCALL). Symbolic ALTs
+    are left out: CNV callers write ``./.`` for real calls."""
+    if allele.structural:
+        return []
+    out = []
+    for s in samples:
+        gt = s.raw.get("GT")
+        if s.empty() or (gt is not None and all(a == "." for a in re.split(r"[/|]", gt))):
+            out.append(s.name or "")
     return out
 
 

@@ -29,9 +29,10 @@ from .discover import SweepInput
 from .tables import write_parquet_duckdb
 from .worker import Settings, annotate_file, checksum
 
-# Bumped when a part's content changes shape (2: the files row gained ``samples``), so parts
-# written by an older layout are annotated again instead of giving rows with missing columns.
-PART_FORMAT = 2
+# Bumped when a part's content changes shape (2: the files row gained ``samples``; 3:
+# ``no_call_samples``), so parts written by an older layout are annotated again instead of
+# giving rows with missing columns.
+PART_FORMAT = 3
 
 
 @dataclass
@@ -184,7 +185,7 @@ def _crashed(inp: SweepInput, reason: str) -> dict:
     status = {"file": inp.file, "input": inp.path, "file_sha256": None, "size": inp.size,
               "status": "failed", "reason": f"worker_failed: {reason}", "format": None, "build": None,
               "records": 0, "erbb2_records": 0, "variants": 0, "errors": 0, "activating": 0,
-              "samples": None}
+              "samples": None, "no_call_samples": None}
     return {"status": status, "variants": [], "errors": [], "activating": [], "seconds": 0.0}
 
 

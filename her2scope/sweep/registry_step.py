@@ -148,6 +148,10 @@ def _doubt(f: dict, sample: str | None, rows: list[dict], record_errors: int, te
     if sample is not None and sample not in named:
         shown = ", ".join(named[:5]) or "none"
         return f"sample {sample!r} is not a sample of the file (it names: {shown})"
+    uncalled = f.get("no_call_samples") or []
+    if uncalled and (sample is None or sample in uncalled):
+        return ("the sample has no genotype call at an ERBB2 record (GT ./.): whether it carries that allele is "
+                "unknown")
     if record_errors:
         return (f"{record_errors} record(s) of the file could not be interpreted (one may be this sample's "
                 "activating variant)")

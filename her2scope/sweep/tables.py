@@ -20,7 +20,7 @@ ERRORS = _HEAD + tuple((k, _TYPES.get(k, "str")) for k in ERROR_KEYS)
 FILES = (("file", "str"), ("input", "str"), ("file_sha256", "str"), ("size", "int"), ("status", "str"),
          ("reason", "str"), ("format", "str"), ("build", "str"), ("records", "int"),
          ("erbb2_records", "int"), ("variants", "int"), ("errors", "int"), ("activating", "int"),
-         ("samples", "str[]"))
+         ("samples", "str[]"), ("no_call_samples", "str[]"))
 ACTIVATING = (("file", "str"), ("sample", "str"), ("variants", "int"), ("protein_changes", "str[]"),
               ("oncogenicity", "str"), ("knowledge_version", "str"))
 TABLES = {"variants": VARIANTS, "errors": ERRORS, "files": FILES, "activating_samples": ACTIVATING}

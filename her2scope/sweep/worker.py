@@ -44,7 +44,8 @@ def annotate_file(inp: SweepInput, settings: Settings, sha256: str | None = None
     t0 = time.perf_counter()
     status: dict[str, Any] = {"file": inp.file, "input": inp.path, "file_sha256": sha256, "size": inp.size,
               "status": "done", "reason": None, "format": None, "build": None, "records": 0,
-              "erbb2_records": 0, "variants": 0, "errors": 0, "activating": 0, "samples": None}
+              "erbb2_records": 0, "variants": 0, "errors": 0, "activating": 0, "samples": None,
+              "no_call_samples": None}
     variants: list[dict] = []
     errors: list[dict] = []
     try:
@@ -90,7 +91,8 @@ def _read_rows(inp: SweepInput, settings: Settings, status: dict, variants: list
             variants.append(head | d)
     s = summaries[0] if summaries else None
     if s is not None:
-        status.update(format=s.format, build=s.build, records=s.records, erbb2_records=s.erbb2_records)
+        status.update(format=s.format, build=s.build, records=s.records, erbb2_records=s.erbb2_records,
+                      no_call_samples=list(dict.fromkeys(c.sample for c in s.no_calls)))
 
 
 def _samples(path: str) -> list[str] | None:
