@@ -105,18 +105,28 @@ def _records(lines: Iterable[tuple[int, str]], header: VcfHeader, build: Build, 
         # A record counts as ERBB2 when it overlaps ERBB2, even if no sample carries it (0/0).
         if relevant or (not observations and _overlaps_line(line, build)):
             summary.erbb2_records += 1
-            _note_no_calls(summary, name, record_no, line, no_calls)
+            _note_no_calls(summary, name, record_no, line, no_calls, build)
         yield from relevant
     yield from _other_build_verdict(other_build_hits, verified_here, build, name, summary)
 
 
+# A no-call matters where an activating ERBB2 variant can lie: the exons and their splice
+# regions (the same 20 bp the MET exon 14 rule uses). Deeper intronic no-calls (joint-called
+# files list other samples' intronic variants) say nothing about an activating variant.
+NO_CALL_FLANK = 20
+
+
 def _note_no_calls(summary: FileSummary, name: str, record_no: int, line: str,
-                   no_calls: list[tuple[str, str]]) -> None:
-    """Samples without a genotype call at this ERBB2 record: kept (the HER2 picture gives no
-    negative for them) and said."""
+                   no_calls: list[tuple[str, str]], build: Build) -> None:
+    """Samples without a genotype call at this ERBB2 record, near an exon: kept (the HER2 picture
+    gives no negative for them) and said."""
     if not no_calls:
         return
     chrom, pos, _id, ref = line.split("\t", 4)[:4]
+    start = (plain_int(pos) or 1) - 1
+    tx = erbb2()
+    if not any(tx.exon_at(build, g) for g in range(start - NO_CALL_FLANK, start + len(ref) + NO_CALL_FLANK)):
+        return
     for sample, alt in no_calls:
         site = f"{chrom}:{pos} {ref}>{alt}"
         summary.no_calls.append(NoCall(record_no, sample, site))

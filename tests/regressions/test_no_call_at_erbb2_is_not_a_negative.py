@@ -66,3 +66,16 @@ def test_annotate_keeps_its_rows_and_says_it(tmp_path):
     [no_call] = summaries[0].no_calls
     assert (no_call.record, no_call.sample, no_call.site) == (1, "TUMOR", "chr17:39724730 C>CATACGTGATGGC")
     assert any("has no genotype call at ERBB2" in w for w in summaries[0].warnings)
+
+
+def test_a_deep_intronic_no_call_does_not_block_a_negative(tmp_path):
+    """Intron 10 of NM_004448.4 on GRCh38 spans chr17:39,715,360-39,715,445 (1-based); 39,715,403
+    (reference C) lies 43 bases from either exon, beyond the 20-base splice region."""
+    intronic = rec("chr17", 39715403, ".", "C", "T", 60, "PASS", "DP=300", FORMAT, "./.:.:.:.", "0/1:150,150:300:0.5")
+    mutation = _mutation(tmp_path, intronic)
+    assert mutation.status == "negative"
+    near_exon = rec("chr17", 39715361, ".", "T", "A", 60, "PASS", "DP=300", FORMAT, "./.:.:.:.", "0/0:300,0:300:0")
+    path = write_vcf(tmp_path, "splice.vcf", [near_exon], samples=("TUMOR", "NORMAL"))
+    summaries: list[FileSummary] = []
+    list(annotate_inputs([str(path)], summaries=summaries))
+    assert [c.sample for c in summaries[0].no_calls] == ["TUMOR"]      # 2 bases into the intron
