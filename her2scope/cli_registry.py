@@ -18,6 +18,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from .cli_registry_people import register as register_people_commands
+from .cli_report import GenesCoveredOpt
 from .cli_registry_shared import DbOpt, TokenOpt, UserOpt, _actor, _fail, _open, registry_app
 from .progress import feedback_of
 
@@ -128,10 +129,7 @@ def attach(patient: str, file: Path, db: DbOpt = None, user: UserOpt = None, tok
            sample: Annotated[Optional[str], typer.Option(
                "--sample", help="Which sample of the file is the tumour (a VCF sample column or a MAF "
                                 "Tumor_Sample_Barcode); needed when the file holds several.")] = None,
-           genes_covered: Annotated[Optional[str], typer.Option(
-               "--genes-covered", metavar="GENE;GENE...",
-               help="The genes the assay covers, ';'-separated (default: a broad panel that covers "
-                    "ERBB2). Without ERBB2 no variant found is 'not assessed', not a negative.")] = None) -> None:
+           genes_covered: GenesCoveredOpt = None) -> None:
     """Interpret a VCF/MAF/HGVS file with the engine and store it as PATIENT's NGS result."""
     from .registry.rows import RowRejected, check_genes_covered  # lazy: start-up (SQLAlchemy)
 

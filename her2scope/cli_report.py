@@ -97,7 +97,7 @@ NgsOpt = Annotated[Optional[list[Path]], typer.Option(
         "--ngs", metavar="FILE", help="An NGS result file (VCF, MAF or HGVS text). Repeat for several.")]
 GenesCoveredOpt = Annotated[Optional[str], typer.Option(
         "--genes-covered", metavar="GENE;GENE...",
-        help="The genes the --ngs assay covers, ';'-separated (default: a broad panel that covers ERBB2). "
+        help="The genes the NGS assay covers, ';'-separated (default: a broad panel that covers ERBB2). "
              "Without ERBB2 no variant found is 'not assessed', not a negative.")]
 SampleTypeOpt = Annotated[Literal["tissue", "plasma"], typer.Option(
         "--sample-type", help="What the NGS test sequenced.")]
@@ -203,7 +203,7 @@ def _report_from_options(options, *, case_id, histology, stage, region, prior_li
                          genes_covered=None):
     """A case given as options; validation messages name the option, not the case field."""
     # lazy: start-up (the whole CLI imports this module; the command's libraries load when it runs)
-    from .case.schema import CaseError, parse_case
+    from .case.schema import CaseError, NgsTest, parse_case
     from .report.model import report_for
 
     data: dict = {"case_id": case_id or "CLI-CASE",
@@ -216,7 +216,11 @@ def _report_from_options(options, *, case_id, histology, stage, region, prior_li
         if copy_number is not None:
             test["copy_number"] = {"copy_number": copy_number}
         if genes_covered is not None:
-            test["genes_covered"] = [g.strip() for g in genes_covered.split(";")]
+            genes = NgsTest.gene_list(genes_covered)
+            if genes is None:      # given but empty: a mistake, never read as "a broad panel"
+                raise CaseError("--genes-covered: give the genes, ';'-separated (leave the option out for a "
+                                "broad panel)")
+            test["genes_covered"] = genes
         data["ngs"] = [test]
     if ihc is not None:
         data["ihc"] = {"score": ihc, "scoring_system": ihc_system}

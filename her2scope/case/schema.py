@@ -92,6 +92,14 @@ class NgsTest(_Model):
     other_alterations: list[str] = Field(
         default_factory=list, description='other reported alterations, e.g. "EGFR p.L858R", "ALK fusion"')
 
+    @staticmethod
+    def gene_list(text: str | None) -> list[str] | None:
+        """``genes_covered`` written as one ';'-separated text (a command-line option, a form field,
+        a CSV cell): the entries, or None when the text is empty (a broad panel)."""
+        if text is None or not text.strip():
+            return None
+        return [g.strip() for g in text.split(";")]
+
     # A blank variant was read as "nothing reported" and gave a confident negative.
     @field_validator("files", "variants", "genes_covered", "other_alterations")
     @classmethod

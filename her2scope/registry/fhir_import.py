@@ -57,8 +57,10 @@ ASSEMBLY_CODES = {"LA14029-5": "GRCh37", "LA26806-2": "GRCh38"}
 # interest panel", component LOINC 48018-6 "Gene studied [ID]" (an HGNC coding); checked 2026-12-01
 # against the profile page and its example Observations (RegionStudiedPGx1-3).
 REGION_STUDIED, GENE_STUDIED, ERBB2_HGNC = "53041-0", "48018-6", "HGNC:3430"
-# genomics-reporting IG overall-interpretation: LOINC 51968-6, value LA6576-8 Positive / LA6577-6
-# Negative (checked 2026-12-01 against the profile page and its example OverallInterpExample1).
+# genomics-reporting IG overall-interpretation: code LOINC 51968-6 (profile page and its example
+# OverallInterpExample1, value LA6576-8 "Positive", seen 2026-12-01). LA6577-6 "Negative" is the other
+# answer of LOINC's Positive/Negative list (LL2160-7) as IG examples and public FHIR code use it; the
+# LOINC answer-list page itself was not opened here.
 OVERALL_INTERPRETATION, NEGATIVE_ANSWER = "51968-6", "LA6577-6"
 # The ERBB2 mutation status her2scope's own FHIR export writes (report/fhir.py): code text, value text.
 MUTATION_STATUS_TEXT = "ERBB2 mutation status (DNA sequencing)"

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..case.schema import Clinical, Histology
+from ..case.schema import Clinical, Histology, NgsTest
 
 PSEUDONYM = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 HISTOLOGIES = tuple(h.value for h in Histology)
@@ -59,9 +59,10 @@ _GENE_SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 def check_genes_covered(text: str | None) -> tuple[str, ...] | None:
     """An assay's genes as written (';'-separated symbols), or None when none are given (a broad
     panel that covers ERBB2, as a case file's ngs[].genes_covered)."""
-    if text is None or not text.strip():
+    listed = NgsTest.gene_list(text)
+    if listed is None:
         return None
-    genes = tuple(g.strip() for g in text.split(";"))
+    genes = tuple(listed)
     bad = [g for g in genes if not _GENE_SYMBOL.fullmatch(g)]
     if bad:
         raise RowRejected(f"genes_covered must be gene symbols separated by ';' (got {bad[0]!r})")

@@ -238,11 +238,12 @@ def run_registry_step(out_dir: str, reg: Registry, actor: UserInfo, opts: Regist
     lines: list[Line | None] = []
     tests: list[tuple[int, SweepTest]] = []
     for u, m in zip(units, matches):
-        line = _before_registry(u, m, opts)
+        genes, bad_genes = _genes(m)
+        line = _before_registry(u, m, opts, genes, bad_genes)
         if line is None:
             assert u.file_sha256 is not None and m.patient is not None and m.sample_type is not None
             tests.append((len(lines), SweepTest(m.patient, u.file, u.file_sha256, u.sample, m.sample_type,
-                                                u.variants, check_genes_covered(m.genes_covered))))
+                                                u.variants, genes)))
         lines.append(line)
     stored = import_sweep_tests(reg, [t for _, t in tests], actor, create_patients=opts.create_patients,
                                 source=f"sweep {os.path.basename(os.path.abspath(out_dir))}"[:300], today=today)
@@ -253,14 +254,21 @@ def run_registry_step(out_dir: str, reg: Registry, actor: UserInfo, opts: Regist
     return done
 
 
-def _before_registry(u: Unit, m: Match, opts: RegistryOptions) -> Line | None:
+def _genes(m: Match) -> tuple[tuple[str, ...] | None, str | None]:
+    """The matched manifest line's assay genes, or why its genes_covered cell is unusable."""
+    try:
+        return check_genes_covered(m.genes_covered), None
+    except RowRejected as exc:
+        return None, f"{m.matched_by}: {exc.reason}"
+
+
+def _before_registry(u: Unit, m: Match, opts: RegistryOptions, genes: tuple[str, ...] | None,
+                     bad_genes: str | None) -> Line | None:
     """The line of a unit that goes no further, or None. Nothing certain to store comes first
     (a failed file is reported as failed, matched or not); ``unmatched`` is kept for samples
     that would have been stored had a patient been found."""
-    try:
-        genes = check_genes_covered(m.genes_covered)
-    except RowRejected as exc:
-        return Line(u, m, Outcome.not_stored, None, f"{m.matched_by}: {exc.reason}")
+    if bad_genes:
+        return Line(u, m, Outcome.not_stored, None, bad_genes)
     why = claim(u, opts, genes)
     if why:
         return Line(u, m, Outcome.not_stored, None, why + (f"; no patient either: {m.reason}" if m.reason else ""))

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..case.schema import NgsTest
 from ..errors import Her2scopeError
 from ..knowledge import load_knowledge
 from ..knowledge.guidance import load_guidance
@@ -159,8 +160,9 @@ def _case_from_form(f: dict) -> dict:
         for k in ("assay", "date"):
             if f.get(k):
                 ngs[k] = f[k]
-        if (f.get("genes_covered") or "").strip():
-            ngs["genes_covered"] = [g.strip() for g in f["genes_covered"].split(";")]
+        genes = NgsTest.gene_list(f.get("genes_covered"))
+        if genes is not None:
+            ngs["genes_covered"] = genes
         if f.get("tumour_content"):
             ngs["tumour_content"] = f["tumour_content"]
         if f.get("lab_call"):

@@ -331,11 +331,9 @@ def attach_upload(request: Request, key: str, user=Depends(page_user), patient_i
                 if create:
                     pid = st.registry.create_patient(pid, user, histology=opts.get("histology"),
                                                      stage=opts.get("stage"), region=opts.get("region"))
-                genes = opts.get("genes_covered")
                 res = st.registry.attach_ngs_result(pid, path, user, sample_type=opts.get("sample_type", "tissue"),
                                                     assay=opts.get("assay"), build=opts.get("build"),
-                                                    sample=opts.get("sample"),
-                                                    genes_covered=tuple(genes) if genes is not None else None)
+                                                    sample=opts.get("sample"), genes_covered=opts.get("genes_covered"))
         except Her2scopeError as exc:
             if exc.code == "permission_denied":
                 raise

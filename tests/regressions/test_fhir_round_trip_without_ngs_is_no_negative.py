@@ -53,18 +53,19 @@ def test_a_sequenced_case_comes_back_with_its_result(sqlite_manager, pid, ngs, t
     assert (test.test_type, test.result.her2_status) == (test_type, status)
 
 
-def test_a_failed_assay_comes_back_failed_and_an_uncovered_panel_not_as_a_result(sqlite_manager):
+def test_a_failed_assay_comes_back_failed(sqlite_manager):
     r, dm = sqlite_manager
-    for pid, ngs in (("RT-FAIL", {"sample_type": "tissue", "status": "failed"}),
-                     ("RT-PANEL", {"sample_type": "tissue", "files": ["tissue_no_erbb2_grch37.vcf"],
-                                   "genes_covered": ["EGFR", "KRAS"]})):
-        rep = r.import_fhir(_export(pid, ngs=[ngs]), dm, today=TODAY)
-        if pid == "RT-FAIL":
-            [test] = r.patient_detail(pid, dm).tests
-            assert (test.test_type, test.status) == ("ngs_tissue", "failed")
-        else:
-            assert any("not assessed" in x.reason for x in rep.rejected), rep.rejected
-            assert r.patient_detail(pid, dm).tests == ()
+    r.import_fhir(_export("RT-FAIL", ngs=[{"sample_type": "tissue", "status": "failed"}]), dm, today=TODAY)
+    [test] = r.patient_detail("RT-FAIL", dm).tests
+    assert (test.test_type, test.status) == ("ngs_tissue", "failed")
+
+
+def test_an_uncovered_panel_comes_back_as_no_result_with_the_reason(sqlite_manager):
+    r, dm = sqlite_manager
+    ngs = {"sample_type": "tissue", "files": ["tissue_no_erbb2_grch37.vcf"], "genes_covered": ["EGFR", "KRAS"]}
+    rep = r.import_fhir(_export("RT-PANEL", ngs=[ngs]), dm, today=TODAY)
+    assert any("not assessed" in x.reason for x in rep.rejected), rep.rejected
+    assert r.patient_detail("RT-PANEL", dm).tests == ()
 
 
 def test_a_lab_report_with_only_a_positive_overall_interpretation_is_no_ngs_negative(sqlite_manager):

@@ -40,3 +40,5 @@ def test_bad_lists_are_refused_naming_the_option(tmp_path):
     assert code == 1 and "--genes-covered: entries must not be blank" in output
     code, _, output = _mutation(tmp_path, "--genes-covered", "EGFR")
     assert code == 1 and "give --ngs too" in output
+    code, _, output = _mutation(tmp_path, "--ngs", NO_ERBB2, "--genes-covered", " ")   # given, but empty
+    assert code == 1 and "--genes-covered: give the genes" in output
