@@ -123,7 +123,7 @@ def _note_no_calls(summary: FileSummary, name: str, record_no: int, line: str,
     if not no_calls:
         return
     chrom, pos, _id, ref = line.split("\t", 4)[:4]
-    start = (plain_int(pos) or 1) - 1
+    start = int(pos) - 1           # parse_record has checked POS
     tx = erbb2()
     if not any(tx.exon_at(build, g) for g in range(start - NO_CALL_FLANK, start + len(ref) + NO_CALL_FLANK)):
         return
