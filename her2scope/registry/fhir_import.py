@@ -34,6 +34,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..report.fhir import MUTATION_STATUS_TEXT     # the ERBB2 mutation status our own export writes
 from ..vocabulary import Status
 from .dto import RejectedRow
 from .roles import InvalidImport
@@ -62,8 +63,6 @@ REGION_STUDIED, GENE_STUDIED, ERBB2_HGNC = "53041-0", "48018-6", "HGNC:3430"
 # answer of LOINC's Positive/Negative list (LL2160-7) as IG examples and public FHIR code use it; the
 # LOINC answer-list page itself was not opened here.
 OVERALL_INTERPRETATION, NEGATIVE_ANSWER = "51968-6", "LA6577-6"
-# The ERBB2 mutation status her2scope's own FHIR export writes (report/fhir.py): code text, value text.
-MUTATION_STATUS_TEXT = "ERBB2 mutation status (DNA sequencing)"
 _STATED_RESULTS = (Status.negative, Status.not_detected, Status.positive, Status.equivocal)
 IDENTIFYING = ("name", "birthDate", "address", "telecom", "photo")
 _HISTOLOGY_WORDS = (("adenosquamous", "adenosquamous"), ("adenocarcinoma", "adenocarcinoma"),

@@ -40,6 +40,9 @@ ISH_CODE = ("31150-6", "ERBB2 gene duplication [Presence] in Tissue by FISH")
 ISH_RATIO = ("49683-6", "ERBB2 gene copy number/Chromosome 17 copy number in Tissue by FISH")
 ISH_COPIES = ("74860-8", "ERBB2 gene copy number/nucleus in Tissue by FISH")
 GENE_STUDIED = ("48018-6", "Gene studied [ID]")
+# The code text of the case's ERBB2 mutation status (no LOINC code); the registry's FHIR import
+# reads it back (registry/fhir_import.py).
+MUTATION_STATUS_TEXT = "ERBB2 mutation status (DNA sequencing)"
 
 
 def _id(*parts) -> str:
@@ -170,7 +173,7 @@ def render_fhir(report: Report) -> dict:
         results.append({"reference": f"urn:uuid:{amp_id}"})
     if pic.mutation.status is not Status.not_tested:
         mut_id = _id(case_id, "mutation-status")
-        entries.append(_biomarker(mut_id, subject, "ERBB2 mutation status (DNA sequencing)",
+        entries.append(_biomarker(mut_id, subject, MUTATION_STATUS_TEXT,
                                   pic.mutation.status.value, pic.mutation.assay, _dimension_note(pic.mutation)))
         results.append({"reference": f"urn:uuid:{mut_id}"})
     for o in report.steps.options:
